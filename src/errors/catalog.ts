@@ -1,0 +1,70 @@
+/**
+ * Every error tigraph answers with, one factory per situation. Codes copy what live Microsoft Graph returns in
+ * the same situation (see ../shared/spec/graph-protocol.md §5.2); messages say exactly what is wrong and where.
+ */
+import { ODataError } from './odata-error.js';
+
+const at = (position: number | undefined): string => (position === undefined ? '' : ` at position ${position}`);
+
+export const errors = {
+  // 400: query syntax and binding
+  invalidFilter: (detail: string, position?: number) =>
+    new ODataError(400, 'BadRequest', `Invalid filter clause: ${detail}${at(position)}.`),
+  invalidQuery: (option: string, detail: string, position?: number) =>
+    new ODataError(400, 'BadRequest', `Invalid ${option} clause: ${detail}${at(position)}.`),
+  unknownProperty: (option: string, property: string, typeName: string) =>
+    new ODataError(400, 'BadRequest', `Invalid ${option} clause: could not find a property named '${property}' on type '${typeName}'.`),
+  selectPropertyNotFound: (property: string, typeName: string) =>
+    new ODataError(400, 'BadRequest', `Parsing OData Select and Expand failed: Could not find a property named '${property}' on type '${typeName}'.`),
+  expandNotSupported: (property: string) =>
+    new ODataError(400, 'ExpandNotSupported', `Expand is not allowed for property '${property}' according to the entity schema.`),
+  typeMismatch: (option: string, detail: string, position?: number) =>
+    new ODataError(400, 'BadRequest', `Invalid ${option} clause: ${detail}${at(position)}.`),
+  badLiteral: (option: string, literal: string, expected: string, position?: number) =>
+    new ODataError(400, 'BadRequest', `Invalid ${option} clause: '${literal}' is not a valid ${expected} literal${at(position)}.`),
+  unknownQueryOption: (name: string) =>
+    new ODataError(400, 'BadRequest', `Query option '${name}' is not supported. Supported options: $select, $expand, $filter, $orderby, $top, $skip, $count, $search, $skiptoken, $format.`),
+  duplicateQueryOption: (name: string) => new ODataError(400, 'BadRequest', `Query option '${name}' was specified more than once.`),
+  queryOptionNotAllowed: (name: string, where: string) =>
+    new ODataError(400, 'BadRequest', `Query option '${name}' is not allowed on ${where}.`),
+  capabilityRestricted: (what: string, where: string) =>
+    new ODataError(400, 'BadRequest', `${what} is not supported on ${where} (strict mode enforces the Graph CSDL capability annotations).`),
+  limitExceeded: (what: string, limit: number, actual: number) =>
+    new ODataError(400, 'BadRequest', `Limit exceeded: ${what} is ${actual}, the maximum is ${limit}.`),
+  invalidSkipToken: (reason: string) => new ODataError(400, 'BadRequest', `Invalid $skiptoken: ${reason}.`),
+  unsupportedFormat: (format: string) => new ODataError(400, 'BadRequest', `Unsupported $format '${format}'; only json is supported.`),
+  unknownSegment: (segment: string) => new ODataError(400, 'BadRequest', `Resource not found for the segment '${segment}'.`),
+  invalidKey: (detail: string) => new ODataError(400, 'BadRequest', `Invalid key: ${detail}.`),
+  enumMemberBeyondSentinel: (member: string, enumName: string) =>
+    new ODataError(400, 'BadRequest', `Enum member '${member}' of '${enumName}' is only available with the header 'Prefer: include-unknown-enum-members'.`),
+  malformedUrl: (detail: string) => new ODataError(400, 'BadRequest', `Malformed request URL: ${detail}.`),
+
+  // 401 / 403
+  tokenMissing: () => new ODataError(401, 'InvalidAuthenticationToken', 'Access token is empty.', { headers: { 'WWW-Authenticate': 'Bearer realm="tigraph"' } }),
+  tokenMalformed: () =>
+    new ODataError(401, 'InvalidAuthenticationToken', 'CompactToken parsing failed with error code: 80049217', { headers: { 'WWW-Authenticate': 'Bearer realm="tigraph", error="invalid_token"' } }),
+  tokenExpired: () =>
+    new ODataError(401, 'InvalidAuthenticationToken', 'Lifetime validation failed, the token is expired.', { headers: { 'WWW-Authenticate': 'Bearer realm="tigraph", error="invalid_token"' } }),
+  tokenInvalid: (detail: string) =>
+    new ODataError(401, 'InvalidAuthenticationToken', `Access token validation failure. ${detail}`, { headers: { 'WWW-Authenticate': 'Bearer realm="tigraph", error="invalid_token"' } }),
+  insufficientPermission: (required: string) =>
+    new ODataError(403, 'Forbidden', `Auth token does not contain valid permissions or user does not have valid roles. Required permission: ${required}.`),
+
+  // 404 / 405 / 406 / 413 / 414 / 431
+  resourceNotFound: (what: string, key: string) =>
+    new ODataError(404, 'ResourceNotFound', `Resource '${key}' of type '${what}' does not exist.`),
+  pathNotFound: (path: string) => new ODataError(404, 'ResourceNotFound', `Requested API is not supported: '${path}'. Please check the path.`),
+  methodNotAllowed: (method: string, allowed: readonly string[]) =>
+    new ODataError(405, 'Request_BadRequest', `Specified HTTP method '${method}' is not allowed for the request target.`, { headers: { Allow: allowed.join(', ') } }),
+  notAcceptable: (accept: string) => new ODataError(406, 'NotAcceptable', `None of the media types in Accept '${accept}' can be produced.`),
+  uriTooLong: (limit: number) => new ODataError(414, 'RequestUriTooLong', `The request URL exceeds ${limit} characters.`),
+  headersTooLarge: () => new ODataError(431, 'RequestHeaderFieldsTooLarge', 'The request headers are too large.'),
+  badRequestSyntax: () => new ODataError(400, 'BadRequest', 'The HTTP request could not be parsed.'),
+
+  // 5xx
+  serviceUnavailable: (detail: string, retryAfterSeconds = 1) =>
+    new ODataError(503, 'ServiceUnavailable', `The service is temporarily unavailable: ${detail}`, { headers: { 'Retry-After': String(retryAfterSeconds) } }),
+  internal: (cause: unknown) => new ODataError(500, 'InternalServerError', 'An internal server error occurred. See the server log for the request id.', { cause }),
+} as const;
+
+export type ErrorFactory = keyof typeof errors;
