@@ -1,0 +1,26 @@
+/**
+ * The shape of a seed dataset: pure data in Microsoft Graph JSON wire shape, ready to be loaded into an empty
+ * store.
+ *
+ * Each element of `profiles` is the Graph JSON of one `microsoft.graph.security.intelligenceProfile` with one
+ * extra property, `indicators` (OData deep-insert style): the Graph JSON of the profile's
+ * `intelligenceProfileIndicator`s. Each indicator's `artifact` is the FULL artifact object, with
+ * `"@odata.type"` one of `#microsoft.graph.security.hostname`, `#microsoft.graph.security.ipAddress` or
+ * `#microsoft.graph.security.unclassifiedArtifact` and all of its stored properties.
+ *
+ * Conventions: property names as on the wire; entity objects carry `"@odata.type"` (with `#`); complex values
+ * (formattedContent, intelligenceProfileCountryOrRegionOfOrigin, autonomousSystem) carry no annotation;
+ * DateTimeOffsets are ISO 8601 strings in UTC ending in `Z`; enum values are CSDL member names
+ * (`microsoft`/`osint`/`public`, `actor`/`tool`, `text`/`markdown`). An indicator belongs to exactly one
+ * profile. The same artifact may be the artifact of several indicators; its object is then identical
+ * everywhere it appears.
+ */
+export interface SeedDataset {
+  readonly profiles: readonly Record<string, unknown>[];
+}
+
+export const T_PROFILE = '#microsoft.graph.security.intelligenceProfile';
+export const T_INDICATOR = '#microsoft.graph.security.intelligenceProfileIndicator';
+export const T_HOSTNAME = '#microsoft.graph.security.hostname';
+export const T_IP_ADDRESS = '#microsoft.graph.security.ipAddress';
+export const T_UNCLASSIFIED = '#microsoft.graph.security.unclassifiedArtifact';
