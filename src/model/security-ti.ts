@@ -274,7 +274,31 @@ export const TYPES: readonly TypeDecl[] = [
   entityType('subdomain', 'graph.entity', [{ name: 'firstSeenDateTime', type: 'Edm.DateTimeOffset' }], [
     { name: 'host', type: 'self.host', nullable: NN },
   ]),
+
+  // the service root: /security (singleton of microsoft.graph.security) → /threatIntelligence (contained
+  // entity) → the collections of ENTITY_SETS, which are contained navigation properties of threatIntelligence
+  entityType('threatIntelligence', 'graph.entity', [], [
+    { name: 'hosts', type: 'Collection(self.host)', containsTarget: true },
+    { name: 'intelligenceProfileIndicators', type: 'Collection(self.intelligenceProfileIndicator)', containsTarget: true },
+    { name: 'intelProfiles', type: 'Collection(self.intelligenceProfile)', containsTarget: true },
+  ]),
+  {
+    // microsoft.graph.security (the entity type of the singleton), not the namespace of the same spelling.
+    // The official CSDL declares it in the microsoft.graph schema and refers to threatIntelligence via `self.`.
+    kind: 'EntityType',
+    namespace: GRAPH_NAMESPACE,
+    name: 'security',
+    baseType: 'graph.entity',
+    properties: [],
+    navigationProperties: [{ name: 'threatIntelligence', type: 'self.threatIntelligence', containsTarget: true }],
+  },
 ];
+
+/** The entity container of $metadata and the service document: the one singleton tigraph serves. */
+export const ENTITY_CONTAINER: { readonly name: string; readonly singletons: readonly { name: string; type: string }[] } = {
+  name: 'GraphService',
+  singletons: [{ name: 'security', type: `${GRAPH_NAMESPACE}.security` }],
+};
 
 /**
  * Navigation properties of the official CSDL that the served model leaves out, with the reason. The $metadata
@@ -283,7 +307,40 @@ export const TYPES: readonly TypeDecl[] = [
 export const OMITTED_NAVIGATIONS: readonly { type: string; name: string; reason: string }[] = [
   { type: 'host', name: 'ports', reason: 'target hostPort needs hostPortBanner/hostPortComponent, whose CSDL is not in the reference extract' },
   { type: 'host', name: 'whois', reason: 'target whoisRecord needs whoisContact/whoisNameserver, whose CSDL is not in the reference extract' },
+  ...threatIntelligenceOmissions(),
+  ...securityOmissions(),
 ];
+
+function threatIntelligenceOmissions(): { type: string; name: string; reason: string }[] {
+  const notModeled = 'element type is not modeled (its CSDL is not in the reference extract)';
+  const notServed = 'element type is modeled, but tigraph serves no collection for it (not in ENTITY_SETS)';
+  const entries: [string, string][] = [
+    ['articleIndicators', notServed],
+    ['articles', notModeled],
+    ['hostComponents', notServed],
+    ['hostCookies', notServed],
+    ['hostPairs', notServed],
+    ['hostPorts', notModeled],
+    ['hostSslCertificates', notServed],
+    ['hostTrackers', notServed],
+    ['passiveDnsRecords', notServed],
+    ['sslCertificates', notServed],
+    ['subdomains', notServed],
+    ['vulnerabilities', notModeled],
+    ['whoisHistoryRecords', notModeled],
+    ['whoisRecords', notModeled],
+  ];
+  return entries.map(([name, reason]) => ({ type: 'threatIntelligence', name, reason }));
+}
+
+/** v1.0 navigations of microsoft.graph.security other than threatIntelligence (beta has more); none is served. */
+function securityOmissions(): { type: string; name: string; reason: string }[] {
+  const names = [
+    'alerts', 'alerts_v2', 'attackSimulation', 'auditLog', 'cases', 'collaboration', 'dataSecurityAndGovernance', 'identities',
+    'incidents', 'labels', 'secureScoreControlProfiles', 'secureScores', 'subjectRightsRequests', 'triggers', 'triggerTypes',
+  ];
+  return names.map((name) => ({ type: 'security', name, reason: 'outside threat intelligence: tigraph serves only security/threatIntelligence' }));
+}
 
 /** The collections below /security/threatIntelligence that tigraph serves. */
 export const ENTITY_SETS: readonly EntitySetDecl[] = [

@@ -1,0 +1,142 @@
+/**
+ * $metadata agrees with the official Graph CSDL (v1.0 and beta extracts in ../shared/datasets/graph-csdl) for
+ * every threat-intelligence type tigraph serves, and the comparison catches each kind of deviation.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { buildModel, MODEL, type Model } from '../../src/model/model.js';
+import type { EntityTypeDecl, TypeDecl } from '../../src/model/edm.js';
+import { OMITTED_NAVIGATIONS, SECURITY_NAMESPACE, TYPES } from '../../src/model/security-ti.js';
+import { writeCsdlXml } from '../../src/csdl/write-csdl-xml.js';
+import { compareCsdl, officialCsdlDir, parseCsdl, readOfficial, type Omission, type ParsedCsdl } from './csdl-compare.js';
+
+const COMPARED = [
+  'indicator', 'intelligenceProfileIndicator', 'articleIndicator', 'intelligenceProfile', 'formattedContent',
+  'intelligenceProfileCountryOrRegionOfOrigin', 'artifact', 'host', 'hostname', 'ipAddress', 'hostComponent', 'hostCookie',
+  'hostTracker', 'hostSslCertificate', 'sslCertificate', 'passiveDnsRecord', 'unclassifiedArtifact', 'threatIntelligence',
+  'indicatorSource', 'intelligenceProfileKind', 'contentFormat', 'autonomousSystem',
+].map((n) => `${SECURITY_NAMESPACE}.${n}`);
+
+const DIR = officialCsdlDir();
+const SKIP = DIR
+  ? false
+  : '!!! OFFICIAL CSDL NOT FOUND: ../shared/datasets/graph-csdl/security-ti-{v1.0,beta}.xml is absent (run from the repo root with ../shared checked out); the $metadata golden comparison DID NOT RUN !!!';
+
+const ours = (model: Model = MODEL): ParsedCsdl => parseCsdl(writeCsdlXml(model, { enumSpelling: 'csdl' }));
+const compareWith = (official: ParsedCsdl, model: Model = MODEL, omitted: readonly Omission[] = OMITTED_NAVIGATIONS) => compareCsdl(ours(model), official, COMPARED, omitted);
+
+/** A model built from TYPES with one declaration replaced. */
+function mutated(name: string, change: (d: TypeDecl) => TypeDecl): Model {
+  let hit = false;
+  const decls = TYPES.map((d) => (d.namespace === SECURITY_NAMESPACE && d.name === name ? ((hit = true), change(d)) : d));
+  assert.ok(hit, `no declaration ${name}`);
+  return buildModel(decls);
+}
+const entity = (d: TypeDecl): EntityTypeDecl => {
+  assert.equal(d.kind, 'EntityType');
+  return d as EntityTypeDecl;
+};
+
+for (const version of ['v1.0', 'beta'] as const) {
+  test(`$metadata matches the official ${version} CSDL for the threat-intelligence types`, { skip: SKIP }, () => {
+    const official = readOfficial(DIR!, version);
+    for (const qn of COMPARED) assert.ok(official.types.has(qn), `${qn} is not in the ${version} extract`);
+    assert.deepEqual(compareWith(official), []);
+    // every Annotations element of the extract targets a compared type, so none is left unchecked
+    for (const target of official.annotations.keys()) assert.ok(COMPARED.includes(target), `unchecked annotation target ${target}`);
+    assert.equal(official.annotations.size, 10);
+  });
+
+  test(`$metadata elements are textually those of the official ${version} CSDL, less the omitted navigations`, { skip: SKIP }, () => {
+    const official = elements(readFileSync(path.join(DIR!, `security-ti-${version}.xml`), 'utf8'));
+    const served = elements(writeCsdlXml(MODEL, { enumSpelling: 'csdl' }));
+    assert.equal(official.size, 32);
+    for (const [key, lines] of official) {
+      const local = key.slice(key.lastIndexOf(' ') + 1); // 'EntityType host' → 'host'
+      const omitted = new Set(OMITTED_NAVIGATIONS.filter((o) => o.type === local).map((o) => o.name));
+      const expected = lines.filter((l) => !/^<NavigationProperty Name="([^"]+)"/.test(l) || !omitted.has(/Name="([^"]+)"/.exec(l)![1]!));
+      assert.deepEqual(served.get(key), expected, key);
+    }
+  });
+}
+
+/** Top-level schema elements by `kind name|target`, as trimmed lines (indentation differs, text must not). */
+function elements(xml: string): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  const re = /^[ \t]*<(EnumType|ComplexType|EntityType|Annotations) (?:Name|Target)="([^"]+)"[^\n]*?(\/?)>$/gm;
+  for (let m = re.exec(xml); m; m = re.exec(xml)) {
+    const [, kind, name, selfClosing] = m;
+    const end = selfClosing ? m.index + m[0].length : xml.indexOf(`</${kind}>`, m.index) + kind!.length + 3;
+    out.set(`${kind} ${name}`, xml.slice(m.index, end).split('\n').map((l) => l.trim()));
+  }
+  return out;
+}
+
+test('the comparison reports each kind of deviation', { skip: SKIP }, async (t) => {
+  const official = readOfficial(DIR!, 'v1.0');
+  const expectDiff = (diffs: string[], ...needles: string[]) => {
+    assert.ok(diffs.length > 0, 'expected a difference');
+    for (const n of needles) assert.ok(diffs.some((d) => d.includes(n)), `no difference mentions "${n}": ${JSON.stringify(diffs)}`);
+  };
+
+  await t.test('property nullability', () => {
+    const m = mutated('indicator', (d) => ({ ...entity(d), properties: entity(d).properties.map((p) => ({ ...p, nullable: true })) }));
+    expectDiff(compareWith(official, m), 'indicator.source: Nullable true ≠ official false');
+  });
+  await t.test('property type', () => {
+    const m = mutated('formattedContent', (d) => ({ ...d, properties: (d as EntityTypeDecl).properties.map((p) => (p.name === 'format' ? { ...p, type: 'Edm.String' } : p)) }) as TypeDecl);
+    expectDiff(compareWith(official, m), 'formattedContent.format: Type Edm.String ≠ official self.contentFormat');
+  });
+  await t.test('missing and extra properties', () => {
+    const m = mutated('hostCookie', (d) => ({ ...entity(d), properties: [...entity(d).properties.filter((p) => p.name !== 'domain'), { name: 'extra', type: 'Edm.String' }] }));
+    expectDiff(compareWith(official, m), 'hostCookie.domain: property missing', 'hostCookie.extra: property not in the official');
+  });
+  await t.test('base type and abstract flag', () => {
+    const m = mutated('hostname', (d) => ({ ...entity(d), baseType: 'self.artifact', abstract: true }));
+    expectDiff(compareWith(official, m), 'hostname: BaseType self.artifact ≠ official self.host', 'hostname: Abstract true');
+  });
+  await t.test('an undeclared omitted navigation', () => {
+    const m = mutated('host', (d) => ({ ...entity(d), navigationProperties: entity(d).navigationProperties.filter((n) => n.name !== 'components') }));
+    expectDiff(compareWith(official, m), 'host.components: navigation property missing from ours and not listed in OMITTED_NAVIGATIONS');
+  });
+  await t.test('navigation nullability and containment', () => {
+    const m = mutated('passiveDnsRecord', (d) => ({
+      ...entity(d),
+      navigationProperties: entity(d).navigationProperties.map((n) => (n.name === 'parentHost' ? { ...n, nullable: true, containsTarget: true } : n)),
+    }));
+    expectDiff(compareWith(official, m), 'passiveDnsRecord.parentHost: Nullable true', 'passiveDnsRecord.parentHost: ContainsTarget true');
+  });
+  await t.test('stale or contradictory OMITTED_NAVIGATIONS entries', () => {
+    const omitted = [...OMITTED_NAVIGATIONS, { type: 'host', name: 'bogus' }, { type: 'threatIntelligence', name: 'hosts' }];
+    expectDiff(compareWith(official, MODEL, omitted), 'host.bogus: listed in OMITTED_NAVIGATIONS but not in the official', 'threatIntelligence.hosts: listed in OMITTED_NAVIGATIONS but present');
+  });
+  await t.test('enum members and values', () => {
+    const m = mutated('intelligenceProfileKind', (d) => ({ ...d, members: [{ name: 'actor', value: 0 }, { name: 'tool', value: 5 }, { name: 'unknownFutureValue', value: 2 }] }) as TypeDecl);
+    expectDiff(compareWith(official, m), 'intelligenceProfileKind: members');
+  });
+  await t.test('capability annotations', () => {
+    const capabilitiesOf: Model['capabilitiesOf'] = (type) => {
+      const c = MODEL.capabilitiesOf(type);
+      if (c.target === `${SECURITY_NAMESPACE}.intelligenceProfile`) return { ...c, nonSortableProperties: c.nonSortableProperties!.filter((p) => p !== 'kind'), searchable: false };
+      if (c.target === `${SECURITY_NAMESPACE}.ipAddress`) return { target: c.target };
+      if (c.target === `${SECURITY_NAMESPACE}.hostCookie`) return { ...c, sortable: true };
+      return c;
+    };
+    expectDiff(
+      compareWith(official, { ...MODEL, capabilitiesOf }),
+      'intelligenceProfile: annotation Org.OData.Capabilities.V1.SortRestrictions',
+      'intelligenceProfile: annotation Org.OData.Capabilities.V1.SearchRestrictions',
+      'ipAddress: annotation Org.OData.Capabilities.V1.CountRestrictions missing from ours',
+      'hostCookie: annotation Org.OData.Capabilities.V1.SortRestrictions not in the official',
+    );
+  });
+});
+
+test('the comparison is symmetric in what it checks and empty for identical documents', () => {
+  const doc = ours();
+  assert.deepEqual(compareCsdl(doc, doc, COMPARED, []), []);
+  const missing = compareCsdl(doc, doc, [`${SECURITY_NAMESPACE}.nope`], []);
+  assert.deepEqual(missing, [`${SECURITY_NAMESPACE}.nope: not in the official CSDL`]);
+});
