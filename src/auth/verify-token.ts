@@ -1,0 +1,206 @@
+/**
+ * Bearer-token authentication (graph-protocol.md §6.1, §6.3 decision table): turns an `Authorization` header into a
+ * `Principal` or throws one of the catalog's 401 errors — and never anything but an `ODataError`, whatever the input.
+ *
+ *   no header / empty / not the Bearer scheme / "Bearer " → errors.tokenMissing()     "Access token is empty."
+ *   not a compact JWS (3 base64url parts, JSON header+payload) → errors.tokenMalformed() "CompactToken parsing failed…"
+ *   bad signature / alg not allowed / unknown kid / wrong aud / wrong iss / no exp / no subject
+ *                                                         → errors.tokenInvalid(detail) "Access token validation failure. …"
+ *   exp passed                                            → errors.tokenExpired()     "Lifetime validation failed, the token is expired."
+ *   nbf in the future                                     → errors.tokenInvalid("Lifetime validation failed, the token is not yet valid …")
+ *
+ * Keys come from a jose key-resolution function (`JWTVerifyGetKey`), so the local development key and a production
+ * issuer are interchangeable. Development: `createTokenVerifier(signingKey)` (uses `createLocalJWKSet` over the key's
+ * public JWK). Entra ID is a one-line change:
+ *
+ *   createTokenVerifier(createRemoteJWKSet(new URL(`https://login.microsoftonline.com/${tid}/discovery/v2.0/keys`)),
+ *                       { algorithms: ['RS256'], issuers: [`https://sts.windows.net/${tid}/`] })
+ *
+ * (note that tokens Entra issues *for Microsoft Graph* cannot be verified by anyone but Graph — §6.1 — so a
+ * production deployment registers its own API/audience and passes it in `audiences`).
+ *
+ * Verified tokens are cached by their raw string (bounded LRU) until `exp`, so repeated requests with the same token
+ * do no crypto; `exp` is re-checked on every cache hit with the same rule jose uses.
+ */
+import {
+  createLocalJWKSet,
+  decodeJwt,
+  decodeProtectedHeader,
+  errors as jose,
+  jwtVerify,
+  type JWTPayload,
+  type JWTVerifyGetKey,
+  type JWTVerifyOptions,
+} from 'jose';
+import { errors } from '../errors/catalog.js';
+import { ODataError } from '../errors/odata-error.js';
+import { GRAPH_AUDIENCE } from './mint-token.js';
+import type { SigningKey } from './signing-key.js';
+
+export interface Principal {
+  /** `oid` (falling back to `sub`). */
+  readonly subject: string;
+  /** Application permissions (`roles`) and delegated scopes (`scp`) together. */
+  readonly permissions: ReadonlySet<string>;
+  /** `idtyp`, or inferred: a token with `scp` is a user token, otherwise an app token. */
+  readonly kind: 'app' | 'user';
+  /** `exp`, in seconds since the epoch (JWT NumericDate). */
+  readonly expiresAt: number;
+  /** `tid`, if present. */
+  readonly tenantId: string | undefined;
+  /** `wids` (directory role template ids; §6.2 — delegated security API calls need e.g. Security Reader). */
+  readonly directoryRoles: ReadonlySet<string>;
+}
+
+/** Resolves the verification key for a token from its protected header — jose's `createLocalJWKSet`/`createRemoteJWKSet`. */
+export type KeyResolver = JWTVerifyGetKey;
+
+export type TokenVerifier = (authorizationHeader: string | undefined) => Promise<Principal>;
+
+export interface TokenVerifierOptions {
+  /** Accepted `aud` values; default: the Graph audiences (§6.1). */
+  audiences?: readonly string[];
+  /** Accepted `iss` values; default: `https://sts.windows.net/<tid>/` or `https://login.microsoftonline.com/<tid>/v2.0` for the token's own `tid`. */
+  issuers?: readonly string[];
+  /** Accepted JWS algorithms; default: the signing key's (ES256), or RS256 for a key resolver. */
+  algorithms?: readonly string[];
+  /** Allowed clock skew for exp/nbf; default 60. */
+  clockToleranceSeconds?: number;
+  /** Verified tokens kept in the cache; default 10 000; 0 disables caching. */
+  cacheSize?: number;
+  /** Longest accepted token (characters); longer ones are malformed. Default 16 384. */
+  maxTokenLength?: number;
+  /** Clock in milliseconds, for tests; default Date.now. */
+  now?: () => number;
+}
+
+/** The `aud` values Graph tokens carry (graph-protocol.md §6.1). */
+export const GRAPH_AUDIENCES: readonly string[] = [GRAPH_AUDIENCE, `${GRAPH_AUDIENCE}/`, '00000003-0000-0000-c000-000000000000'];
+
+/** A resolver over the public half of a local signing key (what `createTokenVerifier(key)` uses). */
+export function localKeyResolver(key: SigningKey): KeyResolver {
+  return createLocalJWKSet({ keys: [{ ...key.publicJwk }] });
+}
+
+const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
+const NOT_YET_VALID = 'Lifetime validation failed, the token is not yet valid (nbf is in the future).';
+
+function toODataError(e: unknown): ODataError {
+  if (e instanceof ODataError) return e;
+  if (e instanceof jose.JWTExpired) return errors.tokenExpired();
+  if (e instanceof jose.JWTClaimValidationFailed) {
+    switch (e.claim) {
+      case 'nbf':
+        return e.reason === 'check_failed' ? errors.tokenInvalid(NOT_YET_VALID) : errors.tokenInvalid('Invalid "nbf" claim.');
+      case 'aud':
+        return errors.tokenInvalid('Invalid audience.');
+      case 'iss':
+        return errors.tokenInvalid('Invalid issuer.');
+      default:
+        return errors.tokenInvalid(e.reason === 'missing' ? `The token has no "${e.claim}" claim.` : `Invalid "${e.claim}" claim.`);
+    }
+  }
+  if (e instanceof jose.JWSSignatureVerificationFailed) return errors.tokenInvalid('Invalid signature.');
+  if (e instanceof jose.JOSEAlgNotAllowed || e instanceof jose.JOSENotSupported) return errors.tokenInvalid('The signing algorithm is not allowed.');
+  if (e instanceof jose.JWKSNoMatchingKey) return errors.tokenInvalid('No signing key matches the token header (kid).');
+  if (e instanceof jose.JWKSMultipleMatchingKeys) return errors.tokenInvalid('Several signing keys match the token header (kid).');
+  if (e instanceof jose.JWKSTimeout) return errors.serviceUnavailable('the token signing keys could not be fetched in time.');
+  if (e instanceof jose.JWSInvalid || e instanceof jose.JWTInvalid) return errors.tokenMalformed();
+  if (e instanceof jose.JOSEError) return errors.tokenInvalid('The token could not be validated.');
+  return errors.internal(e);
+}
+
+const strings = (value: unknown): string[] => (Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string' && v !== '') : []);
+
+function toPrincipal(payload: JWTPayload): Principal {
+  const subject = typeof payload.oid === 'string' && payload.oid !== '' ? payload.oid : payload.sub;
+  if (typeof subject !== 'string' || subject === '') throw errors.tokenInvalid('The token has no subject (oid/sub).');
+  const scp = typeof payload.scp === 'string' ? payload.scp.split(/\s+/).filter((s) => s !== '') : [];
+  const kind = payload.idtyp === 'user' || payload.idtyp === 'app' ? payload.idtyp : typeof payload.scp === 'string' ? 'user' : 'app';
+  return Object.freeze({
+    subject,
+    permissions: new Set([...strings(payload.roles), ...scp]),
+    kind,
+    expiresAt: payload.exp as number,
+    tenantId: typeof payload.tid === 'string' ? payload.tid : undefined,
+    directoryRoles: new Set(strings(payload.wids)),
+  });
+}
+
+/** Extracts the token from `Authorization: Bearer <token>` (scheme case-insensitive); '' when there is none. */
+function bearerToken(header: unknown): string {
+  if (typeof header !== 'string') return '';
+  const trimmed = header.trim();
+  const gap = trimmed.search(/\s/);
+  const scheme = gap < 0 ? trimmed : trimmed.slice(0, gap);
+  if (scheme.toLowerCase() !== 'bearer') return '';
+  return gap < 0 ? '' : trimmed.slice(gap).trim();
+}
+
+export function createTokenVerifier(keys: SigningKey | KeyResolver, options: TokenVerifierOptions = {}): TokenVerifier {
+  const resolver: KeyResolver = typeof keys === 'function' ? keys : localKeyResolver(keys);
+  const algorithms = [...(options.algorithms ?? (typeof keys === 'function' ? ['RS256'] : [keys.alg]))];
+  const tolerance = options.clockToleranceSeconds ?? 60;
+  const cacheSize = options.cacheSize ?? 10_000;
+  const maxTokenLength = options.maxTokenLength ?? 16_384;
+  const now = options.now ?? Date.now;
+  const audiences = [...(options.audiences ?? GRAPH_AUDIENCES)];
+  const issuers = options.issuers === undefined ? undefined : [...options.issuers];
+  /** raw token → principal; Map iteration order is insertion order, so the first key is the least recently used. */
+  const cache = new Map<string, Principal>();
+
+  const verifyOptions = (): JWTVerifyOptions => ({
+    algorithms,
+    audience: audiences,
+    clockTolerance: tolerance,
+    currentDate: new Date(now()),
+    requiredClaims: ['exp'],
+    ...(issuers === undefined ? {} : { issuer: issuers }),
+  });
+
+  async function verify(header: string | undefined): Promise<Principal> {
+    const token = bearerToken(header);
+    if (token === '') throw errors.tokenMissing();
+    if (token.length > maxTokenLength) throw errors.tokenMalformed();
+
+    const cached = cache.get(token);
+    if (cached !== undefined) {
+      if (cached.expiresAt <= Math.floor(now() / 1000) - tolerance) {
+        cache.delete(token);
+        throw errors.tokenExpired();
+      }
+      cache.delete(token);
+      cache.set(token, cached);
+      return cached;
+    }
+
+    if (!COMPACT_JWS.test(token)) throw errors.tokenMalformed();
+    try {
+      decodeProtectedHeader(token);
+      decodeJwt(token);
+    } catch {
+      throw errors.tokenMalformed();
+    }
+
+    const { payload } = await jwtVerify(token, resolver, verifyOptions());
+    if (issuers === undefined) {
+      const tid = payload.tid;
+      const ok = typeof tid === 'string' && (payload.iss === `https://sts.windows.net/${tid}/` || payload.iss === `https://login.microsoftonline.com/${tid}/v2.0`);
+      if (!ok) throw errors.tokenInvalid('Invalid issuer.');
+    }
+    const principal = toPrincipal(payload);
+    if (cacheSize > 0) {
+      cache.set(token, principal);
+      if (cache.size > cacheSize) cache.delete(cache.keys().next().value as string);
+    }
+    return principal;
+  }
+
+  return async (authorizationHeader) => {
+    try {
+      return await verify(authorizationHeader);
+    } catch (e) {
+      throw toODataError(e);
+    }
+  };
+}
