@@ -12,8 +12,8 @@ export const errors = {
     new ODataError(400, 'BadRequest', `Invalid filter clause: ${detail}${at(position)}.`),
   invalidQuery: (option: string, detail: string, position?: number) =>
     new ODataError(400, 'BadRequest', `Invalid ${option} clause: ${detail}${at(position)}.`),
-  unknownProperty: (option: string, property: string, typeName: string) =>
-    new ODataError(400, 'BadRequest', `Invalid ${option} clause: could not find a property named '${property}' on type '${typeName}'.`),
+  unknownProperty: (option: string, property: string, typeName: string, position?: number) =>
+    new ODataError(400, 'BadRequest', `Invalid ${option} clause: could not find a property named '${property}' on type '${typeName}'${at(position)}.`),
   selectPropertyNotFound: (property: string, typeName: string) =>
     new ODataError(400, 'BadRequest', `Parsing OData Select and Expand failed: Could not find a property named '${property}' on type '${typeName}'.`),
   expandNotSupported: (property: string) =>
@@ -60,6 +60,12 @@ export const errors = {
   uriTooLong: (limit: number) => new ODataError(414, 'RequestUriTooLong', `The request URL exceeds ${limit} characters.`),
   headersTooLarge: () => new ODataError(431, 'RequestHeaderFieldsTooLarge', 'The request headers are too large.'),
   badRequestSyntax: () => new ODataError(400, 'BadRequest', 'The HTTP request could not be parsed.'),
+
+  // 400: request bodies (writes, imports) and unsupported addressing
+  invalidBody: (detail: string) => new ODataError(400, 'BadRequest', `Invalid request body: ${detail}.`),
+  invalidPropertyValue: (property: string, typeName: string, detail: string) =>
+    new ODataError(400, 'BadRequest', `Invalid value for property '${property}' of type '${typeName}': ${detail}.`, { target: property }),
+  notListable: (set: string) => new ODataError(400, 'BadRequest', `Listing '${set}' is not supported; address a single item by its id.`),
 
   // 5xx
   serviceUnavailable: (detail: string, retryAfterSeconds = 1) =>

@@ -45,3 +45,11 @@ export const CAPABILITIES: readonly CapabilityDecl[] = [
     topSupported: true,
   },
 ];
+
+/**
+ * Properties that `$search` looks in, per type (case-insensitive containment of every term): strings directly,
+ * string collections item by item, complex values in each of their string properties.
+ */
+export const SEARCHABLE_PROPERTIES: Readonly<Record<string, readonly string[]>> = {
+  [`${NS}.intelligenceProfile`]: ['title', 'aliases', 'summary'],
+};

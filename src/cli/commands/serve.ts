@@ -1,0 +1,71 @@
+/** `tigraph serve`: runs the API server (the default of `npm start`). */
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { resolve } from 'node:path';
+import { mintToken } from '../../auth/mint-token.js';
+import { DEFAULT_SERVER_OPTIONS, startServer } from '../../server/start-server.js';
+
+const int = (name: string, min: number, max: number) => (value: string): number => {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min || n > max) throw new InvalidArgumentError(`${name} must be an integer from ${min} to ${max}`);
+  return n;
+};
+
+export function registerServeCommand(program: Command): void {
+  program
+    .command('serve')
+    .description('Serve the Microsoft Graph threat-intelligence API')
+    .option('--host <host>', 'address to listen on', DEFAULT_SERVER_OPTIONS.host)
+    .addOption(new Option('--port <port>', 'port to listen on').env('PORT').default(DEFAULT_SERVER_OPTIONS.port).argParser(int('--port', 0, 65535)))
+    .addOption(new Option('--data-dir <dir>', 'data directory (SQLite database, signing key)').env('TIGRAPH_DATA_DIR').default(DEFAULT_SERVER_OPTIONS.dataDir))
+    .option('--in-memory', 'keep everything in memory (throwaway runs)', false)
+    .addOption(new Option('--seed <dataset>', 'load a dataset into an empty store').choices(['demo', 'none']).default('demo'))
+    .option('--strict', 'enforce the Graph CSDL capability annotations (e.g. no $filter on indicator collections)', false)
+    .addOption(
+      new Option('--beta-enum-spelling <spelling>', "enum member names on /beta: 'csdl' (official CSDL/SDKs) or 'documented' (long names of the beta resource page)")
+        .choices(['csdl', 'documented'])
+        .env('TIGRAPH_BETA_ENUM_SPELLING')
+        .default('csdl'),
+    )
+    .option('--page-size <n>', 'default page size', int('--page-size', 1, 999), DEFAULT_SERVER_OPTIONS.defaultPageSize)
+    .option('--max-page-size <n>', 'maximum page size ($top above it is capped)', int('--max-page-size', 1, 999), DEFAULT_SERVER_OPTIONS.maxPageSize)
+    .addOption(new Option('--log-level <level>', 'log level').choices(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).env('TIGRAPH_LOG_LEVEL').default('info'))
+    .action(async (opts) => {
+      const dataDir = resolve(opts.dataDir as string);
+      const running = await startServer({
+        host: opts.host,
+        port: opts.port,
+        dataDir,
+        inMemory: opts.inMemory,
+        seed: opts.seed,
+        strict: opts.strict,
+        betaEnumSpelling: opts.betaEnumSpelling,
+        defaultPageSize: opts.pageSize,
+        maxPageSize: opts.maxPageSize,
+        logLevel: opts.logLevel,
+      });
+      const lines = [
+        `tigraph is serving the Microsoft Graph threat-intelligence API`,
+        `  v1.0:      ${running.url}/v1.0/security/threatIntelligence/intelProfiles`,
+        `  beta:      ${running.url}/beta/security/threatIntelligence/intelProfiles`,
+        `  metadata:  ${running.url}/v1.0/$metadata`,
+        `  health:    ${running.url}/healthz`,
+        `  store:     sqlite ${opts.inMemory ? '(in memory)' : `${dataDir}/tigraph.db`}${running.seeded ? ' (demo dataset loaded)' : ''}`,
+      ];
+      if (opts.inMemory) lines.push(`  token:     ${await mintToken(running.signingKey, { expiresInSeconds: 86400 })}`, '             (in-memory key: this token is valid until the server stops)');
+      else lines.push(`  data dir:  ${dataDir}`, `  token:     TOKEN=$(npx tigraph token${opts.dataDir !== DEFAULT_SERVER_OPTIONS.dataDir ? ` --data-dir ${dataDir}` : ''})`);
+      process.stderr.write(`${lines.join('\n')}\n`);
+      let closing = false;
+      const shutdown = (signal: string): void => {
+        if (closing) return;
+        closing = true;
+        process.stderr.write(`${signal}: shutting down\n`);
+        running.close().then(
+          () => process.exit(0),
+          () => process.exit(1),
+        );
+        setTimeout(() => process.exit(1), 10000).unref();
+      };
+      process.once('SIGTERM', () => shutdown('SIGTERM'));
+      process.once('SIGINT', () => shutdown('SIGINT'));
+    });
+}

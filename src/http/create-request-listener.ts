@@ -1,0 +1,76 @@
+/**
+ * node:http adapter, in order: request ids → URL length limit → health/readiness (no auth) → authentication
+ * and permission (all API routes but the version roots and $metadata) → the OData service → response.
+ * Every failure, at any step, leaves as a Graph error body; nothing else escapes.
+ */
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Logger } from 'pino';
+import { errors } from '../errors/catalog.js';
+import { READ, requirePermission } from '../auth/require-permission.js';
+import type { TokenVerifier } from '../auth/verify-token.js';
+import type { ServiceRequest, ServiceResponse } from '../service/handle-odata-request.js';
+import type { Store } from '../storage/store.js';
+import { ERROR_CONTENT_TYPE, errorBody, toODataError } from './write-error.js';
+
+export interface ListenerConfig {
+  readonly service: (req: ServiceRequest) => Promise<ServiceResponse>;
+  readonly verifyToken: TokenVerifier;
+  readonly store: Store;
+  readonly logger: Logger;
+  readonly maxUrlLength: number;
+}
+
+const CLIENT_REQUEST_ID = /^[\x21-\x7e]{1,128}$/;
+/** Version roots and $metadata are public, like Graph's. */
+const PUBLIC_PATH = /^\/(v1\.0|beta)(\/(\$metadata)?)?$/i;
+
+export function createRequestListener(config: ListenerConfig): (req: IncomingMessage, res: ServerResponse) => void {
+  const { logger } = config;
+  return (req, res) => {
+    const started = process.hrtime.bigint();
+    const requestId = randomUUID();
+    const sent = req.headers['client-request-id'];
+    const clientRequestId = typeof sent === 'string' && CLIENT_REQUEST_ID.test(sent) ? sent : requestId;
+    const url = req.url ?? '/';
+    const q = url.indexOf('?');
+    const path = q < 0 ? url : url.slice(0, q);
+    const query = q < 0 ? '' : url.slice(q + 1);
+
+    const finish = (status: number, headers: Record<string, string>, body: string): void => {
+      res.writeHead(status, { ...headers, 'request-id': requestId, 'client-request-id': clientRequestId, 'Content-Length': Buffer.byteLength(body) });
+      res.end(req.method === 'HEAD' ? undefined : body);
+      logger.info({ requestId, method: req.method, url: url.length > 300 ? `${url.slice(0, 300)}…` : url, status, ms: Number(process.hrtime.bigint() - started) / 1e6 }, 'request');
+    };
+    const fail = (err: unknown): void => {
+      const e = toODataError(err);
+      if (e.status >= 500 && e.code === 'InternalServerError') logger.error({ requestId, err: e.cause }, 'unhandled error');
+      finish(e.status, { 'Content-Type': ERROR_CONTENT_TYPE, ...e.headers }, errorBody(e, requestId, clientRequestId));
+    };
+
+    const run = async (): Promise<void> => {
+      if (url.length > config.maxUrlLength) throw errors.uriTooLong(config.maxUrlLength);
+      if (path === '/healthz' || path === '/readyz') {
+        const health = await config.store.health();
+        const status = path === '/readyz' && !health.ok ? 503 : 200;
+        finish(status, { 'Content-Type': 'application/json;charset=utf-8', ...(status === 503 ? { 'Retry-After': '1' } : {}) }, JSON.stringify({ status: health.ok ? 'ok' : 'degraded', store: health.store, detail: health.detail }));
+        return;
+      }
+      if (!PUBLIC_PATH.test(path)) {
+        const principal = await config.verifyToken(req.headers.authorization);
+        requirePermission(principal, [READ]);
+      }
+      const prefer = req.headers.prefer;
+      const out = await config.service({ method: req.method ?? 'GET', path, query, origin: originOf(req), prefer: Array.isArray(prefer) ? prefer.join(',') : prefer });
+      finish(out.status, out.headers, out.body);
+    };
+    run().catch(fail);
+  };
+}
+
+/** scheme://host as the client addressed this server (for absolute nextLinks and context URLs). */
+function originOf(req: IncomingMessage): string {
+  const tls = (req.socket as { encrypted?: boolean }).encrypted === true;
+  const host = req.headers.host && /^[A-Za-z0-9.\-:[\]]{1,255}$/.test(req.headers.host) ? req.headers.host : `${req.socket.localAddress}:${req.socket.localPort}`;
+  return `${tls ? 'https' : 'http'}://${host}`;
+}

@@ -1,0 +1,156 @@
+/**
+ * Graph JSON → entity records, validated against the model: property names and types, nullability, enum
+ * members in either spelling, ISO 8601 DateTimeOffsets, the concrete type of polymorphic navigations by
+ * `@odata.type`, and OData deep insert of collection navigations (a profile's `indicators`).
+ * Every problem is a Graph 400 naming the property.
+ */
+import { errors } from '../../errors/catalog.js';
+import type { EntityType, Model, StructuralProperty, ValueType } from '../../model/model.js';
+import type { EntityRecord, EntityRef, WriteRecord } from '../../storage/store.js';
+import { readEnumMember } from '../serialize/enum-spelling.js';
+
+export interface ReadOptions {
+  /** Require every non-nullable property (create) or accept a partial object (update). */
+  readonly partial: boolean;
+}
+
+const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2}))?$/;
+
+function readValue(type: ValueType, value: unknown, where: string, owner: string): unknown {
+  if (value === null) return null;
+  switch (type.kind) {
+    case 'enum': {
+      if (typeof value !== 'string') throw errors.invalidPropertyValue(where, owner, `expected a ${type.name} member name`);
+      const v = readEnumMember(type, value);
+      if (v === undefined) throw errors.invalidPropertyValue(where, owner, `'${value}' is not a member of ${type.name} (${type.members.map((m) => m.name).join(', ')})`);
+      return v;
+    }
+    case 'complex': {
+      if (typeof value !== 'object' || Array.isArray(value)) throw errors.invalidPropertyValue(where, owner, `expected a ${type.name} object`);
+      const src = value as Record<string, unknown>;
+      const out: Record<string, unknown> = {};
+      for (const key of Object.keys(src)) if (!key.startsWith('@') && !type.property(key)) throw errors.invalidPropertyValue(`${where}/${key}`, type.qualifiedName, 'no such property');
+      for (const p of type.properties) out[p.name] = readProperty(p, src[type.property(p.name)?.name ?? p.name], `${where}/${p.name}`, type.qualifiedName, false);
+      return out;
+    }
+    case 'primitive':
+      switch (type.qualifiedName) {
+        case 'Edm.DateTimeOffset': {
+          const ms = typeof value === 'string' && ISO_DATE_TIME.test(value) ? Date.parse(value) : NaN;
+          if (Number.isNaN(ms)) throw errors.invalidPropertyValue(where, owner, `'${String(value)}' is not an ISO 8601 DateTimeOffset`);
+          return ms;
+        }
+        case 'Edm.Int32':
+        case 'Edm.Int64':
+          if (typeof value !== 'number' || !Number.isInteger(value)) throw errors.invalidPropertyValue(where, owner, 'expected an integer');
+          return value;
+        case 'Edm.Double':
+          if (typeof value !== 'number') throw errors.invalidPropertyValue(where, owner, 'expected a number');
+          return value;
+        case 'Edm.Boolean':
+          if (typeof value !== 'boolean') throw errors.invalidPropertyValue(where, owner, 'expected true or false');
+          return value;
+        default:
+          if (typeof value !== 'string') throw errors.invalidPropertyValue(where, owner, 'expected a string');
+          return value;
+      }
+  }
+}
+
+function readProperty(p: StructuralProperty, value: unknown, where: string, owner: string, partial: boolean): unknown {
+  if (value === undefined) {
+    if (!p.nullable && !p.collection && !partial) throw errors.invalidPropertyValue(where, owner, 'the property is required');
+    return p.collection ? [] : null;
+  }
+  if (value === null) {
+    if (!p.nullable && !p.collection) throw errors.invalidPropertyValue(where, owner, 'the property cannot be null');
+    return p.collection ? [] : null;
+  }
+  if (p.collection) {
+    if (!Array.isArray(value)) throw errors.invalidPropertyValue(where, owner, 'expected an array');
+    return value.map((v, i) => {
+      if (v === null && !p.nullable) throw errors.invalidPropertyValue(`${where}/${i}`, owner, 'items cannot be null');
+      return readValue(p.type, v, `${where}/${i}`, owner);
+    });
+  }
+  return readValue(p.type, value, where, owner);
+}
+
+/** Resolves `@odata.type` (with or without '#', case-insensitive on the name) to a concrete subtype of `base`. */
+function concreteType(model: Model, base: EntityType, annotation: unknown, where: string): EntityType {
+  if (annotation === undefined) {
+    if (!base.abstract) return base;
+    throw errors.invalidPropertyValue(where, base.qualifiedName, `'@odata.type' is required to choose a concrete type of ${base.name}`);
+  }
+  const name = typeof annotation === 'string' ? annotation.replace(/^#/, '') : '';
+  const t = model.subtypesOf(base).find((x) => x.qualifiedName.toLowerCase() === name.toLowerCase());
+  if (!t) throw errors.invalidPropertyValue(`${where}/@odata.type`, base.qualifiedName, `'${String(annotation)}' is not ${base.name} or a type derived from it`);
+  if (t.abstract) throw errors.invalidPropertyValue(`${where}/@odata.type`, base.qualifiedName, `${t.name} is abstract`);
+  return t;
+}
+
+/**
+ * Reads one entity and everything deep-inserted with it. Returns the write records in dependency order
+ * (navigation targets, the entity, then its children).
+ */
+export function readEntity(model: Model, expected: EntityType, json: unknown, options: ReadOptions, where = ''): { record: EntityRecord; writes: WriteRecord[] } {
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) throw errors.invalidBody(`${where || 'the body'} must be a JSON object`);
+  const src = json as Record<string, unknown>;
+  const type = concreteType(model, expected, src['@odata.type'], where || expected.name);
+  for (const key of Object.keys(src)) {
+    if (key.startsWith('@') || key.includes('@')) continue;
+    if (!type.property(key) && !type.navigation(key)) throw errors.invalidPropertyValue(`${where}${key}`, type.qualifiedName, 'no such property');
+  }
+  const values: Record<string, unknown> = {};
+  for (const p of type.properties) {
+    const key = Object.keys(src).find((k) => k === p.name) ?? Object.keys(src).find((k) => k.toLowerCase() === p.name.toLowerCase());
+    const raw = key === undefined ? undefined : src[key];
+    if (p === type.key) {
+      if (raw !== undefined && (typeof raw !== 'string' || raw.length === 0 || raw.length > 1024)) throw errors.invalidPropertyValue(`${where}${p.name}`, type.qualifiedName, 'expected a non-empty string of at most 1024 characters');
+      values[p.name] = raw ?? null;
+      continue;
+    }
+    values[p.name] = readProperty(p, raw, `${where}${p.name}`, type.qualifiedName, options.partial);
+  }
+  const writes: WriteRecord[] = [];
+  const navigations: Record<string, EntityRef | EntityRecord | null> = {};
+  const children: { nav: string; items: unknown[] }[] = [];
+  for (const nav of type.navigationProperties) {
+    const raw = src[nav.name];
+    if (nav.collection) {
+      if (raw === undefined) continue;
+      if (!Array.isArray(raw)) throw errors.invalidPropertyValue(`${where}${nav.name}`, type.qualifiedName, 'expected an array of entities');
+      children.push({ nav: nav.name, items: raw });
+      continue;
+    }
+    if (raw === undefined) {
+      if (!nav.nullable && !options.partial) throw errors.invalidPropertyValue(`${where}${nav.name}`, type.qualifiedName, 'the navigation property is required');
+      continue;
+    }
+    if (raw === null) {
+      if (!nav.nullable) throw errors.invalidPropertyValue(`${where}${nav.name}`, type.qualifiedName, 'the navigation property cannot be null');
+      navigations[nav.name] = null;
+      continue;
+    }
+    const inner = readEntity(model, nav.target, raw, { partial: Object.keys(raw as object).every((k) => k === 'id' || k.startsWith('@')) }, `${where}${nav.name}/`);
+    if (typeof inner.record.values[nav.target.key.name] !== 'string') throw errors.invalidPropertyValue(`${where}${nav.name}/id`, nav.target.qualifiedName, 'the id is required');
+    // A reference-only artifact ({"@odata.type","id"}) links without overwriting a stored artifact.
+    const isReference = Object.keys(raw as object).every((k) => k === 'id' || k.startsWith('@'));
+    if (!isReference) writes.push(...inner.writes);
+    navigations[nav.name] = isReference ? { kind: 'ref', type: inner.record.type, id: inner.record.values[nav.target.key.name] as string } : inner.record;
+  }
+  const record: EntityRecord = { kind: 'record', type, values, navigations };
+  writes.push({ record });
+  for (const c of children) {
+    const nav = type.navigation(c.nav)!;
+    const parentKey = values[type.key.name];
+    if (typeof parentKey !== 'string') throw errors.invalidPropertyValue(`${where}id`, type.qualifiedName, 'an id is required to deep-insert related entities');
+    c.items.forEach((item, i) => {
+      const child = readEntity(model, nav.target, item, options, `${where}${nav.name}/${i}/`);
+      const last = child.writes.at(-1)!;
+      child.writes[child.writes.length - 1] = { ...last, parent: { navigation: nav, key: parentKey } };
+      writes.push(...child.writes);
+    });
+  }
+  return { record, writes };
+}

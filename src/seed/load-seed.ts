@@ -1,0 +1,13 @@
+/** Loads a seed dataset (Graph JSON with deep-inserted indicators) into a store, validated by the model. */
+import type { Model } from '../model/model.js';
+import { readEntity } from '../odata/deserialize/read-entity.js';
+import type { Store, WriteRecord } from '../storage/store.js';
+import type { SeedDataset } from './seed-dataset.js';
+
+export async function loadSeed(store: Store, model: Model, dataset: SeedDataset, profileSet = 'intelProfiles'): Promise<{ entities: number }> {
+  const set = model.entitySet(profileSet);
+  if (!set) throw new Error(`seed: no entity set ${profileSet}`);
+  const writes: WriteRecord[] = dataset.profiles.flatMap((p) => readEntity(model, set.entityType, p, { partial: false }).writes);
+  await store.write(writes);
+  return { entities: writes.length };
+}

@@ -1,0 +1,121 @@
+/**
+ * Composition root: store, seed, signing key, token verifier, OData service and the HTTP listener.
+ * Used by `tigraph serve` and by the tests (in-process, on a free port).
+ */
+import { createServer, type Server } from 'node:http';
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import pino, { type Logger } from 'pino';
+import { createEphemeralSigningKey, loadOrCreateSigningKey, type SigningKey } from '../auth/signing-key.js';
+import { createTokenVerifier } from '../auth/verify-token.js';
+import { errors } from '../errors/catalog.js';
+import { createRequestListener } from '../http/create-request-listener.js';
+import { rawErrorResponse } from '../http/write-error.js';
+import { MODEL, type Model } from '../model/model.js';
+import { DEFAULT_LIMITS, type QueryLimits } from '../odata/limits/query-limits.js';
+import type { EnumSpellingMode } from '../odata/serialize/enum-spelling.js';
+import { DEMO_DATASET } from '../seed/demo-dataset.js';
+import { loadSeed } from '../seed/load-seed.js';
+import { createService } from '../service/handle-odata-request.js';
+import { SqliteStore } from '../storage/sqlite/sqlite-store.js';
+import type { Store } from '../storage/store.js';
+
+export interface ServerOptions {
+  readonly host: string;
+  readonly port: number;
+  readonly dataDir: string;
+  readonly inMemory: boolean;
+  readonly seed: 'demo' | 'none';
+  readonly strict: boolean;
+  readonly betaEnumSpelling: EnumSpellingMode;
+  readonly defaultPageSize: number;
+  readonly maxPageSize: number;
+  readonly limits?: QueryLimits;
+  readonly maxUrlLength: number;
+  readonly maxHeaderSize: number;
+  readonly requestTimeoutMs: number;
+  readonly logLevel: string;
+  /** Use this store instead of opening one (tests, other backends). */
+  readonly store?: Store;
+  readonly model?: Model;
+}
+
+export const DEFAULT_SERVER_OPTIONS: ServerOptions = {
+  host: '127.0.0.1',
+  port: 7070,
+  dataDir: './data',
+  inMemory: false,
+  seed: 'demo',
+  strict: false,
+  betaEnumSpelling: 'csdl',
+  defaultPageSize: 100,
+  maxPageSize: 999,
+  maxUrlLength: 8192,
+  maxHeaderSize: 16384,
+  requestTimeoutMs: 30000,
+  logLevel: 'info',
+};
+
+export interface RunningServer {
+  readonly url: string;
+  readonly server: Server;
+  readonly store: Store;
+  readonly signingKey: SigningKey;
+  readonly seeded: boolean;
+  readonly logger: Logger;
+  close(): Promise<void>;
+}
+
+export async function startServer(partial: Partial<ServerOptions> = {}): Promise<RunningServer> {
+  const options: ServerOptions = { ...DEFAULT_SERVER_OPTIONS, ...partial };
+  const model = options.model ?? MODEL;
+  const logger = pino({ level: options.logLevel, base: undefined }, pino.destination({ sync: false }));
+  const store = options.store ?? new SqliteStore(model, { filename: options.inMemory ? ':memory:' : join(options.dataDir, 'tigraph.db') });
+  let seeded = false;
+  if (options.seed === 'demo' && (await store.isEmpty())) {
+    await loadSeed(store, model, DEMO_DATASET);
+    seeded = true;
+  }
+  const signingKey = options.inMemory ? await createEphemeralSigningKey() : await loadOrCreateSigningKey(options.dataDir);
+  const service = createService({
+    model,
+    store,
+    paging: { defaultPageSize: options.defaultPageSize, maxPageSize: options.maxPageSize },
+    limits: options.limits ?? DEFAULT_LIMITS,
+    strict: options.strict,
+    betaEnumSpelling: options.betaEnumSpelling,
+  });
+  const server = createServer(
+    { maxHeaderSize: options.maxHeaderSize, requestTimeout: options.requestTimeoutMs, keepAliveTimeout: 5000 },
+    createRequestListener({ service, verifyToken: createTokenVerifier(signingKey), store, logger, maxUrlLength: options.maxUrlLength }),
+  );
+  // Malformed or oversized requests that never become a request object still get a Graph error body.
+  server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
+    if (!socket.writable) return socket.destroy();
+    const e = err.code === 'HPE_HEADER_OVERFLOW' ? errors.headersTooLarge() : errors.badRequestSyntax();
+    socket.end(rawErrorResponse(e, randomUUID()));
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host, () => resolve());
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : options.port;
+  const host = options.host.includes(':') ? `[${options.host}]` : options.host;
+  return {
+    url: `http://${host}:${port}`,
+    server,
+    store,
+    signingKey,
+    seeded,
+    logger,
+    async close() {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+      });
+      if (!options.store) await store.close();
+      logger.flush();
+    },
+  };
+}

@@ -1,0 +1,177 @@
+/**
+ * Derives the relational schema from the model: one table per stored type hierarchy (table-per-hierarchy with a
+ * discriminator column), one column per structural property (snake_case), a `<nav>_id` column (plus a
+ * `<nav>_type` discriminator copy, so the inline `{"@odata.type","id"}` needs no join) per single-valued
+ * navigation between stored types, and a foreign key on the target table for each collection navigation
+ * (e.g. intelligenceProfile.indicators → intelligence_profile_indicator.intelligence_profile_id).
+ *
+ * Value encoding (same in every dialect): DateTimeOffset as epoch milliseconds (BIGINT), enums as their numeric
+ * member value, Boolean as 0/1, complex values and collections as JSON text.
+ */
+import type { EntityType, Model, NavigationProperty, StructuralProperty } from '../../model/model.js';
+
+export type ColumnKind = 'text' | 'integer' | 'bigint' | 'double' | 'json';
+
+export interface ColumnDef {
+  readonly name: string;
+  readonly kind: ColumnKind;
+  readonly notNull: boolean;
+  /** The model property stored here (undefined for key/discriminator/foreign-key columns). */
+  readonly property: StructuralProperty | undefined;
+}
+
+export interface NavigationColumns {
+  readonly navigation: NavigationProperty;
+  readonly idColumn: string;
+  readonly typeColumn: string;
+  readonly target: TableDef;
+}
+
+export interface ForeignKey {
+  /** The collection navigation on the parent type (intelligenceProfile.indicators). */
+  readonly navigation: NavigationProperty;
+  readonly column: string;
+  readonly parent: TableDef;
+}
+
+export interface IndexDef {
+  readonly name: string;
+  readonly columns: readonly string[];
+}
+
+export interface TableDef {
+  readonly name: string;
+  /** Root type of the stored hierarchy; rows hold it or any concrete subtype. */
+  readonly rootType: EntityType;
+  readonly concreteTypes: readonly EntityType[];
+  readonly keyColumn: string;
+  /** Discriminator column holding the concrete type's name. */
+  readonly typeColumn: string;
+  readonly columns: readonly ColumnDef[];
+  /** Property name → column, for every property of every concrete type of the hierarchy. */
+  readonly propertyColumns: ReadonlyMap<string, ColumnDef>;
+  readonly navigations: NavigationColumns[];
+  readonly foreignKeys: ForeignKey[];
+  readonly indexes: IndexDef[];
+}
+
+export interface Schema {
+  readonly tables: readonly TableDef[];
+  /** The table that stores entities of `type` (its hierarchy's table). */
+  tableOf(type: EntityType): TableDef;
+}
+
+export const snake = (name: string): string => name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+
+function columnKind(p: StructuralProperty): ColumnKind {
+  if (p.collection || p.type.kind === 'complex') return 'json';
+  if (p.type.kind === 'enum') return 'integer';
+  switch (p.type.qualifiedName) {
+    case 'Edm.DateTimeOffset':
+    case 'Edm.Int64':
+      return 'bigint';
+    case 'Edm.Int32':
+    case 'Edm.Boolean':
+      return 'integer';
+    case 'Edm.Double':
+      return 'double';
+    default:
+      return 'text';
+  }
+}
+
+/** A property is indexed for sorting/filtering when it is a single primitive or enum value. */
+const isScalar = (p: StructuralProperty): boolean => !p.collection && p.type.kind !== 'complex';
+
+export function deriveSchema(model: Model): Schema {
+  // Stored hierarchies: the element types of the served sets and the targets of their single navigations,
+  // reduced to the most general ones (artifact subsumes host).
+  const needed = new Set<EntityType>();
+  for (const set of model.entitySets) {
+    needed.add(set.entityType);
+    for (const nav of set.entityType.navigationProperties) if (!nav.collection) needed.add(nav.target);
+  }
+  const roots = [...needed].filter((t) => ![...needed].some((o) => o !== t && model.isAssignable(t, o)));
+  const tables = new Map<EntityType, TableDef & { navigations: NavigationColumns[]; foreignKeys: ForeignKey[]; indexes: IndexDef[] }>();
+
+  for (const root of roots) {
+    const concreteTypes = model.subtypesOf(root).filter((t) => !t.abstract);
+    const propertyColumns = new Map<string, ColumnDef>();
+    const columns: ColumnDef[] = [];
+    const keyColumn = snake(root.key.name);
+    columns.push({ name: keyColumn, kind: 'text', notNull: true, property: root.key });
+    propertyColumns.set(root.key.name, columns[0]!);
+    columns.push({ name: 'odata_type', kind: 'text', notNull: true, property: undefined });
+    for (const type of model.subtypesOf(root)) {
+      for (const p of type.properties) {
+        const existing = propertyColumns.get(p.name);
+        if (existing) {
+          if (existing.kind !== columnKind(p)) throw new Error(`schema: property ${p.name} has conflicting types in ${root.name}`);
+          continue;
+        }
+        // NOT NULL only when every concrete type of the table has the property as non-nullable.
+        const notNull = !p.nullable && concreteTypes.every((t) => t.property(p.name) && !t.property(p.name)!.nullable);
+        const col: ColumnDef = { name: snake(p.name), kind: columnKind(p), notNull, property: p };
+        columns.push(col);
+        propertyColumns.set(p.name, col);
+      }
+    }
+    const tableName = snake(root.name);
+    tables.set(root, {
+      name: tableName,
+      rootType: root,
+      concreteTypes,
+      keyColumn,
+      typeColumn: 'odata_type',
+      columns,
+      propertyColumns,
+      navigations: [],
+      foreignKeys: [],
+      indexes: [],
+    });
+  }
+  const tableOf = (type: EntityType): TableDef => {
+    for (const [root, table] of tables) if (model.isAssignable(type, root)) return table;
+    throw new Error(`schema: no table stores ${type.qualifiedName}`);
+  };
+
+  for (const table of tables.values()) {
+    for (const nav of table.rootType.navigationProperties) {
+      const targetRoot = roots.find((r) => model.isAssignable(nav.target, r) || model.isAssignable(r, nav.target));
+      if (!targetRoot) continue;
+      const target = tables.get(targetRoot)!;
+      if (nav.collection) {
+        const column = `${snake(table.rootType.name)}_id`;
+        (target.columns as ColumnDef[]).push({ name: column, kind: "text", notNull: false, property: undefined });
+        target.foreignKeys.push({ navigation: nav, column, parent: table });
+      } else {
+        const idColumn = `${snake(nav.name)}_id`;
+        const typeColumn = `${snake(nav.name)}_type`;
+        (table.columns as ColumnDef[]).push(
+          { name: idColumn, kind: 'text', notNull: !nav.nullable, property: undefined },
+          { name: typeColumn, kind: 'text', notNull: !nav.nullable, property: undefined },
+        );
+        table.navigations.push({ navigation: nav, idColumn, typeColumn, target });
+      }
+    }
+  }
+
+  // Indexes for every filter/sort/paging path: (column, key) per scalar property and per navigation id,
+  // and the same prefixed by each foreign key (a profile's indicators ordered by any property).
+  // Tables reached only by key (artifacts) get no property indexes.
+  for (const table of tables.values()) {
+    const listed = model.entitySets.some((s) => s.listable && model.isAssignable(s.entityType, table.rootType));
+    const sortable = listed ? table.columns.filter((c) => c.property && c.property !== table.rootType.key && isScalar(c.property)) : [];
+    const prefixes = [undefined, ...table.foreignKeys.map((f) => f.column)];
+    for (const prefix of prefixes) {
+      const lead = prefix ? [prefix] : [];
+      if (prefix) table.indexes.push({ name: `ix_${table.name}_${prefix}`, columns: [prefix, table.keyColumn] });
+      for (const c of sortable) table.indexes.push({ name: `ix_${table.name}_${prefix ? `${prefix}_` : ''}${c.name}`, columns: [...lead, c.name, table.keyColumn] });
+    }
+    for (const n of table.navigations) {
+      const fk = table.foreignKeys[0];
+      table.indexes.push({ name: `ix_${table.name}_${n.idColumn}`, columns: fk ? [n.idColumn, fk.column] : [n.idColumn] });
+    }
+  }
+  return { tables: [...tables.values()], tableOf };
+}

@@ -1,0 +1,17 @@
+/** DDL derived from the schema, for any dialect: tables, keys and indexes. */
+import type { Schema, TableDef } from '../schema/derive-schema.js';
+import type { SqlDialect } from './sql-dialect.js';
+
+const q = (name: string): string => `"${name}"`;
+
+export function createTableStatements(table: TableDef, dialect: SqlDialect): string[] {
+  const columns = table.columns.map((c) => `${q(c.name)} ${dialect.columnType(c.kind)}${c.notNull ? ' NOT NULL' : ''}`);
+  return [
+    `CREATE TABLE IF NOT EXISTS ${q(table.name)} (${columns.join(', ')}, PRIMARY KEY (${q(table.keyColumn)}))`,
+    ...table.indexes.map((i) => `CREATE INDEX IF NOT EXISTS ${q(i.name)} ON ${q(table.name)} (${i.columns.map(q).join(', ')})`),
+  ];
+}
+
+export function schemaStatements(schema: Schema, dialect: SqlDialect): string[] {
+  return schema.tables.flatMap((t) => createTableStatements(t, dialect));
+}

@@ -1,0 +1,37 @@
+/**
+ * Schema migrations for the embedded store. Migration 1 is the schema derived from the model; its checksum is
+ * recorded so that a model change without a new migration is detected at start instead of corrupting data.
+ */
+import type Database from 'better-sqlite3';
+import { createHash } from 'node:crypto';
+import type { Schema } from '../schema/derive-schema.js';
+import { schemaStatements } from './ddl.js';
+import type { SqlDialect } from './sql-dialect.js';
+
+export interface Migration {
+  readonly version: number;
+  readonly statements: readonly string[];
+}
+
+export function migrations(schema: Schema, dialect: SqlDialect): Migration[] {
+  return [{ version: 1, statements: schemaStatements(schema, dialect) }];
+}
+
+export const checksum = (m: Migration): string => createHash('sha256').update(m.statements.join(';\n')).digest('hex').slice(0, 16);
+
+export function migrate(db: Database.Database, schema: Schema, dialect: SqlDialect): void {
+  db.exec('CREATE TABLE IF NOT EXISTS "tigraph_migrations" ("version" INTEGER PRIMARY KEY, "checksum" TEXT NOT NULL, "applied_at" INTEGER NOT NULL)');
+  const applied = new Map(
+    (db.prepare('SELECT version, checksum FROM tigraph_migrations').all() as { version: number; checksum: string }[]).map((r) => [r.version, r.checksum]),
+  );
+  for (const m of migrations(schema, dialect)) {
+    const sum = checksum(m);
+    const have = applied.get(m.version);
+    if (have === sum) continue;
+    if (have !== undefined) throw new Error(`schema drift: migration ${m.version} was applied with checksum ${have}, the model now derives ${sum}; add a migration`);
+    db.transaction(() => {
+      for (const s of m.statements) db.exec(s);
+      db.prepare('INSERT INTO tigraph_migrations (version, checksum, applied_at) VALUES (?, ?, ?)').run(m.version, sum, Date.now());
+    })();
+  }
+}

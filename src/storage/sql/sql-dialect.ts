@@ -1,0 +1,33 @@
+/**
+ * Everything that differs between SQL dialects, in one interface. Shared compilation code
+ * (compile-query.ts, ddl.ts) asks the dialect and never branches on which database it is.
+ * Kysely is used as the SQL fragment composer and per-dialect compiler (placeholders, identifier quoting).
+ */
+import type { Kysely, RawBuilder } from 'kysely';
+import type { ColumnKind } from '../schema/derive-schema.js';
+
+export type Sql = RawBuilder<unknown>;
+
+export interface SqlDialect {
+  readonly name: string;
+  /** A compile-only Kysely instance (DummyDriver) with this dialect's query compiler. */
+  readonly kysely: Kysely<unknown>;
+  columnType(kind: ColumnKind): string;
+  /** Text/number value at `path` inside a JSON text expression; `numeric` casts for comparison. */
+  jsonValue(json: Sql, path: readonly string[], numeric: boolean): Sql;
+  /** A FROM-clause item producing one row per element of the JSON array `json`, aliased `alias`. */
+  jsonArrayItems(json: Sql, alias: string): Sql;
+  /** The element value of a `jsonArrayItems` row, or a value at `path` inside it. */
+  jsonItemValue(alias: string, path: readonly string[], numeric: boolean): Sql;
+  startsWith(subject: Sql, prefix: Sql): Sql;
+  endsWith(subject: Sql, suffix: Sql): Sql;
+  contains(subject: Sql, part: Sql): Sql;
+  /** Case-insensitive containment, for $search. */
+  containsIgnoringCase(subject: Sql, part: Sql): Sql;
+  /** `a = b` where NULL = NULL is true (OData eq semantics when either side may be null). */
+  notDistinct(a: Sql, b: Sql): Sql;
+  distinct(a: Sql, b: Sql): Sql;
+  readonly falseValue: Sql;
+  /** ORDER BY direction with OData's null ordering (nulls sort lowest). */
+  orderDirection(direction: 'asc' | 'desc'): Sql;
+}

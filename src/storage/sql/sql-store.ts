@@ -1,0 +1,116 @@
+/**
+ * The dialect-independent part of a SQL store: compiles plans, decodes rows, resolves $expand with one
+ * batched key lookup per navigation, and writes upserts in one transaction. A backend supplies only
+ * how to run compiled statements (sqlite-store.ts, postgres-store.ts).
+ */
+import { sql } from 'kysely';
+import type { CompiledQuery } from 'kysely';
+import type { Model, NavigationProperty } from '../../model/model.js';
+import type { CollectionQuery, CountQuery, EntityQuery, SortValue } from '../../odata/plan/query-plan.js';
+import { deriveSchema, type Schema, type TableDef } from '../schema/derive-schema.js';
+import type { EntityRecord, Page, Store, StoreHealth, WriteRecord } from '../store.js';
+import { compileByKeys, compileCollectionQuery, compileCountQuery, compileEntityQuery } from './compile-query.js';
+import { createCodecs, type Row, type TableCodec } from './row-codec.js';
+import type { SqlDialect } from './sql-dialect.js';
+
+export abstract class SqlStore implements Store {
+  abstract readonly kind: string;
+  protected readonly schema: Schema;
+  protected readonly codecs: Map<TableDef, TableCodec>;
+
+  constructor(
+    protected readonly model: Model,
+    protected readonly dialect: SqlDialect,
+  ) {
+    this.schema = deriveSchema(model);
+    this.codecs = createCodecs(this.schema);
+  }
+
+  protected abstract all(query: CompiledQuery): Promise<Row[]>;
+  /** Runs the statements in one transaction; all or nothing. */
+  protected abstract transaction(statements: readonly CompiledQuery[]): Promise<void>;
+  abstract health(): Promise<StoreHealth>;
+  abstract close(): Promise<void>;
+
+  async findMany(query: CollectionQuery): Promise<Page> {
+    const table = this.schema.tableOf(query.type);
+    const codec = this.codecs.get(table)!;
+    const rows = await this.all(compileCollectionQuery(query, this.schema, this.dialect));
+    const n = query.orderBy.length;
+    const sortKeys = rows.map((r) => Array.from({ length: n }, (_, i) => normalizeSortValue(r[`__k${i}`])));
+    const records = rows.map((r) => codec.decode(r));
+    return { records: await this.expand(records, query.expand), sortKeys };
+  }
+
+  async findOne(query: EntityQuery): Promise<EntityRecord | undefined> {
+    const table = this.schema.tableOf(query.type);
+    const rows = await this.all(compileEntityQuery(query, this.schema, this.dialect));
+    if (rows.length === 0) return undefined;
+    const [record] = await this.expand([this.codecs.get(table)!.decode(rows[0]!)], query.expand);
+    return record;
+  }
+
+  async count(query: CountQuery): Promise<number> {
+    const rows = await this.all(compileCountQuery(query, this.schema, this.dialect));
+    return Number(rows[0]?.['n'] ?? 0);
+  }
+
+  async isEmpty(): Promise<boolean> {
+    for (const table of this.schema.tables) {
+      const rows = await this.all(sql`SELECT 1 AS x FROM ${sql.table(table.name)} LIMIT 1`.compile(this.dialect.kysely));
+      if (rows.length) return false;
+    }
+    return true;
+  }
+
+  async write(records: readonly WriteRecord[]): Promise<void> {
+    // Targets of navigations first (artifacts), then parents, then children.
+    const rank = (t: TableDef): number => (t.foreignKeys.length ? 2 : 0) + (t.navigations.length ? 1 : 0);
+    const grouped = new Map<TableDef, WriteRecord[]>();
+    for (const w of records) {
+      const t = this.schema.tableOf(w.record.type);
+      if (!grouped.has(t)) grouped.set(t, []);
+      grouped.get(t)!.push(w);
+    }
+    const statements: CompiledQuery[] = [];
+    for (const [table, writes] of [...grouped].sort((a, b) => rank(a[0]) - rank(b[0]))) {
+      const codec = this.codecs.get(table)!;
+      for (const w of writes) statements.push(this.upsertStatement(table, codec.encode(w)));
+    }
+    await this.transaction(statements);
+  }
+
+  protected upsertStatement(table: TableDef, row: Row): CompiledQuery {
+    const cols = table.columns.map((c) => c.name);
+    const updates = cols.filter((c) => c !== table.keyColumn).map((c) => sql`${sql.id(c)} = excluded.${sql.id(c)}`);
+    return sql`INSERT INTO ${sql.table(table.name)} (${sql.join(cols.map((c) => sql.id(c)))}) VALUES (${sql.join(cols.map((c) => sql`${row[c] ?? null}`))}) ON CONFLICT (${sql.id(table.keyColumn)}) DO UPDATE SET ${sql.join(updates)}`.compile(
+      this.dialect.kysely,
+    );
+  }
+
+  private async expand(records: EntityRecord[], navigations: readonly NavigationProperty[]): Promise<EntityRecord[]> {
+    if (navigations.length === 0 || records.length === 0) return records;
+    let result = records;
+    for (const nav of navigations) {
+      const table = this.schema.tableOf(nav.target);
+      const ids = [...new Set(result.map((r) => r.navigations[nav.name]).filter((x) => x).map((x) => (x!.kind === 'ref' ? x!.id : '')))].filter(Boolean);
+      if (ids.length === 0) continue;
+      const codec = this.codecs.get(table)!;
+      const rows = await this.all(compileByKeys(table, ids, this.dialect));
+      const byId = new Map(rows.map((r) => [r[table.keyColumn] as string, codec.decode(r)]));
+      result = result.map((r) => {
+        const current = r.navigations[nav.name];
+        const full = current && current.kind === 'ref' ? byId.get(current.id) : undefined;
+        return full ? { ...r, navigations: { ...r.navigations, [nav.name]: full } } : r;
+      });
+    }
+    return result;
+  }
+}
+
+function normalizeSortValue(v: unknown): SortValue {
+  if (v === null || v === undefined) return null;
+  if (typeof v === 'bigint') return Number(v);
+  if (typeof v === 'number' || typeof v === 'string') return v;
+  return String(v);
+}

@@ -1,0 +1,70 @@
+/**
+ * The embedded store: SQLite through better-sqlite3 (12.x; 13.x crashes on Node 20). Synchronous under the
+ * hood; prepared statements are cached by SQL text, so each query shape is prepared once.
+ */
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { CompiledQuery } from 'kysely';
+import type { Model } from '../../model/model.js';
+import { SqlStore } from '../sql/sql-store.js';
+import type { Row } from '../sql/row-codec.js';
+import type { StoreHealth } from '../store.js';
+import { migrate } from '../sql/migrate-sync.js';
+import { sqliteDialect } from './sqlite-dialect.js';
+
+export interface SqliteStoreOptions {
+  /** File path, or ':memory:'. */
+  readonly filename: string;
+  readonly mmapBytes?: number;
+}
+
+export class SqliteStore extends SqlStore {
+  readonly kind = 'sqlite';
+  readonly db: Database.Database;
+  private readonly statements = new Map<string, Database.Statement>();
+
+  constructor(model: Model, private readonly options: SqliteStoreOptions) {
+    super(model, sqliteDialect);
+    if (options.filename !== ':memory:') mkdirSync(dirname(options.filename), { recursive: true });
+    this.db = new Database(options.filename);
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = NORMAL');
+    this.db.pragma('busy_timeout = 5000');
+    this.db.pragma(`mmap_size = ${options.mmapBytes ?? 1 << 30}`);
+    migrate(this.db, this.schema, this.dialect);
+  }
+
+  private prepare(text: string): Database.Statement {
+    let st = this.statements.get(text);
+    if (!st) {
+      st = this.db.prepare(text);
+      if (this.statements.size > 2000) this.statements.clear();
+      this.statements.set(text, st);
+    }
+    return st;
+  }
+
+  protected async all(query: CompiledQuery): Promise<Row[]> {
+    return this.prepare(query.sql).all(...(query.parameters as unknown[])) as Row[];
+  }
+
+  protected async transaction(statements: readonly CompiledQuery[]): Promise<void> {
+    this.db.transaction(() => {
+      for (const s of statements) this.prepare(s.sql).run(...(s.parameters as unknown[]));
+    })();
+  }
+
+  async health(): Promise<StoreHealth> {
+    try {
+      this.db.prepare('SELECT 1').get();
+      return { ok: true, store: 'sqlite', detail: this.options.filename };
+    } catch (e) {
+      return { ok: false, store: 'sqlite', detail: (e as Error).message };
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.db.open) this.db.close();
+  }
+}
