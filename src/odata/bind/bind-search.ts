@@ -1,0 +1,21 @@
+/**
+ * Binds a $search syntax tree: terms and phrases both become SearchTerm (the phrase quotes only delimit).
+ * Recursion follows the tree, which the parser bounds by depth and term count.
+ */
+import type { SearchToken } from '../uri/syntax-tree.js';
+import type { SearchNode } from './semantic-tree.js';
+
+export function bindSearch(token: SearchToken): SearchNode {
+  switch (token.kind) {
+    case 'SearchTermToken':
+      return { kind: 'SearchTerm', term: token.term };
+    case 'SearchBinaryToken':
+      return { kind: token.operator === 'AND' ? 'SearchAnd' : 'SearchOr', left: bindSearch(token.left), right: bindSearch(token.right) };
+    case 'SearchNotToken':
+      return { kind: 'SearchNot', operand: bindSearch(token.operand) };
+    default: {
+      const never: never = token;
+      throw new Error(`unreachable: ${(never as { kind: string }).kind}`);
+    }
+  }
+}
