@@ -360,3 +360,12 @@ export const DOCUMENTED_ENUM_SPELLINGS: Readonly<Record<string, Readonly<Record<
     osint: 'openSourceIntelligence',
   },
 };
+
+/**
+ * How values merge when an entity that already exists is written again in merge mode (imports): the earliest
+ * first-seen and the latest last-seen time win; every other property takes the new value.
+ */
+export const MERGE_RULES: Readonly<Record<string, Readonly<Record<string, 'min' | 'max'>>>> = {
+  [`${SECURITY_NAMESPACE}.intelligenceProfileIndicator`]: { firstSeenDateTime: 'min', lastSeenDateTime: 'max' },
+  [`${SECURITY_NAMESPACE}.host`]: { firstSeenDateTime: 'min', lastSeenDateTime: 'max' },
+};

@@ -31,6 +31,12 @@ export interface WriteRecord {
   readonly record: EntityRecord;
   /** Collection navigation that lists this entity (an indicator's profile). */
   readonly parent?: ParentScope;
+  /** Insert only when no entity with this key exists (a referenced artifact known only by its id). */
+  readonly ifAbsent?: boolean;
+}
+
+export interface WriteOptions {
+  readonly merge?: boolean;
 }
 
 export interface StoreHealth {
@@ -44,8 +50,11 @@ export interface Store {
   findMany(query: CollectionQuery): Promise<Page>;
   findOne(query: EntityQuery): Promise<EntityRecord | undefined>;
   count(query: CountQuery): Promise<number>;
-  /** Inserts or replaces the records (targets of single navigations first), in one transaction. */
-  write(records: readonly WriteRecord[]): Promise<void>;
+  /**
+   * Inserts or replaces the records (targets of single navigations first), in one transaction: all or nothing.
+   * With `merge`, existing rows keep the earliest/latest values the model's MERGE_RULES name.
+   */
+  write(records: readonly WriteRecord[], options?: WriteOptions): Promise<void>;
   /** True when no entity of any stored type exists. */
   isEmpty(): Promise<boolean>;
   health(): Promise<StoreHealth>;

@@ -136,7 +136,11 @@ export function readEntity(model: Model, expected: EntityType, json: unknown, op
     if (typeof inner.record.values[nav.target.key.name] !== 'string') throw errors.invalidPropertyValue(`${where}${nav.name}/id`, nav.target.qualifiedName, 'the id is required');
     // A reference-only artifact ({"@odata.type","id"}) links without overwriting a stored artifact.
     const isReference = Object.keys(raw as object).every((k) => k === 'id' || k.startsWith('@'));
+    // A reference creates the target only when it does not exist yet (and only if that is valid without data).
     if (!isReference) writes.push(...inner.writes);
+    else if (inner.record.type.properties.every((p) => p === inner.record.type.key || p.nullable || p.collection)) {
+      writes.push({ record: inner.record, ifAbsent: true });
+    }
     navigations[nav.name] = isReference ? { kind: 'ref', type: inner.record.type, id: inner.record.values[nav.target.key.name] as string } : inner.record;
   }
   const record: EntityRecord = { kind: 'record', type, values, navigations };

@@ -48,13 +48,14 @@ export function bindResourcePath(model: Model, segments: readonly PathSegment[])
   const tail = more.slice(1);
   if (navSeg.kind !== 'name') throw errors.unknownSegment(describe(navSeg));
   const nav = set.entityType.navigation(navSeg.name);
-  const target = nav ? model.entitySetOf(nav.target) : undefined;
-  if (!nav || !target) throw errors.unknownSegment(navSeg.name);
+  if (!nav) throw errors.unknownSegment(navSeg.name);
   const navPath = `${setPath}(${quoteKey(key)})/${nav.name}`;
   if (!nav.collection) {
     if (tail.length) throw errors.unknownSegment(describe(tail[0]!));
     return { kind: 'navigation', set, sourceType: set.entityType, key, navigation: nav, contextPath: navPath };
   }
+  const target = model.entitySetOf(nav.target);
+  if (!target) throw errors.unknownSegment(navSeg.name);
   const parent: ParentScope = { navigation: nav, key };
   if (tail.length === 0) return { kind: 'collection', set: target, type: nav.target, parent, count: false, contextPath: navPath };
   const last = tail[0]!;

@@ -5,10 +5,12 @@
  */
 import { sql } from 'kysely';
 import type { CompiledQuery } from 'kysely';
-import type { Model, NavigationProperty } from '../../model/model.js';
+import type { EntityType, Model, NavigationProperty } from '../../model/model.js';
+import type { Sql } from './sql-dialect.js';
 import type { CollectionQuery, CountQuery, EntityQuery, SortValue } from '../../odata/plan/query-plan.js';
 import { deriveSchema, type Schema, type TableDef } from '../schema/derive-schema.js';
-import type { EntityRecord, Page, Store, StoreHealth, WriteRecord } from '../store.js';
+import type { EntityRecord, Page, Store, StoreHealth, WriteOptions, WriteRecord } from '../store.js';
+import { MERGE_RULES } from '../../model/security-ti.js';
 import { compileByKeys, compileCollectionQuery, compileCountQuery, compileEntityQuery } from './compile-query.js';
 import { createCodecs, type Row, type TableCodec } from './row-codec.js';
 import type { SqlDialect } from './sql-dialect.js';
@@ -63,7 +65,7 @@ export abstract class SqlStore implements Store {
     return true;
   }
 
-  async write(records: readonly WriteRecord[]): Promise<void> {
+  async write(records: readonly WriteRecord[], options: WriteOptions = {}): Promise<void> {
     // Targets of navigations first (artifacts), then parents, then children.
     const rank = (t: TableDef): number => (t.foreignKeys.length ? 2 : 0) + (t.navigations.length ? 1 : 0);
     const grouped = new Map<TableDef, WriteRecord[]>();
@@ -75,14 +77,44 @@ export abstract class SqlStore implements Store {
     const statements: CompiledQuery[] = [];
     for (const [table, writes] of [...grouped].sort((a, b) => rank(a[0]) - rank(b[0]))) {
       const codec = this.codecs.get(table)!;
-      for (const w of writes) statements.push(this.upsertStatement(table, codec.encode(w)));
+      for (const w of writes) statements.push(
+          w.ifAbsent ? this.insertIfAbsentStatement(table, codec.encode(w)) : this.upsertStatement(table, codec.encode(w), options.merge ? this.mergeRules(table) : undefined),
+        );
     }
     await this.transaction(statements);
   }
 
-  protected upsertStatement(table: TableDef, row: Row): CompiledQuery {
+  /** Column → 'min' | 'max' for the table's hierarchy, from the model's MERGE_RULES. */
+  protected mergeRules(table: TableDef): Map<string, 'min' | 'max'> {
+    const rules = new Map<string, 'min' | 'max'>();
+    for (const type of this.model.subtypesOf(table.rootType).concat(ancestors(table.rootType))) {
+      for (const [property, rule] of Object.entries(MERGE_RULES[type.qualifiedName] ?? {})) {
+        const col = table.propertyColumns.get(property);
+        if (col) rules.set(col.name, rule);
+      }
+    }
+    return rules;
+  }
+
+  protected insertIfAbsentStatement(table: TableDef, row: Row): CompiledQuery {
     const cols = table.columns.map((c) => c.name);
-    const updates = cols.filter((c) => c !== table.keyColumn).map((c) => sql`${sql.id(c)} = excluded.${sql.id(c)}`);
+    return sql`INSERT INTO ${sql.table(table.name)} (${sql.join(cols.map((c) => sql.id(c)))}) VALUES (${sql.join(cols.map((c) => sql`${row[c] ?? null}`))}) ON CONFLICT (${sql.id(table.keyColumn)}) DO NOTHING`.compile(
+      this.dialect.kysely,
+    );
+  }
+
+  protected upsertStatement(table: TableDef, row: Row, merge?: Map<string, 'min' | 'max'>): CompiledQuery {
+    const cols = table.columns.map((c) => c.name);
+    const current = (c: string): Sql => sql.ref(`${table.name}.${c}`);
+    const incoming = (c: string): Sql => sql`excluded.${sql.id(c)}`;
+    const updates = cols
+      .filter((c) => c !== table.keyColumn)
+      .map((c) => {
+        const rule = merge?.get(c);
+        if (!rule) return sql`${sql.id(c)} = ${incoming(c)}`;
+        const pick = rule === 'min' ? sql`<` : sql`>`;
+        return sql`${sql.id(c)} = CASE WHEN ${incoming(c)} IS NULL THEN ${current(c)} WHEN ${current(c)} IS NULL THEN ${incoming(c)} WHEN ${incoming(c)} ${pick} ${current(c)} THEN ${incoming(c)} ELSE ${current(c)} END`;
+      });
     return sql`INSERT INTO ${sql.table(table.name)} (${sql.join(cols.map((c) => sql.id(c)))}) VALUES (${sql.join(cols.map((c) => sql`${row[c] ?? null}`))}) ON CONFLICT (${sql.id(table.keyColumn)}) DO UPDATE SET ${sql.join(updates)}`.compile(
       this.dialect.kysely,
     );
@@ -106,6 +138,12 @@ export abstract class SqlStore implements Store {
     }
     return result;
   }
+}
+
+function ancestors(type: EntityType): EntityType[] {
+  const out: EntityType[] = [];
+  for (let t = type.baseType; t; t = t.baseType) out.push(t);
+  return out;
 }
 
 function normalizeSortValue(v: unknown): SortValue {
