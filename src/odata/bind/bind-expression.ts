@@ -113,10 +113,12 @@ class FilterBinder {
             : { kind: 'StringFunction', fn: token.name, argument: arg, type: EDM.String };
         return { kind: 'node', node, describe: `${token.name}(…)`, position: token.position };
       }
+      case 'NotToken':
+        throw errors.typeMismatch(OPTION, "expected a value but found 'not …' ('not' applies to the operand right after it; to negate a comparison write not (a eq b))", token.position);
       default:
         break;
     }
-    throw errors.typeMismatch(OPTION, 'expected a value but found a boolean expression', token.position);
+    throw errors.typeMismatch(OPTION, 'expected a value but found a boolean expression', startOf(token));
   }
 
   /** Types both operands against each other. */
@@ -227,4 +229,11 @@ class FilterBinder {
     const predicate = this.bindBool(token.body, [...scope, { name, variable }]);
     return { kind: 'Any', source: bound.source, collection: bound.collection, variable, predicate };
   }
+}
+
+/** Where an expression starts in the text (binary tokens record their operator's position). */
+function startOf(token: ExpressionToken): number {
+  let t = token;
+  while (t.kind === 'BinaryToken' || t.kind === 'InToken') t = t.left;
+  return t.kind === 'LambdaToken' ? t.collection.position : t.position;
 }
