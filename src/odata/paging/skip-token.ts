@@ -8,7 +8,7 @@ import { errors } from '../../errors/catalog.js';
 import type { SortValue } from '../plan/query-plan.js';
 
 const VERSION = 1;
-const MAX_TOKEN_LENGTH = 8192;
+const MAX_TOKEN_LENGTH = 4096;
 
 export const shapeHash = (shape: string): string => createHash('sha256').update(shape).digest('base64url').slice(0, 12);
 
