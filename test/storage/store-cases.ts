@@ -1,0 +1,150 @@
+/**
+ * The store conformance suite: every backend runs these same cases (SQLite now; PostgreSQL calls it too).
+ * A backend that must skip a case passes { skip: { 'case name': 'reason' } } and the reason is printed.
+ */
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { MODEL } from '../../src/model/model.js';
+import { bindQueryOptions } from '../../src/odata/bind/bind-query-options.js';
+import { DEFAULT_LIMITS } from '../../src/odata/limits/query-limits.js';
+import { readEntity } from '../../src/odata/deserialize/read-entity.js';
+import { planCollection, queryShape } from '../../src/odata/plan/build-query-plan.js';
+import { encodeSkipToken } from '../../src/odata/paging/skip-token.js';
+import { bindResourcePath } from '../../src/odata/path/bind-resource-path.js';
+import { parseResourcePath } from '../../src/odata/path/parse-resource-path.js';
+import type { Store } from '../../src/storage/store.js';
+
+const PROFILES = MODEL.entitySet('intelProfiles')!;
+const INDICATORS = MODEL.entitySet('intelligenceProfileIndicators')!;
+
+export function profile(id: string, indicators: Record<string, unknown>[] = [], extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    id,
+    title: `Profile ${id}`,
+    kind: 'actor',
+    firstActiveDateTime: '2020-01-01T00:00:00Z',
+    summary: { content: `summary of ${id}`, format: 'text' },
+    description: { content: '', format: 'markdown' },
+    aliases: [`alias-${id}`],
+    indicators,
+    ...extra,
+  };
+}
+
+export function indicator(id: string, host: string, first: string, last: string | null = null, source = 'osint'): Record<string, unknown> {
+  return { id, source, firstSeenDateTime: first, lastSeenDateTime: last, artifact: { '@odata.type': '#microsoft.graph.security.hostname', id: host } };
+}
+
+export const writesOf = (...profiles: Record<string, unknown>[]) => profiles.flatMap((p) => readEntity(MODEL, PROFILES.entityType, p, { partial: false }).writes);
+
+/** The collection plan the service builds for `path?query` (one page of `pageSize`). */
+export function planFor(path: string, query = '', pageSize = 3): ReturnType<typeof planCollection> {
+  const parsed = parseResourcePath(`/v1.0/security/threatIntelligence/${path}`);
+  if (parsed.kind !== 'resource') throw new Error(`not a resource path: ${path}`);
+  const resource = bindResourcePath(MODEL, parsed.segments);
+  if (resource.kind !== 'collection') throw new Error(`not a collection: ${path}`);
+  const options = bindQueryOptions(query, { type: resource.type, isCollection: true, where: path, strict: false, includeUnknownEnumMembers: false, limits: DEFAULT_LIMITS });
+  const shapeQuery = query.replace(/&?\$skiptoken=[^&]*/, '');
+  return planCollection(resource, options, { defaultPageSize: pageSize, maxPageSize: pageSize }, (o) => queryShape(resource, o, shapeQuery, ''));
+}
+
+/** Lists a URL's collection through the real planner, page by page, like the service does. */
+export async function list(store: Store, path: string, query = ''): Promise<string[]> {
+  const ids: string[] = [];
+  let token: string | undefined;
+  for (;;) {
+    const plan = planFor(path, [query, token ? `$skiptoken=${token}` : ''].filter(Boolean).join('&'));
+    const page = await store.findMany(plan.query);
+    ids.push(...page.records.slice(0, plan.pageSize).map((r) => r.values['id'] as string));
+    if (page.records.length <= plan.pageSize) return ids;
+    token = encodeSkipToken(plan.shape, page.sortKeys[plan.pageSize - 1]!);
+  }
+}
+
+export interface StoreCaseOptions {
+  readonly name: string;
+  readonly create: () => Promise<Store>;
+  readonly skip?: Readonly<Record<string, string>>;
+}
+
+export function runStoreCases({ name, create, skip = {} }: StoreCaseOptions): void {
+  const test = (title: string, fn: (store: Store) => Promise<void>): void => {
+    const reason = skip[title];
+    if (reason) {
+      it(title, { skip: `${name} skips this case: ${reason}` }, () => {});
+      return;
+    }
+    it(title, async () => {
+      const store = await create();
+      try {
+        await fn(store);
+      } finally {
+        await store.close();
+      }
+    });
+  };
+
+  describe(`store cases: ${name}`, () => {
+    test('starts empty and round-trips a profile with its indicators and artifacts', async (store) => {
+      assert.equal(await store.isEmpty(), true);
+      await store.write(writesOf(profile('p1', [indicator('i1', 'a.example', '2024-01-01T00:00:00Z', '2024-02-01T00:00:00Z')])));
+      assert.equal(await store.isEmpty(), false);
+      const p = await store.findOne({ kind: 'entity', type: PROFILES.entityType, key: 'p1', parent: undefined, expand: [] });
+      assert.equal(p?.values['title'], 'Profile p1');
+      assert.deepEqual(p?.values['aliases'], ['alias-p1']);
+      assert.deepEqual(p?.values['summary'], { content: 'summary of p1', format: 0 });
+      const i = await store.findOne({ kind: 'entity', type: INDICATORS.entityType, key: 'i1', parent: undefined, expand: [INDICATORS.entityType.navigation('artifact')!] });
+      assert.equal(i?.values['firstSeenDateTime'], Date.parse('2024-01-01T00:00:00Z'));
+      const art = i?.navigations['artifact'];
+      assert.equal(art?.kind, 'record');
+      assert.equal(art?.type.name, 'hostname');
+    });
+
+    test('a write is all or nothing', async (store) => {
+      const good = writesOf(profile('p1', [indicator('i1', 'a.example', '2024-01-01T00:00:00Z')]));
+      const bad = { ...good.at(-1)!, record: { ...good.at(-1)!.record, values: { ...good.at(-1)!.record.values, firstSeenDateTime: null } } };
+      await assert.rejects(store.write([...good.slice(0, -1), bad]));
+      assert.equal(await store.isEmpty(), true, 'nothing of the failed batch is stored');
+    });
+
+    test('merge keeps the earliest first seen and the latest last seen', async (store) => {
+      await store.write(writesOf(profile('p1', [indicator('i1', 'a.example', '2024-03-01T00:00:00Z', '2024-04-01T00:00:00Z')])), { merge: true });
+      await store.write(writesOf(profile('p1', [indicator('i1', 'a.example', '2024-01-01T00:00:00Z', null, 'public')])), { merge: true });
+      await store.write(writesOf(profile('p1', [indicator('i1', 'a.example', '2024-05-01T00:00:00Z', '2024-06-01T00:00:00Z')])), { merge: true });
+      const i = await store.findOne({ kind: 'entity', type: INDICATORS.entityType, key: 'i1', parent: undefined, expand: [] });
+      assert.equal(i?.values['firstSeenDateTime'], Date.parse('2024-01-01T00:00:00Z'));
+      assert.equal(i?.values['lastSeenDateTime'], Date.parse('2024-06-01T00:00:00Z'));
+      assert.equal(await store.count({ kind: 'count', type: INDICATORS.entityType, parent: undefined, filter: undefined, search: undefined }), 1);
+    });
+
+    test('keyset pages are complete and ordered, with parent scope and filter', async (store) => {
+      const inds = Array.from({ length: 10 }, (_, k) => indicator(`i${k}`, `h${k}.example`, `2024-01-${String(10 - k).padStart(2, '0')}T00:00:00Z`, k % 3 === 0 ? null : '2024-12-01T00:00:00Z', k % 2 ? 'osint' : 'public'));
+      await store.write(writesOf(profile('p1', inds), profile('p2', [indicator('j1', 'x.example', '2024-01-01T00:00:00Z')])));
+      assert.deepEqual(await list(store, 'intelProfiles/p1/indicators'), inds.map((i) => i['id']).sort());
+      assert.deepEqual(await list(store, 'intelProfiles/p1/indicators', '$orderby=firstSeenDateTime'), inds.map((i) => i['id']).reverse());
+      assert.deepEqual(await list(store, 'intelProfiles/p1/indicators', "$filter=source eq 'osint'&$orderby=lastSeenDateTime desc"), ['i1', 'i5', 'i7', 'i3', 'i9']);
+      assert.deepEqual(await list(store, 'intelligenceProfileIndicators', '$orderby=lastSeenDateTime,id desc'), ['j1', 'i9', 'i6', 'i3', 'i0', 'i8', 'i7', 'i5', 'i4', 'i2', 'i1']);
+    });
+
+    test('the pivot finds the profiles that list an artifact', async (store) => {
+      await store.write(writesOf(profile('p1', [indicator('a', 'shared.example', '2024-01-01T00:00:00Z')]), profile('p2', [indicator('b', 'shared.example', '2024-01-01T00:00:00Z')]), profile('p3', [indicator('c', 'other.example', '2024-01-01T00:00:00Z')])));
+      assert.deepEqual(await list(store, 'intelProfiles', `$filter=indicators/any(i: i/artifact/id eq 'shared.example')`), ['p1', 'p2']);
+      assert.deepEqual(await list(store, 'intelProfiles', `$filter=aliases/any(a: a eq 'alias-p3')`), ['p3']);
+    });
+
+    test('a referenced artifact does not overwrite a stored one', async (store) => {
+      const full = { '@odata.type': '#microsoft.graph.security.hostname', id: 'a.example', registrar: 'R' };
+      await store.write(writesOf(profile('p1', [{ ...indicator('i1', 'a.example', '2024-01-01T00:00:00Z'), artifact: full }])));
+      await store.write(writesOf(profile('p1', [indicator('i2', 'a.example', '2024-01-01T00:00:00Z')])));
+      const i = await store.findOne({ kind: 'entity', type: INDICATORS.entityType, key: 'i2', parent: undefined, expand: [INDICATORS.entityType.navigation('artifact')!] });
+      const art = i?.navigations['artifact'];
+      assert.equal(art?.kind === 'record' ? art.values['registrar'] : undefined, 'R');
+    });
+
+    test('health reports the store', async (store) => {
+      const h = await store.health();
+      assert.equal(h.ok, true);
+      assert.equal(h.store, store.kind);
+    });
+  });
+}
