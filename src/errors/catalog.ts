@@ -71,6 +71,11 @@ export const errors = {
   serviceUnavailable: (detail: string, retryAfterSeconds = 1) =>
     new ODataError(503, 'ServiceUnavailable', `The service is temporarily unavailable: ${detail}`, { headers: { 'Retry-After': String(retryAfterSeconds) } }),
   internal: (cause: unknown) => new ODataError(500, 'InternalServerError', 'An internal server error occurred. See the server log for the request id.', { cause }),
+
+  // 429: throttling as live Graph words it (graph-protocol.md §5.3); tigraph only throttles on request (src/faults)
+  tooManyRequests: (retryAfterSeconds = 1) =>
+    new ODataError(429, 'TooManyRequests', 'Please retry again later.', { headers: { 'Retry-After': String(retryAfterSeconds) } }),
+  invalidHeader: (name: string, detail: string) => new ODataError(400, 'BadRequest', `Invalid header '${name}': ${detail}.`),
 } as const;
 
 export type ErrorFactory = keyof typeof errors;
