@@ -54,7 +54,7 @@ export function tokenize(text: string, options: LexOptions): LexToken[] {
     let value = '';
     for (;;) {
       const close = text.indexOf("'", j);
-      if (close < 0) throw syntaxError(`expected "'" to close the string literal that starts at position ${start}, but found end of input`, text.length);
+      if (close < 0) throw syntaxError(`unterminated string literal: expected "'" but found end of input`, text.length);
       value += text.slice(j, close);
       checkLength(value.length);
       if (text[close + 1] === "'") {

@@ -205,7 +205,7 @@ class ExpressionParser {
         this.enter(t.position);
         if (this.peek().kind === ')') throw this.syntaxError(`expected an expression but found ')'`, this.peek().position);
         const inner = this.parseOr();
-        this.expect(')', `')' to close the '(' at position ${t.position}`);
+        this.expect(')');
         this.leave();
         return inner;
       }
@@ -272,7 +272,7 @@ class ExpressionParser {
         this.next();
       }
     }
-    this.expect(')', `')' to close the arguments of '${nameToken.text}'`);
+    this.expect(')', `',' or ')'`);
     this.leave();
     const arity = FUNCTION_ARITY[name];
     if (args.length !== arity) {
@@ -297,7 +297,7 @@ class ExpressionParser {
     }
     this.expect(':', `':' after the lambda variable '${variableToken.text}'`);
     const body = this.parseOr();
-    this.expect(')', `')' to close '${opToken.text}('`);
+    this.expect(')');
     this.leave();
     return { kind: 'LambdaToken', operator, collection, variable: { name: variableToken.text, position: variableToken.position }, body, position: opToken.position };
   }

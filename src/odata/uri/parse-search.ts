@@ -29,7 +29,7 @@ function lexSearch(text: string): Lexeme[] {
       const start = i++;
       let phrase = '';
       for (;;) {
-        if (i >= text.length) throw syntaxError(`expected '"' to close the phrase that starts at position ${start} but found end of input`, text.length);
+        if (i >= text.length) throw syntaxError(`unterminated phrase: expected '"' but found end of input`, text.length);
         const d = text[i]!;
         if (d === '\\' && (text[i + 1] === '"' || text[i + 1] === '\\')) {
           phrase += text[i + 1];
@@ -106,7 +106,7 @@ export function parseSearch(text: string, options: SearchParseOptions): SearchTo
       index++;
       enter(t.position);
       const inner = parseOr();
-      if (peek().kind !== ')') throw syntaxError(`expected ')' to close the '(' at position ${t.position} but found ${describe(peek())}`, peek().position);
+      if (peek().kind !== ')') throw syntaxError(`expected ')' but found ${describe(peek())}`, peek().position);
       index++;
       depth--;
       return inner;

@@ -27,7 +27,7 @@ export function splitTopLevel(text: string, separator: string, base: number, syn
       start = i + 1;
     }
   }
-  if (inString) throw syntaxError(`expected "'" to close a string literal but found end of input`, base + text.length);
+  if (inString) throw syntaxError(`unterminated string literal: expected "'" but found end of input`, base + text.length);
   if (depth > 0) throw syntaxError("expected ')' but found end of input", base + text.length);
   parts.push({ text: text.slice(start), position: base + start });
   return parts;

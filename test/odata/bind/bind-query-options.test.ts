@@ -182,7 +182,7 @@ describe('bindQueryOptions: $search', () => {
     fails('$search=x', INDICATOR, {}, "Query option '$search' is not allowed on intelligenceProfileIndicators.");
     fails('$search=x', PASSIVE_DNS, { where: 'passiveDns' }, "Query option '$search' is not allowed on passiveDns.");
   });
-  it('syntax errors have positions', () => fails('$search="blue', PROFILE, {}, `Invalid $search clause: expected '"' to close the phrase`, 'at position 5'));
+  it('syntax errors have positions', () => fails('$search="blue', PROFILE, {}, `Invalid $search clause: unterminated phrase: expected '"' but found end of input at position 5.`));
 });
 
 describe('bindQueryOptions: single entities', () => {

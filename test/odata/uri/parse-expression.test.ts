@@ -61,8 +61,10 @@ describe('parseExpression: trees', () => {
 });
 
 describe('parseExpression: syntax errors name what was expected and the position', () => {
-  it('unclosed parenthesis', () => fails("(title eq 'x'", "expected ')'", 'found end of input', 'at position 13'));
-  it('unterminated string', () => fails("title eq 'abc", `expected "'"`, 'at position 13'));
+  it('unclosed parenthesis', () => fails("(title eq 'x'", "Invalid filter clause: expected ')' but found end of input at position 13."));
+  it('unclosed function call', () => fails("startswith(title, 'x'", "expected ',' or ')' but found end of input at position 21"));
+  it('unclosed lambda', () => fails("aliases/any(a: a eq 'x'", "expected ')' but found end of input at position 23"));
+  it('unterminated string', () => fails("title eq 'abc", `unterminated string literal: expected "'" but found end of input at position 13.`));
   it('empty filter', () => fails('', 'expected an expression but found end of input at position 0'));
   it('dangling operator', () => fails('title eq', "expected an expression after 'eq' but found end of input at position 8"));
   it('missing operator', () => fails("title 'x'", "expected an operator or end of input but found ''x'' at position 6"));

@@ -31,14 +31,14 @@ describe('parseSearch', () => {
   ];
   for (const [input, expected] of cases) it(input, () => assert.equal(parse(input), expected));
 
-  it('unbalanced quote', () => fails('"blue', `expected '"' to close the phrase that starts at position 0 but found end of input at position 5`));
+  it('unbalanced quote', () => fails('"blue', `unterminated phrase: expected '"' but found end of input at position 5`));
   it('phrase glued to a word', () => fails('"blue"green', `expected whitespace or ')' after the phrase but found 'g' at position 6`));
   it('quote inside a word', () => fails('blue"green', `unexpected '"' inside the word 'blue' at position 4`));
   it('empty', () => fails('', 'expected a search term but found end of input at position 0'));
   it('empty phrase', () => fails('""', 'a phrase must not be empty at position 0'));
   it('dangling OR', () => fails('a OR', "expected a search term after 'OR' but found end of input at position 4"));
   it('dangling AND', () => fails('a AND )', "expected a search term after 'AND' but found ')' at position 6"));
-  it('unclosed group', () => fails('(a OR b', "expected ')' to close the '(' at position 0 but found end of input at position 7"));
+  it('unclosed group', () => fails('(a OR b', "expected ')' but found end of input at position 7"));
   it('stray )', () => fails('a)', "expected a search term, AND, OR or end of input but found ')' at position 1"));
   it('too many terms', () => fails('a b c d e f g h i j k', 'Limit exceeded: the number of $search terms is 11, the maximum is 10.'));
   it('deep nesting', () => fails('('.repeat(100_000) + 'a' + ')'.repeat(100_000), 'Limit exceeded: the nesting depth of $search'));
