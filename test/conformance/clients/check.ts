@@ -7,6 +7,7 @@
  * `npm run conformance` tabulates.
  */
 import assert from 'node:assert/strict';
+import { inspect } from 'node:util';
 
 export const RESULT_PREFIX = '@@conformance ';
 /** Request header a check puts on its requests so the parent can count the attempts the server saw. */
@@ -81,12 +82,16 @@ export function createRecorder(client: string) {
       await fn({ expectServer: (traceId, expectServer) => (trace = { traceId, expectServer }) });
       result = { client, version, category, description, ok: true, ...trace, ms: Date.now() - started };
     } catch (e) {
-      const err = e as Error & { code?: unknown; statusCode?: unknown; responseStatusCode?: unknown };
-      const extra = [err.code, err.statusCode, err.responseStatusCode].filter((x) => x !== undefined).join(' ');
-      result = { client, version, category, description, ok: false, error: `${err.stack ?? String(e)}${extra ? ` [${extra}]` : ''}`, ...trace, ms: Date.now() - started };
+      result = { client, version, category, description, ok: false, error: describeError(e), ...trace, ms: Date.now() - started };
     }
     process.stdout.write(`${RESULT_PREFIX}${JSON.stringify(result)}\n`);
   };
+}
+
+/** An error as text, whatever was thrown (Kiota throws parsed models, not always Error instances). */
+function describeError(e: unknown): string {
+  if (e instanceof Error && e.name === 'AssertionError') return e.stack ?? e.message;
+  return inspect(e, { depth: 4, breakLength: 120 });
 }
 
 /** Asserts that two id lists hold the same ids, with no duplicate and no missing one (messages name a few). */
