@@ -1,0 +1,191 @@
+/**
+ * The profiles an import resolves drafts against: every stored profile (listed once at import start; profiles
+ * are few) plus those the import creates. Values are kept in storage form (epoch ms, enum member values), the
+ * form store records carry.
+ *
+ * Matching, first hit wins:
+ * 1. by id: the draft's id is the lower-case slug of its title (`Storm-1061` → `storm-1061`);
+ * 2. by title: the draft's title equals a known profile's title or alias (case-insensitive);
+ * 3. by alias: one of the draft's aliases equals the title of a profile that existed before this import
+ *    (so "Aqua Blizzard" with alias ACTINIUM meets a stored "ACTINIUM"). Alias-to-alias matches are not made,
+ *    and aliases are not matched against profiles created by the same import: sources list loose aliases
+ *    (apt1.json gives SuperHard the alias "dota", which is another threat actor's name), and two objects of
+ *    one bundle are distinct by construction.
+ *
+ * Merging a draft into a matched profile: aliases are united (the draft's title becomes an alias when it
+ * differs from the profile's title), countries united by code, targets united; summary and description are
+ * filled only when the profile's are empty; firstActiveDateTime takes the earliest value; title and kind stay.
+ *
+ * Policy for non-nullable fields a source lacks: summary and description `{content: '', format: 'text'}`;
+ * firstActiveDateTime the earliest first seen of the profile's indicators in this import, or the import time
+ * when it has none (an imported indicator never makes a profile's first activity later).
+ */
+import { createHash } from 'node:crypto';
+import type { EntityType, Model } from '../model/model.js';
+import { readEntity } from '../odata/deserialize/read-entity.js';
+import type { CollectionQuery } from '../odata/plan/query-plan.js';
+import { T_PROFILE } from '../seed/seed-dataset.js';
+import type { Store } from '../storage/store.js';
+import { keyAccess } from './queries.js';
+import type { ProfileDraft } from './types.js';
+
+export interface ProfileState {
+  readonly id: string;
+  values: Record<string, unknown>;
+  readonly existed: boolean;
+  /** JSON of the stored values when the import started (undefined for created profiles). */
+  readonly baseline: string | undefined;
+  /** Values changed since the last write. */
+  dirty: boolean;
+  /** Touched by this import (counted in the summary). */
+  touched: boolean;
+}
+
+export function slugOf(title: string): string {
+  const slug = title
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '');
+  return slug || `profile-${createHash('sha256').update(title, 'utf8').digest('hex').slice(0, 16)}`;
+}
+
+const lc = (s: string): string => s.trim().toLowerCase();
+const asStrings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
+
+export class ProfileBook {
+  private readonly byId = new Map<string, ProfileState>();
+  /** title or alias (lower case) → profile */
+  private readonly byName = new Map<string, ProfileState>();
+  /** title (lower case) → profile, only profiles that existed before the import */
+  private readonly storedTitles = new Map<string, ProfileState>();
+  readonly type: EntityType;
+
+  constructor(
+    private readonly model: Model,
+    private readonly now: number,
+  ) {
+    const set = model.entitySet('intelProfiles');
+    if (!set) throw new Error('import: the model has no intelProfiles entity set');
+    this.type = set.entityType;
+  }
+
+  /** Lists every stored profile (keyset paging, 1000 per query). */
+  async load(store: Store): Promise<void> {
+    let after: CollectionQuery['after'];
+    for (;;) {
+      const page = await store.findMany({
+        kind: 'collection',
+        type: this.type,
+        parent: undefined,
+        filter: undefined,
+        search: undefined,
+        orderBy: [{ expression: keyAccess(this.type), direction: 'asc' }],
+        after,
+        skip: 0,
+        limit: 1000,
+        expand: [],
+      });
+      for (const r of page.records) {
+        const values = { ...r.values } as Record<string, unknown>;
+        const state: ProfileState = { id: values['id'] as string, values, existed: true, baseline: JSON.stringify(values), dirty: false, touched: false };
+        this.index(state);
+        if (typeof values['title'] === 'string' && !this.storedTitles.has(lc(values['title']))) this.storedTitles.set(lc(values['title']), state);
+      }
+      if (page.records.length < 1000) break;
+      after = page.sortKeys[page.sortKeys.length - 1];
+    }
+  }
+
+  private index(state: ProfileState): void {
+    this.byId.set(state.id, state);
+    const names = [state.values['title'], ...asStrings(state.values['aliases'])];
+    for (const n of names) if (typeof n === 'string' && n.trim() && !this.byName.has(lc(n))) this.byName.set(lc(n), state);
+  }
+
+  private match(draft: ProfileDraft): ProfileState | undefined {
+    return (
+      this.byId.get(slugOf(draft.title)) ??
+      this.byName.get(lc(draft.title)) ??
+      (draft.aliases ?? []).map((a) => this.storedTitles.get(lc(a))).find((s) => s !== undefined)
+    );
+  }
+
+  /** Storage-form values of a draft, validated by the model (throws an ODataError naming the property). */
+  private draftValues(id: string, draft: ProfileDraft): Record<string, unknown> {
+    const empty = { content: '', format: 'text' };
+    const json = {
+      '@odata.type': T_PROFILE,
+      id,
+      title: draft.title,
+      kind: draft.kind,
+      aliases: draft.aliases ?? [],
+      countriesOrRegionsOfOrigin: draft.countries ?? [],
+      summary: draft.summary ?? empty,
+      description: draft.description ?? empty,
+      firstActiveDateTime: new Date(draft.firstActive ?? this.now).toISOString(),
+      targets: draft.targets ?? [],
+      tradecraft: null,
+    };
+    return { ...readEntity(this.model, this.type, json, { partial: false }).record.values };
+  }
+
+  /** Resolves a draft to a profile (matched and merged, or created). Throws on invalid drafts. */
+  resolve(draft: ProfileDraft): ProfileState {
+    const found = this.match(draft);
+    if (!found) {
+      const id = slugOf(draft.title);
+      const state: ProfileState = { id, values: this.draftValues(id, draft), existed: false, baseline: undefined, dirty: true, touched: true };
+      this.index(state);
+      return state;
+    }
+    const incoming = this.draftValues(found.id, draft);
+    const v = found.values;
+    const before = JSON.stringify(v);
+    const title = String(v['title'] ?? '');
+    const aliases = asStrings(v['aliases']);
+    const known = new Set([lc(title), ...aliases.map(lc)]);
+    for (const a of [draft.title, ...asStrings(incoming['aliases'])]) {
+      if (!known.has(lc(a))) {
+        known.add(lc(a));
+        aliases.push(a);
+      }
+    }
+    v['aliases'] = aliases;
+    const countries = (Array.isArray(v['countriesOrRegionsOfOrigin']) ? v['countriesOrRegionsOfOrigin'] : []) as { code: string }[];
+    const codes = new Set(countries.map((c) => lc(c.code)));
+    for (const c of (incoming['countriesOrRegionsOfOrigin'] ?? []) as { code: string }[]) if (!codes.has(lc(c.code))) countries.push(c), codes.add(lc(c.code));
+    v['countriesOrRegionsOfOrigin'] = countries;
+    const targets = asStrings(v['targets']);
+    for (const t of asStrings(incoming['targets'])) if (!targets.some((x) => lc(x) === lc(t))) targets.push(t);
+    v['targets'] = targets;
+    for (const k of ['summary', 'description']) {
+      const cur = v[k] as { content?: string | null } | null;
+      const inc = incoming[k] as { content?: string | null };
+      if ((!cur || !cur.content) && inc.content) v[k] = inc;
+    }
+    if (draft.firstActive !== undefined && (typeof v['firstActiveDateTime'] !== 'number' || draft.firstActive < v['firstActiveDateTime'])) v['firstActiveDateTime'] = draft.firstActive;
+    if (JSON.stringify(v) !== before) found.dirty = true;
+    found.touched = true;
+    this.index(found);
+    return found;
+  }
+
+  /** An indicator of the profile was first seen at `firstSeen`: the profile was active no later. */
+  noteIndicator(state: ProfileState, firstSeen: number): void {
+    const cur = state.values['firstActiveDateTime'];
+    if (typeof cur !== 'number' || firstSeen < cur) {
+      state.values['firstActiveDateTime'] = firstSeen;
+      state.dirty = true;
+    }
+  }
+
+  touched(): ProfileState[] {
+    return [...this.byId.values()].filter((s) => s.touched);
+  }
+
+  dirty(): ProfileState[] {
+    return [...this.byId.values()].filter((s) => s.dirty);
+  }
+}

@@ -1,0 +1,237 @@
+/**
+ * MISP JSON (spec §2.3, Mapping D), streamed in two passes:
+ *
+ * - an event (`{"Event": {…}}` or the bare event object): pass 1 reads the event's galaxies, tags and dates;
+ *   clusters of galaxy type `threat-actor` or `microsoft-activity-group` (or tags
+ *   `misp-galaxy:threat-actor="X"` / `misp-galaxy:microsoft-activity-group="X"` without an expanded galaxy)
+ *   become profiles (kind actor); pass 2 reads `Attribute[]` and `Object[].Attribute[]`, each attached to every
+ *   such profile (--profile overrides). Types: ip-dst, ip-src, `ip-dst|port`, `ip-src|port` → ipAddress (port
+ *   dropped); domain, hostname, `hostname|port` → hostname; `domain|ip` → both; url → unclassifiedArtifact (kind
+ *   url); other types are skipped with the type as the reason; `deleted` attributes and attributes with
+ *   `to_ids: false` (context, not detection) are skipped. first seen = first_seen, else the attribute
+ *   timestamp (epoch seconds), else the event date; last seen = last_seen. Source = --source, else 'osint'.
+ *   Positions are `attribute <index>` / `object <i> attribute <j>`.
+ * - a galaxy cluster file (`{"type", "category", "values": [clusters]}`, e.g. misp-galaxy's
+ *   microsoft-activity-group.json): profiles only; kind tool when the galaxy's category is tool/malware, else
+ *   actor; value → title, meta.synonyms → aliases, meta.country (ISO-2) → countriesOrRegionsOfOrigin (label:
+ *   the English country name), description → summary and description (format text), meta.refs → appended to
+ *   the description as a markdown list. Positions are `cluster <index>`.
+ */
+import { canonicalize, type ValueHint } from '../canonicalize.js';
+import { JsonStreamError, parseJsonValue, streamJsonValues, type Decision } from '../stream-json-array.js';
+import { countryLabel, distinctNames, isNonEmptyString, parseIsoTime, type Content, type ImportItem, type ProfileDraft, type ReaderContext } from '../types.js';
+
+type Obj = Record<string, unknown>;
+const ACTOR_GALAXIES = new Set(['threat-actor', 'microsoft-activity-group']);
+
+const TYPE_HINTS: Readonly<Record<string, ValueHint>> = {
+  'ip-dst': 'ip',
+  'ip-src': 'ip',
+  'ip-dst|port': 'ip',
+  'ip-src|port': 'ip',
+  domain: 'hostname',
+  hostname: 'hostname',
+  'hostname|port': 'hostname',
+  url: 'url',
+};
+
+/** Path relative to the event: drops a leading 'Event'. */
+const rel = (path: readonly string[]): readonly string[] => (path[0] === 'Event' ? path.slice(1) : path);
+const eq = (a: readonly string[], b: readonly string[]): boolean => a.length === b.length && a.every((x, i) => x === b[i]);
+const isPrefix = (a: readonly string[], of: readonly string[]): boolean => a.length <= of.length && a.every((x, i) => x === of[i]);
+
+function selector(wanted: readonly (readonly string[])[]): (path: readonly string[]) => Decision {
+  return (path) => {
+    if (path.length === 1 && path[0] === 'Event') return 'descend';
+    const r = rel(path);
+    if (wanted.some((w) => eq(w, r))) return 'emit';
+    if (wanted.some((w) => isPrefix(r, w))) return 'descend';
+    return 'skip';
+  };
+}
+
+function clusterDraft(c: Obj, key: string, kind: 'actor' | 'tool'): ProfileDraft | undefined {
+  if (!isNonEmptyString(c['value'])) return undefined;
+  const title = c['value'].trim();
+  const meta = (typeof c['meta'] === 'object' && c['meta'] !== null ? c['meta'] : {}) as Obj;
+  const countriesRaw = Array.isArray(meta['country']) ? meta['country'] : meta['country'] !== undefined ? [meta['country']] : [];
+  const countries = distinctNames(countriesRaw)
+    .filter((code) => /^[a-z]{2}$/i.test(code))
+    .map((code) => ({ code: code.toUpperCase(), label: countryLabel(code) }));
+  const refs = distinctNames(Array.isArray(meta['refs']) ? meta['refs'] : []);
+  const text = isNonEmptyString(c['description']) ? c['description'].trim() : '';
+  const summary: Content | undefined = text ? { content: text, format: 'text' } : undefined;
+  const description: Content | undefined = refs.length
+    ? { content: `${text ? `${text}\n\n` : ''}References:\n\n${refs.map((r) => `- ${r}`).join('\n')}\n`, format: 'markdown' }
+    : summary;
+  return {
+    key,
+    title,
+    kind,
+    aliases: distinctNames(Array.isArray(meta['synonyms']) ? meta['synonyms'] : [], [title]),
+    ...(summary ? { summary } : {}),
+    ...(description ? { description } : {}),
+    countries,
+  };
+}
+
+export async function* readMisp(ctx: ReaderContext): AsyncGenerator<ImportItem> {
+  // Pass 1: what kind of document, galaxies, tags, event dates; galaxy-file header.
+  const header = new Map<string, unknown>();
+  const galaxies: Obj[] = [];
+  const tags: string[] = [];
+  let isEvent = false;
+  const pending: ImportItem[] = [];
+  const wanted1 = selector([['Galaxy', '*'], ['Tag', '*'], ['date'], ['timestamp'], ['category'], ['type']]);
+  const select1 = (path: readonly string[]): Decision => {
+    const r = rel(path);
+    if (r.length === 1 && (r[0] === 'Attribute' || r[0] === 'Object')) isEvent = true; // not read in this pass
+    return wanted1(path);
+  };
+  try {
+    for await (const v of streamJsonValues(ctx.open(), select1)) {
+      const r = rel(v.path);
+      const parsed = parseJsonValue(v.bytes);
+      if (!parsed.ok) {
+        pending.push({ kind: 'reject', position: `${r.join('/').replace('*', String(v.index))}`, reason: parsed.reason });
+        continue;
+      }
+      if (r[0] === 'Galaxy') {
+        isEvent = true;
+        if (typeof parsed.value === 'object' && parsed.value !== null) galaxies.push(parsed.value as Obj);
+      } else if (r[0] === 'Tag') {
+        const name = (parsed.value as Obj | null)?.['name'];
+        if (typeof name === 'string') tags.push(name);
+      } else header.set(r[0]!, parsed.value);
+    }
+  } catch (e) {
+    if (!(e instanceof JsonStreamError)) throw e;
+    yield* pending;
+    yield { kind: 'reject', position: `byte ${e.offset}`, reason: e.truncated ? 'truncated file' : 'malformed JSON structure (rest of the file not read)' };
+    return;
+  }
+  yield* pending;
+
+  if (!isEvent) {
+    yield* readGalaxyValues(ctx, header);
+    return;
+  }
+
+  // Profiles of the event.
+  const keys: string[] = [];
+  const seen = new Set<string>();
+  galaxies.forEach((g, gi) => {
+    if (!ACTOR_GALAXIES.has(String(g['type']))) return;
+    const clusters = Array.isArray(g['GalaxyCluster']) ? (g['GalaxyCluster'] as Obj[]) : [];
+    clusters.forEach((c, ci) => {
+      const draft = clusterDraft(c, `cluster:${String(c['value']).toLowerCase()}`, 'actor');
+      if (!draft || seen.has(draft.key)) return;
+      seen.add(draft.key);
+      keys.push(draft.key);
+      pending.push({ kind: 'profile', position: `galaxy ${gi} cluster ${ci}`, profile: draft });
+    });
+  });
+  for (const tag of tags) {
+    const m = /^misp-galaxy:(threat-actor|microsoft-activity-group)="(.+)"$/.exec(tag);
+    if (!m) continue;
+    const key = `cluster:${m[2]!.toLowerCase()}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    keys.push(key);
+    pending.push({ kind: 'profile', position: 'tag', profile: { key, title: m[2]!, kind: 'actor' } });
+  }
+  yield* pending;
+
+  const eventDate = parseIsoTime(header.get('date'));
+  const source = ctx.source ?? 'osint';
+  const profileKeys = keys.length ? keys : [undefined];
+  try {
+    for await (const v of streamJsonValues(ctx.open(), selector([['Attribute', '*'], ['Object', '*', 'Attribute', '*']]))) {
+      const r = rel(v.path);
+      const position = r[0] === 'Object' ? `object attribute ${v.index} (byte ${v.offset})` : `attribute ${v.index}`;
+      const parsed = parseJsonValue(v.bytes);
+      if (!parsed.ok) {
+        yield { kind: 'reject', position, reason: parsed.reason };
+        continue;
+      }
+      const a = parsed.value as Obj;
+      if (typeof a !== 'object' || a === null) {
+        yield { kind: 'reject', position, reason: 'not a MISP attribute' };
+        continue;
+      }
+      const type = a['type'];
+      const value = a['value'];
+      if (!isNonEmptyString(type)) {
+        yield { kind: 'reject', position, reason: 'missing required field type' };
+        continue;
+      }
+      if (!isNonEmptyString(value)) {
+        yield { kind: 'reject', position, reason: 'missing required field value' };
+        continue;
+      }
+      if (a['deleted'] === true || a['deleted'] === '1') {
+        yield { kind: 'skip', position, reason: 'deleted attribute' };
+        continue;
+      }
+      if (a['to_ids'] === false || a['to_ids'] === '0' || a['to_ids'] === 0) {
+        yield { kind: 'skip', position, reason: 'to_ids false (context only)' };
+        continue;
+      }
+      let parts: { hint: ValueHint; value: string }[];
+      if (type === 'domain|ip') {
+        const [d, ip] = value.split('|');
+        parts = [
+          { hint: 'hostname', value: d ?? '' },
+          { hint: 'ip', value: ip ?? '' },
+        ];
+      } else {
+        const hint = TYPE_HINTS[type];
+        if (!hint) {
+          yield { kind: 'skip', position, reason: `attribute type ${type}` };
+          continue;
+        }
+        parts = [{ hint, value: type.endsWith('|port') ? value.split('|')[0]! : value }];
+      }
+      const ts = typeof a['timestamp'] === 'string' || typeof a['timestamp'] === 'number' ? Number(a['timestamp']) * 1000 : undefined;
+      const firstSeen = parseIsoTime(a['first_seen']) ?? (ts !== undefined && Number.isFinite(ts) ? ts : undefined) ?? eventDate ?? ctx.now;
+      const lastSeen = parseIsoTime(a['last_seen']) ?? null;
+      for (const p of parts) {
+        const c = canonicalize(p.value, p.hint);
+        if (!c.ok) {
+          yield { kind: c.outcome, position, reason: c.reason };
+          continue;
+        }
+        for (const profileKey of profileKeys) yield { kind: 'indicator', position, indicator: { profileKey, source, firstSeen, lastSeen, artifact: c.artifact } };
+      }
+    }
+  } catch (e) {
+    if (!(e instanceof JsonStreamError)) throw e;
+  }
+}
+
+async function* readGalaxyValues(ctx: ReaderContext, header: Map<string, unknown>): AsyncGenerator<ImportItem> {
+  const category = String(header.get('category') ?? '').toLowerCase();
+  const kind: 'actor' | 'tool' = category === 'tool' || category === 'malware' ? 'tool' : 'actor';
+  let any = false;
+  try {
+    for await (const v of streamJsonValues(ctx.open(), (p) => (p.length === 0 || (p.length === 1 && p[0] === 'values') ? 'descend' : p.length === 2 && p[0] === 'values' ? 'emit' : 'skip'))) {
+      any = true;
+      const position = `cluster ${v.index}`;
+      const parsed = parseJsonValue(v.bytes);
+      if (!parsed.ok) {
+        yield { kind: 'reject', position, reason: parsed.reason };
+        continue;
+      }
+      const c = parsed.value as Obj;
+      const draft = typeof c === 'object' && c !== null ? clusterDraft(c, `cluster:${v.index}`, kind) : undefined;
+      if (!draft) {
+        yield { kind: 'reject', position, reason: 'missing required field value' };
+        continue;
+      }
+      yield { kind: 'profile', position, profile: draft };
+    }
+  } catch (e) {
+    if (!(e instanceof JsonStreamError)) throw e;
+  }
+  if (!any) yield { kind: 'reject', position: 'file', reason: 'not a MISP event or galaxy cluster file' };
+}

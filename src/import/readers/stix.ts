@@ -1,0 +1,207 @@
+/**
+ * STIX 2.1 bundles (spec §2.1, Mappings A–C), streamed in two passes over the bundle's `objects` array so that
+ * object order does not matter and no pass holds the bundle in memory:
+ *
+ * 1. every object except indicators: intrusion-set / threat-actor → profile kind actor, malware / tool → kind
+ *    tool (name → title, aliases, description → summary and description (format text; `x_summary` wins for
+ *    the summary), first_seen → firstActiveDateTime, `originates-from` a location → countriesOrRegionsOfOrigin);
+ *    identities (for created_by_ref → source); `indicates` relationships (indicator id → profile ids) and
+ *    sightings (first_seen/last_seen per indicator). Memory: one small entry per indicates relationship and per
+ *    sighted indicator, plus the profile objects.
+ * 2. the indicators: the pattern (stix-pattern.ts) fans out to one indicator per value and profile; first seen =
+ *    x_first_seen, else the earliest sighting first_seen, else valid_from; last seen = x_last_seen, else the
+ *    latest sighting last_seen, else none. Source = --source, else 'microsoft' when created_by_ref names an
+ *    identity whose name contains "Microsoft", else 'osint'.
+ *
+ * Positions are `object <index>` (0-based, in the `objects` array). Objects with no Graph counterpart (report,
+ * attack-pattern, course-of-action, identity, location, marking-definition, …) and relationships other than
+ * indicates / originates-from are counted as skipped ('<type> not imported').
+ */
+import { canonicalize } from '../canonicalize.js';
+import { parseStixPattern } from '../stix-pattern.js';
+import { JsonStreamError, parseJsonValue, streamJsonValues, type Decision } from '../stream-json-array.js';
+import { countryLabel, distinctNames, isNonEmptyString, parseIsoTime, type ImportItem, type IndicatorSourceName, type ProfileDraft, type ReaderContext } from '../types.js';
+
+const PROFILE_KINDS: Readonly<Record<string, 'actor' | 'tool'>> = { 'intrusion-set': 'actor', 'threat-actor': 'actor', malware: 'tool', tool: 'tool' };
+/** Objects consumed in pass 1 without becoming a profile (not counted as skipped). */
+const CONSUMED = new Set(['identity', 'location', 'sighting']);
+
+const selectObjects = (path: readonly string[]): Decision => {
+  if (path.length === 0) return 'descend';
+  if (path.length === 1) return path[0] === 'objects' ? 'descend' : 'skip';
+  return path.length === 2 && path[0] === 'objects' ? 'emit' : 'skip';
+};
+
+type Obj = Record<string, unknown>;
+
+export async function* readStix(ctx: ReaderContext): AsyncGenerator<ImportItem> {
+  const profiles = new Map<string, { draft: Omit<ProfileDraft, 'countries'>; position: string }>();
+  const identities = new Map<string, string>();
+  const locations = new Map<string, { code: string; label: string }>();
+  const indicates = new Map<string, string[]>();
+  const origins = new Map<string, string[]>();
+  const sightings = new Map<string, { first?: number; last?: number }>();
+  const pending: ImportItem[] = [];
+  let sawObjects = false;
+  let structureError: JsonStreamError | undefined;
+
+  // Pass 1
+  try {
+    for await (const v of streamJsonValues(ctx.open(), selectObjects)) {
+      sawObjects = true;
+      const position = `object ${v.index}`;
+      const parsed = parseJsonValue(v.bytes);
+      if (!parsed.ok) {
+        pending.push({ kind: 'reject', position, reason: parsed.reason });
+        continue;
+      }
+      const o = parsed.value as Obj;
+      if (typeof o !== 'object' || o === null || Array.isArray(o)) {
+        pending.push({ kind: 'reject', position, reason: 'not a STIX object' });
+        continue;
+      }
+      const type = o['type'];
+      if (!isNonEmptyString(type)) {
+        pending.push({ kind: 'reject', position, reason: 'missing required field type' });
+        continue;
+      }
+      if (type === 'indicator') continue;
+      if (!isNonEmptyString(o['id'])) {
+        pending.push({ kind: 'reject', position, reason: 'missing required field id' });
+        continue;
+      }
+      const id = o['id'] as string;
+      const kind = PROFILE_KINDS[type];
+      if (kind) {
+        if (!isNonEmptyString(o['name'])) {
+          pending.push({ kind: 'reject', position, reason: 'missing required field name' });
+          continue;
+        }
+        const title = (o['name'] as string).trim();
+        const description = isNonEmptyString(o['description']) ? o['description'] : undefined;
+        const summary = isNonEmptyString(o['x_summary']) ? o['x_summary'] : description;
+        const firstActive = parseIsoTime(o['first_seen']);
+        profiles.set(id, {
+          position,
+          draft: {
+            key: id,
+            title,
+            kind,
+            aliases: distinctNames(Array.isArray(o['aliases']) ? o['aliases'] : [], [title]),
+            ...(summary ? { summary: { content: summary, format: 'text' as const } } : {}),
+            ...(description ? { description: { content: description, format: 'text' as const } } : {}),
+            ...(firstActive !== undefined ? { firstActive } : {}),
+          },
+        });
+        continue;
+      }
+      switch (type) {
+        case 'identity':
+          if (isNonEmptyString(o['name'])) identities.set(id, o['name']);
+          continue;
+        case 'location': {
+          const code = isNonEmptyString(o['country']) ? o['country'].trim().toUpperCase() : undefined;
+          if (code) locations.set(id, { code, label: isNonEmptyString(o['name']) ? o['name'].trim() : countryLabel(code) });
+          else pending.push({ kind: 'skip', position, reason: 'location without country not imported' });
+          continue;
+        }
+        case 'sighting': {
+          const ref = o['sighting_of_ref'];
+          if (typeof ref === 'string' && ref.startsWith('indicator--')) {
+            const s = sightings.get(ref) ?? {};
+            const f = parseIsoTime(o['first_seen']);
+            const l = parseIsoTime(o['last_seen']);
+            if (f !== undefined && (s.first === undefined || f < s.first)) s.first = f;
+            if (l !== undefined && (s.last === undefined || l > s.last)) s.last = l;
+            sightings.set(ref, s);
+          }
+          continue;
+        }
+        case 'relationship': {
+          const rt = o['relationship_type'];
+          const src = o['source_ref'];
+          const dst = o['target_ref'];
+          if (typeof src !== 'string' || typeof dst !== 'string' || !isNonEmptyString(rt)) {
+            pending.push({ kind: 'reject', position, reason: 'missing required field source_ref, target_ref or relationship_type' });
+            continue;
+          }
+          const map = rt === 'indicates' ? indicates : rt === 'originates-from' ? origins : undefined;
+          if (!map) {
+            pending.push({ kind: 'skip', position, reason: `relationship ${rt} not imported` });
+            continue;
+          }
+          const list = map.get(src);
+          if (list) list.push(dst);
+          else map.set(src, [dst]);
+          continue;
+        }
+        default:
+          if (!CONSUMED.has(type)) pending.push({ kind: 'skip', position, reason: `${type} not imported` });
+      }
+    }
+  } catch (e) {
+    if (!(e instanceof JsonStreamError)) throw e;
+    structureError = e;
+  }
+  if (!sawObjects && !structureError) {
+    yield { kind: 'reject', position: 'bundle', reason: 'not a STIX bundle (no objects array)' };
+    return;
+  }
+  yield* pending;
+  pending.length = 0;
+  for (const [id, p] of profiles) {
+    const countries = (origins.get(id) ?? []).map((l) => locations.get(l)).filter((x): x is { code: string; label: string } => !!x);
+    yield { kind: 'profile', position: p.position, profile: { ...p.draft, countries } };
+  }
+
+  // Pass 2
+  try {
+    for await (const v of streamJsonValues(ctx.open(), selectObjects)) {
+      const parsed = parseJsonValue(v.bytes);
+      if (!parsed.ok) continue; // reported in pass 1
+      const o = parsed.value as Obj;
+      if (typeof o !== 'object' || o === null || o['type'] !== 'indicator') continue;
+      yield* indicatorItems(o, `object ${v.index}`, ctx, { profiles, identities, indicates, sightings });
+    }
+  } catch (e) {
+    if (!(e instanceof JsonStreamError)) throw e;
+  }
+  if (structureError) yield { kind: 'reject', position: `byte ${structureError.offset}`, reason: structureError.truncated ? 'truncated file' : 'malformed JSON structure (rest of the file not read)' };
+}
+
+function* indicatorItems(
+  o: Obj,
+  position: string,
+  ctx: ReaderContext,
+  refs: { profiles: Map<string, unknown>; identities: Map<string, string>; indicates: Map<string, string[]>; sightings: Map<string, { first?: number; last?: number }> },
+): Generator<ImportItem> {
+  const id = typeof o['id'] === 'string' ? o['id'] : undefined;
+  if (!id) return yield { kind: 'reject', position, reason: 'missing required field id' };
+  if (!isNonEmptyString(o['pattern'])) return yield { kind: 'reject', position, reason: 'missing required field pattern' };
+  const patternType = o['pattern_type'] ?? 'stix';
+  if (patternType !== 'stix') return yield { kind: 'skip', position, reason: `pattern_type ${String(patternType)}` };
+  if (o['revoked'] === true) return yield { kind: 'skip', position, reason: 'revoked indicator' };
+  const sighting = refs.sightings.get(id);
+  const validFrom = parseIsoTime(o['valid_from']);
+  if (o['valid_from'] !== undefined && validFrom === undefined) return yield { kind: 'reject', position, reason: 'invalid timestamp valid_from' };
+  const firstSeen = parseIsoTime(o['x_first_seen']) ?? sighting?.first ?? validFrom;
+  if (firstSeen === undefined) return yield { kind: 'reject', position, reason: 'missing required field valid_from' };
+  const lastSeen = parseIsoTime(o['x_last_seen']) ?? sighting?.last ?? null;
+  const creator = typeof o['created_by_ref'] === 'string' ? refs.identities.get(o['created_by_ref']) : undefined;
+  const source: IndicatorSourceName = ctx.source ?? (creator && /microsoft/i.test(creator) ? 'microsoft' : 'osint');
+
+  const pattern = parseStixPattern(o['pattern']);
+  if (pattern.kind !== 'values') return yield { kind: pattern.kind, position, reason: pattern.reason };
+  for (const reason of pattern.skipped) yield { kind: 'skip', position, reason };
+  const profileKeys = [...new Set((refs.indicates.get(id) ?? []).filter((t) => refs.profiles.has(t)))];
+  for (const value of pattern.values) {
+    const c = canonicalize(value.value, value.hint);
+    if (!c.ok) {
+      yield { kind: c.outcome, position, reason: c.reason };
+      continue;
+    }
+    for (const profileKey of profileKeys.length ? profileKeys : [undefined]) {
+      yield { kind: 'indicator', position, indicator: { profileKey, source, firstSeen, lastSeen, artifact: c.artifact } };
+    }
+  }
+}

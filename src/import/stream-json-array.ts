@@ -1,0 +1,327 @@
+/**
+ * Incremental JSON splitter: walks a JSON document arriving in byte chunks and yields the raw bytes of the values
+ * a selector asks for (for example each element of a STIX bundle's top-level `objects` array), without ever
+ * holding more than one such value in memory. Each yielded value is then decoded and parsed on its own
+ * (JSON.parse), so a malformed element is reported with its index and the elements after it still import.
+ *
+ * Hand-written because no streaming JSON library is installed (neither `stream-json` nor `@streamparser/json`
+ * is in node_modules, and nothing can be installed offline), and because this one works on bytes: JSON's
+ * structural characters are ASCII and never occur inside UTF-8 multi-byte sequences, so elements can be
+ * delimited before decoding, and a value with invalid UTF-8 is rejected alone (fatal TextDecoder) instead of
+ * poisoning the stream.
+ *
+ * The selector sees the path of every value in the structure being walked: object member names, and `*` for
+ * array elements (`['objects', '*']`). It answers 'emit' (yield the value's bytes), 'descend' (walk into an
+ * object or array; a scalar is skipped), or 'skip' (pass over the value, only tracking nesting and strings).
+ * Structural errors outside emitted values and a document that ends early throw JsonStreamError with the byte
+ * offset; the values yielded before stay valid.
+ */
+export type Decision = 'emit' | 'descend' | 'skip';
+
+export interface JsonValueBytes {
+  readonly path: readonly string[];
+  /** Index of the value in its array (0-based), or the member number in its object. */
+  readonly index: number;
+  /** Byte offset of the value's first byte in the stream. */
+  readonly offset: number;
+  readonly bytes: Buffer;
+}
+
+export class JsonStreamError extends Error {
+  constructor(
+    message: string,
+    readonly offset: number,
+    readonly truncated: boolean,
+  ) {
+    super(message);
+  }
+}
+
+interface Frame {
+  readonly kind: 'object' | 'array';
+  readonly path: readonly string[];
+  expect: 'key' | 'colon' | 'value' | 'comma';
+  first: boolean;
+  index: number;
+  key: string;
+}
+
+interface Capture {
+  readonly emit: boolean;
+  readonly path: readonly string[];
+  readonly index: number;
+  readonly offset: number;
+  readonly type: 'container' | 'string' | 'scalar';
+  depth: number;
+  inString: boolean;
+  escape: boolean;
+  parts: Buffer[];
+}
+
+const isWs = (b: number): boolean => b === 0x20 || b === 0x0a || b === 0x0d || b === 0x09;
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+export class JsonSplitter {
+  private readonly stack: Frame[] = [];
+  private capture: Capture | undefined;
+  private keyParts: Buffer[] | undefined;
+  private keyEscape = false;
+  private rootDone = false;
+  private consumed = 0;
+
+  constructor(private readonly select: (path: readonly string[]) => Decision) {}
+
+  /** Processes one chunk; returns the values completed in it. */
+  push(chunk: Buffer): JsonValueBytes[] {
+    const out: JsonValueBytes[] = [];
+    let i = 0;
+    if (this.consumed === 0 && chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf) i = 3;
+    const n = chunk.length;
+    while (i < n) {
+      if (this.capture) {
+        i = this.scanCapture(chunk, i, out);
+        continue;
+      }
+      if (this.keyParts) {
+        i = this.scanKey(chunk, i);
+        continue;
+      }
+      const b = chunk[i]!;
+      if (isWs(b)) {
+        i++;
+        continue;
+      }
+      const top = this.stack[this.stack.length - 1];
+      if (!top) {
+        if (this.rootDone) throw this.error(chunk, i, 'unexpected data after the end of the document');
+        this.startValue([], 0, chunk, i);
+        if (!this.capture) i++;
+        continue;
+      }
+      if (top.kind === 'object') {
+        switch (top.expect) {
+          case 'key':
+            if (b === 0x22) {
+              this.keyParts = [];
+              this.keyEscape = false;
+              i++;
+              continue;
+            }
+            if (b === 0x7d && top.first) {
+              this.pop();
+              i++;
+              continue;
+            }
+            throw this.error(chunk, i, 'expected a member name');
+          case 'colon':
+            if (b !== 0x3a) throw this.error(chunk, i, "expected ':'");
+            top.expect = 'value';
+            i++;
+            continue;
+          case 'value':
+            this.startValue([...top.path, top.key], top.index, chunk, i);
+            if (!this.capture) i++;
+            continue;
+          case 'comma':
+            if (b === 0x2c) {
+              top.expect = 'key';
+              top.first = false;
+              top.index++;
+              i++;
+              continue;
+            }
+            if (b === 0x7d) {
+              this.pop();
+              i++;
+              continue;
+            }
+            throw this.error(chunk, i, "expected ',' or '}'");
+        }
+      } else {
+        if (top.expect === 'value') {
+          if (b === 0x5d && top.first) {
+            this.pop();
+            i++;
+            continue;
+          }
+          this.startValue([...top.path, '*'], top.index, chunk, i);
+          if (!this.capture) i++;
+          continue;
+        }
+        if (b === 0x2c) {
+          top.expect = 'value';
+          top.first = false;
+          top.index++;
+          i++;
+          continue;
+        }
+        if (b === 0x5d) {
+          this.pop();
+          i++;
+          continue;
+        }
+        throw this.error(chunk, i, "expected ',' or ']'");
+      }
+    }
+    this.consumed += n;
+    return out;
+  }
+
+  /** Checks that the document is complete; returns a trailing root scalar if there was one. */
+  end(): JsonValueBytes[] {
+    const c = this.capture;
+    if (c && c.type === 'scalar' && this.stack.length === 0) {
+      this.capture = undefined;
+      this.rootDone = true;
+      return c.emit ? [{ path: c.path, index: c.index, offset: c.offset, bytes: Buffer.concat(c.parts) }] : [];
+    }
+    if (c || this.keyParts || this.stack.length > 0 || !this.rootDone) {
+      const where = c ? `inside the value at byte ${c.offset}` : this.stack.length ? `inside ${this.stack.map((f) => (f.kind === 'array' ? '[' : '{')).join('')}` : 'before any value';
+      throw new JsonStreamError(`truncated: the input ends ${where}`, this.consumed, true);
+    }
+    return [];
+  }
+
+  private error(chunk: Buffer, i: number, what: string): JsonStreamError {
+    const ch = chunk[i]! >= 0x20 && chunk[i]! < 0x7f ? `'${String.fromCharCode(chunk[i]!)}'` : `byte 0x${chunk[i]!.toString(16)}`;
+    return new JsonStreamError(`malformed JSON at byte ${this.consumed + i}: ${what}, found ${ch}`, this.consumed + i, false);
+  }
+
+  private pop(): void {
+    this.stack.pop();
+    this.valueDone();
+  }
+
+  private valueDone(): void {
+    const parent = this.stack[this.stack.length - 1];
+    if (parent) parent.expect = 'comma';
+    else this.rootDone = true;
+  }
+
+  private startValue(path: readonly string[], index: number, chunk: Buffer, i: number): void {
+    const b = chunk[i]!;
+    const decision = this.select(path);
+    if (decision === 'descend' && (b === 0x7b || b === 0x5b)) {
+      this.stack.push({ kind: b === 0x7b ? 'object' : 'array', path, expect: b === 0x7b ? 'key' : 'value', first: true, index: 0, key: '' });
+      return;
+    }
+    if (b === 0x7d || b === 0x5d || b === 0x2c || b === 0x3a) throw this.error(chunk, i, 'expected a value');
+    this.capture = {
+      emit: decision === 'emit',
+      path,
+      index,
+      offset: this.consumed + i,
+      type: b === 0x7b || b === 0x5b ? 'container' : b === 0x22 ? 'string' : 'scalar',
+      depth: 0,
+      inString: false,
+      escape: false,
+      parts: [],
+    };
+  }
+
+  /** Scans the captured value from chunk[i]; returns the index after the bytes consumed. */
+  private scanCapture(chunk: Buffer, start: number, out: JsonValueBytes[]): number {
+    const c = this.capture!;
+    const n = chunk.length;
+    let i = start;
+    let done = -1; // index after the value's last byte
+    if (c.type === 'scalar') {
+      while (i < n) {
+        const b = chunk[i]!;
+        if (b === 0x2c || b === 0x7d || b === 0x5d || isWs(b)) {
+          done = i;
+          break;
+        }
+        i++;
+      }
+    } else {
+      let { depth, inString, escape } = c;
+      const isString = c.type === 'string';
+      while (i < n) {
+        const b = chunk[i]!;
+        i++;
+        if (inString) {
+          if (escape) escape = false;
+          else if (b === 0x5c) escape = true;
+          else if (b === 0x22) {
+            inString = false;
+            if (isString) {
+              done = i;
+              break;
+            }
+          }
+        } else if (b === 0x22) inString = true;
+        else if (b === 0x7b || b === 0x5b) depth++;
+        else if (b === 0x7d || b === 0x5d) {
+          depth--;
+          if (depth === 0) {
+            done = i;
+            break;
+          }
+        }
+      }
+      c.depth = depth;
+      c.inString = inString;
+      c.escape = escape;
+    }
+    if (done < 0) {
+      if (c.emit) c.parts.push(Buffer.from(chunk.subarray(start)));
+      return n;
+    }
+    if (c.emit) {
+      c.parts.push(chunk.subarray(start, done));
+      out.push({ path: c.path, index: c.index, offset: c.offset, bytes: c.parts.length === 1 ? Buffer.from(c.parts[0]!) : Buffer.concat(c.parts) });
+    }
+    this.capture = undefined;
+    this.valueDone();
+    return done;
+  }
+
+  private scanKey(chunk: Buffer, start: number): number {
+    const n = chunk.length;
+    let i = start;
+    while (i < n) {
+      const b = chunk[i]!;
+      i++;
+      if (this.keyEscape) this.keyEscape = false;
+      else if (b === 0x5c) this.keyEscape = true;
+      else if (b === 0x22) {
+        this.keyParts!.push(chunk.subarray(start, i - 1));
+        const raw = Buffer.concat(this.keyParts!);
+        this.keyParts = undefined;
+        const top = this.stack[this.stack.length - 1]!;
+        try {
+          top.key = JSON.parse(`"${utf8.decode(raw)}"`) as string;
+        } catch {
+          throw new JsonStreamError(`malformed JSON at byte ${this.consumed + i}: invalid member name`, this.consumed + i, false);
+        }
+        top.expect = 'colon';
+        return i;
+      }
+    }
+    this.keyParts!.push(Buffer.from(chunk.subarray(start)));
+    return n;
+  }
+}
+
+/** Streams the selected values of a JSON document. */
+export async function* streamJsonValues(chunks: AsyncIterable<Buffer>, select: (path: readonly string[]) => Decision): AsyncGenerator<JsonValueBytes> {
+  const splitter = new JsonSplitter(select);
+  for await (const chunk of chunks) yield* splitter.push(chunk);
+  yield* splitter.end();
+}
+
+/** Decodes and parses one emitted value: the value, or the reason it is not valid JSON. */
+export function parseJsonValue(bytes: Buffer): { ok: true; value: unknown } | { ok: false; reason: string } {
+  let text: string;
+  try {
+    text = utf8.decode(bytes);
+  } catch {
+    return { ok: false, reason: 'not valid UTF-8' };
+  }
+  try {
+    return { ok: true, value: JSON.parse(text) };
+  } catch (e) {
+    return { ok: false, reason: 'malformed JSON' };
+  }
+}

@@ -1,0 +1,113 @@
+/**
+ * What format readers produce: a stream of import items in Graph terms, independent of the store.
+ *
+ * A reader yields a profile draft before any indicator that names it (`profileKey` = the draft's `key`, which is
+ * local to the file: a STIX id, a group name, the file name…); the importer resolves drafts to stored profiles
+ * (by id, title or alias) and indicators to deterministic ids. Values that tigraph does not store are `skip`
+ * items and malformed input is `reject` items, both with a position (a line, a bundle object index…) and a
+ * reason, so nothing is dropped silently.
+ */
+import type { ArtifactJson } from './canonicalize.js';
+
+export type IndicatorSourceName = 'microsoft' | 'osint' | 'public';
+export const SOURCES: readonly IndicatorSourceName[] = ['microsoft', 'osint', 'public'];
+
+export interface Content {
+  readonly content: string;
+  readonly format: 'text' | 'markdown' | 'html';
+}
+
+export interface ProfileDraft {
+  /** Reader-local key that indicators refer to. */
+  readonly key: string;
+  readonly title: string;
+  readonly kind: 'actor' | 'tool';
+  readonly aliases?: readonly string[];
+  readonly summary?: Content;
+  readonly description?: Content;
+  /** Epoch ms; absent → earliest first seen of the profile's indicators, else the import time. */
+  readonly firstActive?: number;
+  readonly countries?: readonly { readonly code: string; readonly label: string }[];
+  readonly targets?: readonly string[];
+}
+
+export interface IndicatorDraft {
+  /** The `key` of a profile draft yielded before; undefined = an indicator without a profile. */
+  readonly profileKey: string | undefined;
+  readonly source: IndicatorSourceName;
+  /** Epoch ms. */
+  readonly firstSeen: number;
+  readonly lastSeen: number | null;
+  readonly artifact: ArtifactJson;
+}
+
+export type ImportItem =
+  | { readonly kind: 'profile'; readonly position: string; readonly profile: ProfileDraft }
+  | { readonly kind: 'indicator'; readonly position: string; readonly indicator: IndicatorDraft }
+  | { readonly kind: 'skip'; readonly position: string; readonly reason: string }
+  | { readonly kind: 'reject'; readonly position: string; readonly reason: string };
+
+export interface ReaderContext {
+  readonly path: string;
+  /** The file's bytes; may be called more than once (two-pass readers). */
+  open(): AsyncIterable<Buffer>;
+  /** --source: overrides whatever the input says. */
+  readonly source: IndicatorSourceName | undefined;
+  /** The import's start time (epoch ms): first seen of undated values. */
+  readonly now: number;
+}
+
+export type Reader = (ctx: ReaderContext) => AsyncIterable<ImportItem>;
+
+/** ISO 8601 / RFC 3339 timestamp → epoch ms, or undefined. */
+export function parseIsoTime(value: unknown): number | undefined {
+  if (typeof value !== 'string') return undefined;
+  if (!/^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/i.test(value.trim())) return undefined;
+  let v = value.trim().replace(' ', 'T');
+  // Date.parse keeps at most millisecond precision but rejects more than 3 fraction digits on some inputs.
+  v = v.replace(/(\.\d{3})\d+/, '$1');
+  if (/T\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/.test(v)) v += 'Z';
+  const ms = Date.parse(v);
+  return Number.isNaN(ms) ? undefined : ms;
+}
+
+/** `M/D/YYYY` (Microsoft's US-style CSV dates) or ISO 8601 → epoch ms at UTC midnight / the given time. */
+export function parseCsvDate(value: string): number | undefined {
+  const m = /^\s*(\d{1,2})\/(\d{1,2})\/(\d{4})(?:\s+(\d{1,2}):(\d{2})(?::(\d{2}))?\s*(AM|PM)?)?\s*$/i.exec(value);
+  if (m) {
+    const [month, day, year] = [Number(m[1]), Number(m[2]), Number(m[3])];
+    if (month < 1 || month > 12 || day < 1 || day > 31) return undefined;
+    let hour = m[4] ? Number(m[4]) : 0;
+    if (m[7]) hour = (hour % 12) + (m[7].toUpperCase() === 'PM' ? 12 : 0);
+    const ms = Date.UTC(year, month - 1, day, hour, m[5] ? Number(m[5]) : 0, m[6] ? Number(m[6]) : 0);
+    return new Date(ms).getUTCDate() === day ? ms : undefined;
+  }
+  return parseIsoTime(value);
+}
+
+const regionNames = new Intl.DisplayNames(['en'], { type: 'region' });
+
+/** ISO 3166-1 alpha-2 code → English name (the code itself when unknown). */
+export function countryLabel(code: string): string {
+  try {
+    return regionNames.of(code.toUpperCase()) ?? code.toUpperCase();
+  } catch {
+    return code.toUpperCase();
+  }
+}
+
+export const isNonEmptyString = (v: unknown): v is string => typeof v === 'string' && v.trim().length > 0;
+
+/** Distinct non-empty strings (case-insensitive), trimmed, minus `exclude`. */
+export function distinctNames(values: readonly unknown[], exclude: readonly string[] = []): string[] {
+  const seen = new Set(exclude.map((e) => e.toLowerCase()));
+  const out: string[] = [];
+  for (const v of values) {
+    if (!isNonEmptyString(v)) continue;
+    const t = v.trim();
+    if (seen.has(t.toLowerCase())) continue;
+    seen.add(t.toLowerCase());
+    out.push(t);
+  }
+  return out;
+}
