@@ -40,8 +40,12 @@ export interface ServerExpectation {
 }
 
 export interface ClientSuiteConfig {
+  /** http://127.0.0.1:PORT — the same tigraph over plain HTTP. */
+  readonly httpUrl: string;
   /** https://localhost:PORT — tigraph over TLS (default enum spelling). */
   readonly httpsUrl: string;
+  /** https://[::1]:PORT when IPv6 loopback is available (TLS suite only). */
+  readonly ipv6HttpsUrl?: string;
   readonly token: string;
   /** https://localhost:PORT of a second tigraph started with betaEnumSpelling 'documented'. */
   readonly documentedHttpsUrl: string;

@@ -48,10 +48,18 @@ export interface ConformanceEnv {
   readonly config: ClientSuiteConfig;
   readonly requests: TracedRequest[];
   /** Runs a compiled client suite (test/conformance/clients/<name>.js) in a child process that trusts the dev CA. */
-  runClientSuite(name: string, options?: { trustCa?: boolean; env?: Record<string, string> }): Promise<SuiteRun>;
+  runClientSuite(name: string, options?: RunOptions): Promise<SuiteRun>;
   /** Turns each check result into a subtest `[client/version] category: description`. */
   report(t: TestContext, run: SuiteRun): Promise<void>;
   close(): Promise<void>;
+}
+
+export interface RunOptions {
+  /** false: start the child without NODE_EXTRA_CA_CERTS (it must then refuse the certificate). */
+  readonly trustCa?: boolean;
+  readonly env?: Record<string, string>;
+  /** Merged into the config the child reads. */
+  readonly config?: Partial<ClientSuiteConfig>;
 }
 
 export interface SuiteRun {
@@ -118,6 +126,7 @@ export async function startConformanceEnv(): Promise<ConformanceEnv> {
   const ipHostIds = [ipIds.find((id) => !id.includes(':')), ipIds.find((id) => id.includes(':'))].filter((x): x is string => x !== undefined);
 
   const config: ClientSuiteConfig = {
+    httpUrl: main.url,
     httpsUrl: `https://localhost:${portOf(https.url)}`,
     token: main.token,
     documentedHttpsUrl: `https://localhost:${portOf(documentedHttps.url)}`,
@@ -148,10 +157,10 @@ export async function startConformanceEnv(): Promise<ConformanceEnv> {
     if (x.statuses) assert.deepEqual(seen.map((r) => r.status), x.statuses, summary);
   };
 
-  const runClientSuite = (name: string, options: { trustCa?: boolean; env?: Record<string, string> } = {}): Promise<SuiteRun> =>
+  const runClientSuite = (name: string, options: RunOptions = {}): Promise<SuiteRun> =>
     new Promise((resolve, reject) => {
       const script = fileURLToPath(new URL(`../clients/${name}.js`, import.meta.url));
-      const env: NodeJS.ProcessEnv = { ...process.env, TIGRAPH_CONFORMANCE: JSON.stringify(config), ...options.env };
+      const env: NodeJS.ProcessEnv = { ...process.env, TIGRAPH_CONFORMANCE: JSON.stringify({ ...config, ...options.config }), ...options.env };
       delete env.NODE_TEST_CONTEXT;
       delete env.NODE_OPTIONS;
       if (options.trustCa === false) delete env.NODE_EXTRA_CA_CERTS;
