@@ -5,12 +5,14 @@
  *
  * Matching, first hit wins:
  * 1. by id: the draft's id is the lower-case slug of its title (`Storm-1061` → `storm-1061`);
- * 2. by title: the draft's title equals a known profile's title or alias (case-insensitive);
- * 3. by alias: one of the draft's aliases equals the title of a profile that existed before this import
- *    (so "Aqua Blizzard" with alias ACTINIUM meets a stored "ACTINIUM"). Alias-to-alias matches are not made,
- *    and aliases are not matched against profiles created by the same import: sources list loose aliases
- *    (apt1.json gives SuperHard the alias "dota", which is another threat actor's name), and two objects of
- *    one bundle are distinct by construction.
+ * 2. by title: the draft's title equals a known profile's title or one of its aliases (case-insensitive);
+ * 3. by alias: one of the draft's aliases equals a known profile's title (so "Aqua Blizzard" with alias
+ *    ACTINIUM meets a stored "ACTINIUM", and the other way round by rule 2). Alias-to-alias matches are not
+ *    made (sources list loose aliases: apt1.json gives SuperHard the alias "dota", another actor's name).
+ * Rules 2 and 3 consider the profiles of the store and of earlier input files, never those created from the
+ * same file: the objects of one file (a bundle's SDOs, a galaxy's clusters) are distinct by the source's own
+ * account (misp-galaxy lists HAFNIUM and Silk Typhoon as two clusters, each naming the other), and matching
+ * them against each other would make the result depend on their order in the file.
  *
  * Merging a draft into a matched profile: aliases are united (the draft's title becomes an alias when it
  * differs from the profile's title), countries united by code, targets united; summary and description are
@@ -39,6 +41,8 @@ export interface ProfileState {
   dirty: boolean;
   /** Touched by this import (counted in the summary). */
   touched: boolean;
+  /** The input file that created the profile (0 = stored before the import). */
+  readonly file: number;
 }
 
 export function slugOf(title: string): string {
@@ -58,8 +62,9 @@ export class ProfileBook {
   private readonly byId = new Map<string, ProfileState>();
   /** title or alias (lower case) → profile */
   private readonly byName = new Map<string, ProfileState>();
-  /** title (lower case) → profile, only profiles that existed before the import */
-  private readonly storedTitles = new Map<string, ProfileState>();
+  /** title (lower case) → profile */
+  private readonly byTitle = new Map<string, ProfileState>();
+  private file = 0;
   readonly type: EntityType;
 
   constructor(
@@ -89,26 +94,32 @@ export class ProfileBook {
       });
       for (const r of page.records) {
         const values = { ...r.values } as Record<string, unknown>;
-        const state: ProfileState = { id: values['id'] as string, values, existed: true, baseline: JSON.stringify(values), dirty: false, touched: false };
+        const state: ProfileState = { id: values['id'] as string, values, existed: true, baseline: JSON.stringify(values), dirty: false, touched: false, file: 0 };
         this.index(state);
-        if (typeof values['title'] === 'string' && !this.storedTitles.has(lc(values['title']))) this.storedTitles.set(lc(values['title']), state);
       }
       if (page.records.length < 1000) break;
       after = page.sortKeys[page.sortKeys.length - 1];
     }
   }
 
+  /** Starts the next input file (see rules 2 and 3). */
+  beginFile(): void {
+    this.file++;
+  }
+
   private index(state: ProfileState): void {
     this.byId.set(state.id, state);
+    if (typeof state.values['title'] === 'string' && !this.byTitle.has(lc(state.values['title']))) this.byTitle.set(lc(state.values['title']), state);
     const names = [state.values['title'], ...asStrings(state.values['aliases'])];
     for (const n of names) if (typeof n === 'string' && n.trim() && !this.byName.has(lc(n))) this.byName.set(lc(n), state);
   }
 
   private match(draft: ProfileDraft): ProfileState | undefined {
+    const other = (s: ProfileState | undefined): ProfileState | undefined => (s && s.file !== this.file ? s : undefined);
     return (
       this.byId.get(slugOf(draft.title)) ??
-      this.byName.get(lc(draft.title)) ??
-      (draft.aliases ?? []).map((a) => this.storedTitles.get(lc(a))).find((s) => s !== undefined)
+      other(this.byName.get(lc(draft.title))) ??
+      (draft.aliases ?? []).map((a) => other(this.byTitle.get(lc(a)))).find((s) => s !== undefined)
     );
   }
 
@@ -136,7 +147,7 @@ export class ProfileBook {
     const found = this.match(draft);
     if (!found) {
       const id = slugOf(draft.title);
-      const state: ProfileState = { id, values: this.draftValues(id, draft), existed: false, baseline: undefined, dirty: true, touched: true };
+      const state: ProfileState = { id, values: this.draftValues(id, draft), existed: false, baseline: undefined, dirty: true, touched: true, file: this.file };
       this.index(state);
       return state;
     }

@@ -176,6 +176,7 @@ class Engine {
         continue;
       }
       const reader = READERS[file.format];
+      this.book.beginFile();
       const keys = new Map<string, ProfileState>();
       const items: AsyncIterable<ImportItem> = reader({
         path: file.path,

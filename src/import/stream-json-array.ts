@@ -58,6 +58,7 @@ interface Capture {
   parts: Buffer[];
 }
 
+const BOM = [0xef, 0xbb, 0xbf];
 const isWs = (b: number): boolean => b === 0x20 || b === 0x0a || b === 0x0d || b === 0x09;
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
@@ -68,6 +69,7 @@ export class JsonSplitter {
   private keyEscape = false;
   private rootDone = false;
   private consumed = 0;
+  private bom = true;
 
   constructor(private readonly select: (path: readonly string[]) => Decision) {}
 
@@ -75,8 +77,10 @@ export class JsonSplitter {
   push(chunk: Buffer): JsonValueBytes[] {
     const out: JsonValueBytes[] = [];
     let i = 0;
-    if (this.consumed === 0 && chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf) i = 3;
     const n = chunk.length;
+    // A UTF-8 byte-order mark, possibly split across chunks.
+    while (this.consumed + i < 3 && i < n && this.bom && chunk[i] === BOM[this.consumed + i]) i++;
+    if (this.consumed + i < 3 && i < n) this.bom = false;
     while (i < n) {
       if (this.capture) {
         i = this.scanCapture(chunk, i, out);

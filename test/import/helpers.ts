@@ -1,0 +1,35 @@
+/** Shared helpers of the import tests: dataset location, throwaway stores, counting. */
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { MODEL } from '../../src/model/model.js';
+import { runImport, type ImportOptions, type ImportSummary } from '../../src/import/run-import.js';
+import { SqliteStore } from '../../src/storage/sqlite/sqlite-store.js';
+import type { Store } from '../../src/storage/store.js';
+
+export const DATASETS = resolve(process.cwd(), '../shared/datasets');
+export const HAVE_DATASETS = existsSync(DATASETS);
+if (!HAVE_DATASETS) console.warn(`\n*** import dataset tests SKIPPED: ${DATASETS} not found ***\n`);
+export const datasetSkip = HAVE_DATASETS ? false : `datasets not found at ${DATASETS}`;
+export const ds = (...parts: string[]): string => resolve(DATASETS, ...parts);
+
+/** A fixed import time, so undated values get a known first seen. */
+export const NOW = Date.parse('2026-01-01T00:00:00.000Z');
+
+export const memoryStore = (): SqliteStore => new SqliteStore(MODEL, { filename: ':memory:' });
+
+export function importInto(store: Store, inputs: string[], options: Partial<ImportOptions> = {}): Promise<ImportSummary> {
+  return runImport({ store, model: MODEL, inputs, now: NOW, ...options });
+}
+
+const typeOf = (set: string) => MODEL.entitySet(set)!.entityType;
+export const PROFILE = typeOf('intelProfiles');
+export const INDICATOR = typeOf('intelligenceProfileIndicators');
+
+export async function counts(store: Store): Promise<{ profiles: number; indicators: number }> {
+  const q = (type: typeof PROFILE) => store.count({ kind: 'count', type, parent: undefined, filter: undefined, search: undefined });
+  return { profiles: await q(PROFILE), indicators: await q(INDICATOR) };
+}
+
+/** reason → count */
+export const byReason = (m: ImportSummary['skipped']): Record<string, number> => Object.fromEntries([...m].map(([k, v]) => [k, v.count]));
+export const positions = (m: ImportSummary['skipped'], reason: string): string[] => m.get(reason)?.positions ?? [];
