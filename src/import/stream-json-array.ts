@@ -274,7 +274,8 @@ export class JsonSplitter {
     }
     if (c.emit) {
       c.parts.push(chunk.subarray(start, done));
-      out.push({ path: c.path, index: c.index, offset: c.offset, bytes: c.parts.length === 1 ? Buffer.from(c.parts[0]!) : Buffer.concat(c.parts) });
+      // A value inside one chunk is a view of it (no copy): chunks are never reused by their producers.
+      out.push({ path: c.path, index: c.index, offset: c.offset, bytes: c.parts.length === 1 ? c.parts[0]! : Buffer.concat(c.parts) });
     }
     this.capture = undefined;
     this.valueDone();

@@ -40,6 +40,7 @@ const profileBundle = () => [
   sdo({ type: 'malware', id: 'malware--8' }), // no name
   indicator(9, "[domain-name:value = 'good-two.example' OR ipv6-addr:value = '2001:DB8::9']"),
   indicates(9),
+  '{"type":"indicator","id":"indicator--12","pattern":"[domain-name:value = \'x.example\']",}', // object 11: trailing comma
 ];
 
 describe('bad input', () => {
@@ -47,14 +48,14 @@ describe('bad input', () => {
     const store = memoryStore();
     const s = await importInto(store, [await file('bad.json', bundle(profileBundle()))]);
     assert.deepEqual(byReason(s.rejected), {
-      'malformed JSON': 1,
+      'malformed JSON': 2,
       'unparseable pattern: unbalanced brackets': 1,
       'invalid IPv4 address': 1,
       'missing required field pattern': 1,
       'missing required field valid_from': 1,
       'missing required field name': 1,
     });
-    assert.deepEqual(s.rejected.get('malformed JSON')!.positions, ['object 3']);
+    assert.deepEqual(s.rejected.get('malformed JSON')!.positions, ['object 3', 'object 11']);
     assert.deepEqual(s.rejected.get('unparseable pattern: unbalanced brackets')!.positions, ['object 4']);
     assert.deepEqual(s.rejected.get('invalid IPv4 address')!.positions, ['object 5']);
     assert.deepEqual(s.rejected.get('missing required field name')!.positions, ['object 8']);

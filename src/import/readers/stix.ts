@@ -26,6 +26,10 @@ const PROFILE_KINDS: Readonly<Record<string, 'actor' | 'tool'>> = { 'intrusion-s
 /** Objects consumed in pass 1 without becoming a profile (not counted as skipped). */
 const CONSUMED = new Set(['identity', 'location', 'sighting']);
 
+/** Cheap pre-filters on an object's bytes: `"type":"indicator"` as the first member; the string "indicator". */
+const INDICATOR_FIRST = /^\s*\{\s*"type"\s*:\s*"indicator"\s*,/;
+const INDICATOR_TYPE = Buffer.from('"indicator"');
+
 const selectObjects = (path: readonly string[]): Decision => {
   if (path.length === 0) return 'descend';
   if (path.length === 1) return path[0] === 'objects' ? 'descend' : 'skip';
@@ -50,6 +54,7 @@ export async function* readStix(ctx: ReaderContext): AsyncGenerator<ImportItem> 
     for await (const v of streamJsonValues(ctx.open(), selectObjects)) {
       sawObjects = true;
       const position = `object ${v.index}`;
+      if (INDICATOR_FIRST.test(v.bytes.subarray(0, 64).toString('latin1'))) continue; // read in pass 2
       const parsed = parseJsonValue(v.bytes);
       if (!parsed.ok) {
         pending.push({ kind: 'reject', position, reason: parsed.reason });
@@ -157,8 +162,13 @@ export async function* readStix(ctx: ReaderContext): AsyncGenerator<ImportItem> 
   // Pass 2
   try {
     for await (const v of streamJsonValues(ctx.open(), selectObjects)) {
+      if (v.bytes.indexOf(INDICATOR_TYPE) < 0) continue; // cannot be an indicator
       const parsed = parseJsonValue(v.bytes);
-      if (!parsed.ok) continue; // reported in pass 1
+      if (!parsed.ok) {
+        // reported in pass 1, unless pass 1 passed over it as an indicator
+        if (INDICATOR_FIRST.test(v.bytes.subarray(0, 64).toString('latin1'))) yield { kind: 'reject', position: `object ${v.index}`, reason: parsed.reason };
+        continue;
+      }
       const o = parsed.value as Obj;
       if (typeof o !== 'object' || o === null || o['type'] !== 'indicator') continue;
       yield* indicatorItems(o, `object ${v.index}`, ctx, { profiles, identities, indicates, sightings });
