@@ -168,4 +168,20 @@ describe('bad input', () => {
     assert.deepEqual(s2.profiles, { created: 0, updated: 0, unchanged: 1 });
     assert.ok(await get('old-name.example'));
   });
+
+  it('MISP feed directory (manifest.json + one file per event), tag-named profile', async () => {
+    const { mkdir } = await import('node:fs/promises');
+    const dir = join(tmp, 'feed');
+    await mkdir(dir, { recursive: true });
+    await writeFile(join(dir, 'manifest.json'), JSON.stringify({ 'e-1': { info: 'one' }, 'e-2': { info: 'two' } }));
+    await writeFile(join(dir, 'e-1.json'), JSON.stringify({ Event: { date: '2024-03-01', Tag: [{ name: 'misp-galaxy:threat-actor="Feed Actor"' }], Attribute: [{ type: 'domain', value: 'feed-one.example', to_ids: true }] } }));
+    await writeFile(join(dir, 'e-2.json'), JSON.stringify({ Event: { date: '2024-03-02', Attribute: [{ type: 'ip-dst|port', value: '198.51.100.4|443', to_ids: true }] } }));
+    const store = memoryStore();
+    const s = await importInto(store, [dir]);
+    assert.deepEqual(s.files.map((f) => f.format), ['misp', 'misp']);
+    assert.deepEqual(s.profiles, { created: 1, updated: 0, unchanged: 0 });
+    assert.deepEqual(s.indicators, { created: 2, updated: 0, unchanged: 0, withoutProfile: 1 });
+    const i = await store.findOne({ kind: 'entity', type: INDICATOR, key: indicatorId('feed-actor', 'feed-one.example'), parent: undefined, expand: [] });
+    assert.equal(i!.values['firstSeenDateTime'], Date.parse('2024-03-01T00:00:00Z'));
+  });
 });
