@@ -1,0 +1,107 @@
+/**
+ * End to end through the real command line: `tigraph serve` in a child process, the README's examples run
+ * verbatim by bash against it, graceful shutdown, persistence across restarts.
+ */
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const BIN = join(process.cwd(), 'bin', 'tigraph.js');
+
+/** The environment for child processes, without the test runner's own marker (a child node would obey it). */
+const childEnv = (extra: Record<string, string>): NodeJS.ProcessEnv => {
+  const env: NodeJS.ProcessEnv = { ...process.env, ...extra };
+  delete env['NODE_TEST_CONTEXT'];
+  return env;
+};
+
+async function serve(args: string[], env: Record<string, string>): Promise<{ child: ChildProcess; url: string; banner: string }> {
+  const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--log-level', 'warn', ...args], { env: childEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
+  let banner = '';
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no banner: ${banner}`)), 20000);
+    child.stderr!.on('data', (d: Buffer) => {
+      banner += d.toString();
+      const m = /v1\.0:\s+(http:\/\/[^/]+)\//.exec(banner);
+      if (m && banner.includes('token:')) {
+        clearTimeout(timer);
+        resolve(m[1]!);
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`exited ${code}: ${banner}`)));
+  });
+  return { child, url, banner };
+}
+
+const stop = (child: ChildProcess): Promise<number | null> =>
+  new Promise((resolve) => {
+    child.once('exit', (code) => resolve(code));
+    child.kill('SIGTERM');
+  });
+
+function readmeExamples(): string {
+  const readme = readFileSync(join(process.cwd(), 'README.md'), 'utf8');
+  const block = /<!-- readme-examples:start -->\s*```sh\n([\s\S]*?)```\s*<!-- readme-examples:end -->/.exec(readme);
+  assert.ok(block, 'the README has the examples block');
+  return block[1]!;
+}
+
+describe('tigraph serve (child process)', () => {
+  it('the README examples work as written, shutdown is graceful, data persists', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'tigraph-cli-'));
+    try {
+      const first = await serve([], { TIGRAPH_DATA_DIR: dataDir });
+      assert.match(first.banner, /demo dataset loaded/);
+      assert.match(first.banner, /npx tigraph token/);
+      // Run the README block with bash; only the address differs (the test uses a free port).
+      const script = readmeExamples().replaceAll('http://127.0.0.1:7070', first.url);
+      const run = spawnSync('bash', ['-euo', 'pipefail', '-c', script], { cwd: process.cwd(), env: childEnv({ TIGRAPH_DATA_DIR: dataDir }), encoding: 'utf8', timeout: 60000, killSignal: 'SIGKILL' });
+      assert.equal(run.status, 0, run.stderr);
+      // curl prints each JSON body without a trailing newline: split the concatenated documents.
+      const outputs = run.stdout
+        .trim()
+        .split(/(?<=\})\s*(?=\{"@odata)/)
+        .map((l) => JSON.parse(l) as Record<string, any>);
+      assert.equal(outputs.length, 3, run.stdout);
+      assert.equal(outputs[0]!['id'], 'ff3eecd2-a2be-27c2-8dc0-40d1c0eada55');
+      assert.deepEqual(outputs[0]!['artifact'], { '@odata.type': '#microsoft.graph.security.hostname', id: 'fake-malicious.site' });
+      assert.equal(outputs[1]!['value'].length, 5);
+      assert.ok(outputs[1]!['@odata.nextLink'].startsWith(first.url));
+      assert.ok(outputs[1]!['value'].every((i: { source: string }) => i.source === 'osint'));
+      assert.deepEqual(outputs[2]!['value'].map((p: { id: string }) => p.id).sort(), ['9b01de37bf66d1760954a16dc2b52fed2a7bd4e093dfc8a4905e108e4843da80', 'actinium']);
+      assert.equal(await stop(first.child), 0, 'SIGTERM exits cleanly');
+
+      const second = await serve([], { TIGRAPH_DATA_DIR: dataDir });
+      assert.doesNotMatch(second.banner, /demo dataset loaded/, 'a non-empty store is not seeded again');
+      const health = await fetch(`${second.url}/healthz`);
+      assert.equal(health.status, 200);
+      assert.equal(await stop(second.child), 0);
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  it('--in-memory --seed none prints a working token and serves an empty store', async () => {
+    const s = await serve(['--in-memory', '--seed', 'none'], {});
+    try {
+      const token = /token:\s+(\S+)/.exec(s.banner)![1]!;
+      const r = await fetch(`${s.url}/v1.0/security/threatIntelligence/intelProfiles`, { headers: { Authorization: `Bearer ${token}` } });
+      assert.equal(r.status, 200);
+      assert.deepEqual(((await r.json()) as { value: unknown[] }).value, []);
+    } finally {
+      await stop(s.child);
+    }
+  });
+
+  it('rejects bad options with a clear message', () => {
+    const r = spawnSync(process.execPath, [BIN, 'serve', '--port', 'http'], { encoding: 'utf8' });
+    assert.notEqual(r.status, 0);
+    assert.match(r.stderr, /--port must be an integer from 0 to 65535/);
+    const seed = spawnSync(process.execPath, [BIN, 'serve', '--seed', 'everything'], { encoding: 'utf8' });
+    assert.notEqual(seed.status, 0);
+    assert.match(seed.stderr, /Allowed choices are demo, none/);
+  });
+});
