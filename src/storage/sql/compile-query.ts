@@ -78,13 +78,13 @@ function compileValue(node: ValueNode, scope: Scope): Sql {
     case 'PropertyAccess':
       return compileAccess(node, scope);
     case 'StringFunction': {
-      const arg = compileValue(node.argument, scope);
+      const arg = scope.dialect.asText(compileValue(node.argument, scope));
       if (node.fn === 'tolower') return sql`lower(${arg})`;
       if (node.fn === 'toupper') return sql`upper(${arg})`;
       return sql`trim(${arg})`;
     }
     case 'Length':
-      return sql`length(${compileValue(node.argument, scope)})`;
+      return sql`length(${scope.dialect.asText(compileValue(node.argument, scope))})`;
     default: {
       const never: never = node;
       throw new Error(`compile: unknown value node ${JSON.stringify(never)}`);

@@ -28,6 +28,8 @@ export interface SqlDialect {
   notDistinct(a: Sql, b: Sql): Sql;
   distinct(a: Sql, b: Sql): Sql;
   readonly falseValue: Sql;
+  /** The argument of a string function (lower, length, …) as text; parameters are untyped in some dialects. */
+  asText(x: Sql): Sql;
   /** ORDER BY direction with OData's null ordering (nulls sort lowest). */
   orderDirection(direction: 'asc' | 'desc'): Sql;
 }

@@ -27,5 +27,6 @@ export const sqliteDialect: SqlDialect = {
   notDistinct: (a: Sql, b: Sql) => sql`(${a} IS ${b})`,
   distinct: (a: Sql, b: Sql) => sql`(${a} IS NOT ${b})`,
   falseValue: sql`0`,
+  asText: (x: Sql) => x,
   orderDirection: (d) => (d === 'asc' ? sql`ASC NULLS FIRST` : sql`DESC NULLS LAST`),
 };

@@ -10,7 +10,7 @@ import type { Model } from '../../model/model.js';
 import { SqlStore } from '../sql/sql-store.js';
 import type { Row } from '../sql/row-codec.js';
 import type { StoreHealth } from '../store.js';
-import { migrate } from '../sql/migrate-sync.js';
+import { migrate } from './migrate-sqlite.js';
 import { sqliteDialect } from './sqlite-dialect.js';
 
 export interface SqliteStoreOptions {

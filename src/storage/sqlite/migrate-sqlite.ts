@@ -1,23 +1,8 @@
-/**
- * Schema migrations for the embedded store. Migration 1 is the schema derived from the model; its checksum is
- * recorded so that a model change without a new migration is detected at start instead of corrupting data.
- */
+/** Applies the migrations to an SQLite database, each in its own transaction. */
 import type Database from 'better-sqlite3';
-import { createHash } from 'node:crypto';
 import type { Schema } from '../schema/derive-schema.js';
-import { schemaStatements } from './ddl.js';
-import type { SqlDialect } from './sql-dialect.js';
-
-export interface Migration {
-  readonly version: number;
-  readonly statements: readonly string[];
-}
-
-export function migrations(schema: Schema, dialect: SqlDialect): Migration[] {
-  return [{ version: 1, statements: schemaStatements(schema, dialect) }];
-}
-
-export const checksum = (m: Migration): string => createHash('sha256').update(m.statements.join(';\n')).digest('hex').slice(0, 16);
+import { checksum, migrations } from '../sql/migrations.js';
+import type { SqlDialect } from '../sql/sql-dialect.js';
 
 export function migrate(db: Database.Database, schema: Schema, dialect: SqlDialect): void {
   db.exec('CREATE TABLE IF NOT EXISTS "tigraph_migrations" ("version" INTEGER PRIMARY KEY, "checksum" TEXT NOT NULL, "applied_at" INTEGER NOT NULL)');

@@ -1,0 +1,51 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { MODEL } from '../../src/model/model.js';
+import { PostgresStore } from '../../src/storage/postgres/postgres-store.js';
+import { createTestPostgresStore, POSTGRES_SKIP_REASON, TEST_DATABASE_URL, uniqueSchema } from '../support/postgres.js';
+import { runStoreCases } from './store-cases.js';
+
+if (!TEST_DATABASE_URL) {
+  console.warn(`\n!!! ${POSTGRES_SKIP_REASON}\n`);
+  it('postgres store cases', { skip: POSTGRES_SKIP_REASON }, () => {});
+} else {
+  const DB: string = TEST_DATABASE_URL;
+  runStoreCases({ name: 'postgres', create: () => createTestPostgresStore() });
+
+  describe('postgres specifics', () => {
+    it('several processes migrating at once apply the schema exactly once (advisory lock)', async () => {
+      const schema = uniqueSchema();
+      const stores = await Promise.all(Array.from({ length: 4 }, () => PostgresStore.open(MODEL, { connectionString: DB, schema, poolSize: 2 })));
+      try {
+        const rows = (await stores[0]!.pool.query('SELECT version FROM tigraph_migrations')).rows;
+        assert.deepEqual(rows, [{ version: 1 }]);
+      } finally {
+        await stores[0]!.dropSchema();
+        await Promise.all(stores.map((s) => s.close()));
+      }
+    });
+
+    it('an unreachable server is a Graph 503 ServiceUnavailable with Retry-After, not a crash', async () => {
+      const url = new URL(DB);
+      url.port = '1';
+      await assert.rejects(PostgresStore.open(MODEL, { connectionString: url.toString(), schema: uniqueSchema(), connectTimeoutMs: 1000 }));
+      const store = await createTestPostgresStore();
+      try {
+        // Terminate every connection of the pool from outside, as a server restart would.
+        await store.pool.query('SELECT 1');
+        const admin = await PostgresStore.open(MODEL, { connectionString: DB, schema: uniqueSchema(), poolSize: 1 });
+        await admin.pool.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE pid <> pg_backend_pid() AND application_name = '' AND datname = current_database() AND query NOT ILIKE '%pg_stat_activity%' AND backend_type = 'client backend' AND pid IN (SELECT pid FROM pg_stat_activity WHERE query = 'SELECT 1')");
+        await admin.dropSchema();
+        await admin.close();
+        const health = await store.health();
+        assert.equal(typeof health.ok, 'boolean');
+        // The pool recovers by itself: a later query succeeds.
+        let ok = false;
+        for (let i = 0; i < 20 && !ok; i++) ok = (await store.health()).ok;
+        assert.ok(ok, 'recovered without a restart');
+      } finally {
+        await store.close();
+      }
+    });
+  });
+}
