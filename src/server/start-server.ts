@@ -18,6 +18,7 @@ import { DEMO_DATASET } from '../seed/demo-dataset.js';
 import { loadSeed } from '../seed/load-seed.js';
 import { createService } from '../service/handle-odata-request.js';
 import { SqliteStore } from '../storage/sqlite/sqlite-store.js';
+import { PostgresStore } from '../storage/postgres/postgres-store.js';
 import type { Store } from '../storage/store.js';
 
 export interface ServerOptions {
@@ -35,6 +36,11 @@ export interface ServerOptions {
   readonly maxHeaderSize: number;
   readonly requestTimeoutMs: number;
   readonly logLevel: string;
+  /** postgres://… selects the PostgreSQL store; otherwise the embedded SQLite store in the data directory. */
+  readonly databaseUrl?: string;
+  readonly poolSize: number;
+  /** Schema for tigraph's tables in PostgreSQL (default: the connection's search_path). */
+  readonly databaseSchema?: string;
   /** Use this store instead of opening one (tests, other backends). */
   readonly store?: Store;
   readonly model?: Model;
@@ -54,6 +60,7 @@ export const DEFAULT_SERVER_OPTIONS: ServerOptions = {
   maxHeaderSize: 16384,
   requestTimeoutMs: 30000,
   logLevel: 'info',
+  poolSize: 10,
 };
 
 export interface RunningServer {
@@ -66,11 +73,19 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
+/** The store the options name: PostgreSQL for a database URL, else SQLite (file in the data dir, or memory). */
+export async function openStore(model: Model, options: Pick<ServerOptions, 'databaseUrl' | 'poolSize' | 'databaseSchema' | 'inMemory' | 'dataDir'>): Promise<Store> {
+  if (options.databaseUrl) {
+    return PostgresStore.open(model, { connectionString: options.databaseUrl, poolSize: options.poolSize, ...(options.databaseSchema ? { schema: options.databaseSchema } : {}) });
+  }
+  return new SqliteStore(model, { filename: options.inMemory ? ':memory:' : join(options.dataDir, 'tigraph.db') });
+}
+
 export async function startServer(partial: Partial<ServerOptions> = {}): Promise<RunningServer> {
   const options: ServerOptions = { ...DEFAULT_SERVER_OPTIONS, ...partial };
   const model = options.model ?? MODEL;
   const logger = pino({ level: options.logLevel, base: undefined }, pino.destination({ sync: false }));
-  const store = options.store ?? new SqliteStore(model, { filename: options.inMemory ? ':memory:' : join(options.dataDir, 'tigraph.db') });
+  const store = options.store ?? (await openStore(model, options));
   let seeded = false;
   if (options.seed === 'demo' && (await store.isEmpty())) {
     await loadSeed(store, model, DEMO_DATASET);

@@ -1,6 +1,6 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { startTestServer, TI, VERSIONS, type TestServer } from '../support/test-server.js';
+import { startTestServer, TEST_STORE, TI, VERSIONS, type TestServer } from '../support/test-server.js';
 import { DOC_INDICATOR_ID, DOC_AQUA_BLIZZARD_PROFILE_ID, DOC_HOST_ID } from '../../src/seed/doc-examples.js';
 
 let s: TestServer;
@@ -143,7 +143,7 @@ describe('routes', () => {
   it('GET /healthz answers without auth and reports the store', async () => {
     const r = await fetch(`${s.url}/healthz`);
     assert.equal(r.status, 200);
-    assert.deepEqual(((await r.json()) as { status: string; store: string }).store, 'sqlite');
+    assert.deepEqual(((await r.json()) as { status: string; store: string }).store, TEST_STORE);
   });
 
   it('unknown segments are Graph 400s, unknown roots 404s', async () => {

@@ -10,6 +10,17 @@ const int = (name: string, min: number, max: number) => (value: string): number 
   return n;
 };
 
+/** A connection URL without its password, for the banner. */
+function redact(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return 'postgres://…';
+  }
+}
+
 export function registerServeCommand(program: Command): void {
   program
     .command('serve')
@@ -26,6 +37,8 @@ export function registerServeCommand(program: Command): void {
         .env('TIGRAPH_BETA_ENUM_SPELLING')
         .default('csdl'),
     )
+    .addOption(new Option('--database-url <url>', 'PostgreSQL connection URL (postgres://…); default: embedded SQLite in the data dir').env('TIGRAPH_DATABASE_URL'))
+    .addOption(new Option('--pool-size <n>', 'PostgreSQL connection pool size per process').env('TIGRAPH_POOL_SIZE').default(DEFAULT_SERVER_OPTIONS.poolSize).argParser(int('--pool-size', 1, 1000)))
     .option('--page-size <n>', 'default page size', int('--page-size', 1, 999), DEFAULT_SERVER_OPTIONS.defaultPageSize)
     .option('--max-page-size <n>', 'maximum page size ($top above it is capped)', int('--max-page-size', 1, 999), DEFAULT_SERVER_OPTIONS.maxPageSize)
     .addOption(new Option('--log-level <level>', 'log level').choices(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).env('TIGRAPH_LOG_LEVEL').default('info'))
@@ -42,6 +55,8 @@ export function registerServeCommand(program: Command): void {
         defaultPageSize: opts.pageSize,
         maxPageSize: opts.maxPageSize,
         logLevel: opts.logLevel,
+        databaseUrl: opts.databaseUrl,
+        poolSize: opts.poolSize,
       });
       const lines = [
         `tigraph is serving the Microsoft Graph threat-intelligence API`,
@@ -49,7 +64,7 @@ export function registerServeCommand(program: Command): void {
         `  beta:      ${running.url}/beta/security/threatIntelligence/intelProfiles`,
         `  metadata:  ${running.url}/v1.0/$metadata`,
         `  health:    ${running.url}/healthz`,
-        `  store:     sqlite ${opts.inMemory ? '(in memory)' : `${dataDir}/tigraph.db`}${running.seeded ? ' (demo dataset loaded)' : ''}`,
+        `  store:     ${opts.databaseUrl ? `postgres ${redact(opts.databaseUrl as string)} (pool ${opts.poolSize})` : `sqlite ${opts.inMemory ? '(in memory)' : `${dataDir}/tigraph.db`}`}${running.seeded ? ' (demo dataset loaded)' : ''}`,
       ];
       if (opts.inMemory) lines.push(`  token:     ${await mintToken(running.signingKey, { expiresInSeconds: 86400 })}`, '             (in-memory key: this token is valid until the server stops)');
       else lines.push(`  data dir:  ${dataDir}`, `  token:     TOKEN=$(npx tigraph token${opts.dataDir !== DEFAULT_SERVER_OPTIONS.dataDir ? ` --data-dir ${dataDir}` : ''})`);
