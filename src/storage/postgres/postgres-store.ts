@@ -11,7 +11,11 @@ import type { Model } from '../../model/model.js';
 import { checksum, migrations } from '../sql/migrations.js';
 import type { Row } from '../sql/row-codec.js';
 import { SqlStore } from '../sql/sql-store.js';
-import type { StoreHealth } from '../store.js';
+import type { StoreHealth, WriteOptions, WriteRecord } from '../store.js';
+import { from as copyFrom } from 'pg-copy-streams';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { sql } from 'kysely';
 import { postgresDialect } from './postgres-dialect.js';
 
 export interface PostgresStoreOptions {
@@ -36,6 +40,49 @@ export function isUnavailable(e: unknown): boolean {
   const err = e as { code?: string; message?: string };
   if (err?.code && UNAVAILABLE_CODES.has(err.code)) return true;
   return /Connection terminated|connection timeout|timeout exceeded when trying to connect|Client has encountered a connection error|not queryable/i.test(err?.message ?? '');
+}
+
+/** Below this many records a write is plain parameterised statements; above, COPY into staging. */
+const BULK_THRESHOLD = 64;
+
+/** Rows sharing a key collapse into one: MERGE_RULES columns keep the earliest/latest non-null value, others the last. */
+export function mergeDuplicateKeys(rows: Row[], key: string, rules: ReadonlyMap<string, 'min' | 'max'>): Row[] {
+  const byKey = new Map<unknown, Row>();
+  for (const row of rows) {
+    const prev = byKey.get(row[key]);
+    if (!prev) {
+      byKey.set(row[key], row);
+      continue;
+    }
+    const merged: Row = { ...row };
+    for (const [col, rule] of rules) {
+      const a = prev[col] as number | null;
+      const b = row[col] as number | null;
+      merged[col] = a === null || a === undefined ? b : b === null || b === undefined ? a : rule === 'min' ? Math.min(a, b) : Math.max(a, b);
+    }
+    byKey.set(row[key], merged);
+  }
+  return [...byKey.values()];
+}
+
+/** COPY text format: backslash escapes for \\, tab, newline and carriage return; \\N for NULL. */
+const copyField = (v: unknown): string =>
+  v === null || v === undefined ? '\\N' : String(v).replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r');
+
+async function copyRows(client: pg.PoolClient, table: string, columns: readonly string[], rows: readonly Row[]): Promise<void> {
+  const stream = client.query(copyFrom(`COPY "${table}" (${columns.map((c) => `"${c}"`).join(', ')}) FROM STDIN`));
+  const lines = function* (): Generator<string> {
+    let chunk = '';
+    for (const row of rows) {
+      chunk += `${columns.map((c) => copyField(row[c])).join('\t')}\n`;
+      if (chunk.length > 1 << 16) {
+        yield chunk;
+        chunk = '';
+      }
+    }
+    if (chunk) yield chunk;
+  };
+  await pipeline(Readable.from(lines()), stream);
 }
 
 export class PostgresStore extends SqlStore {
@@ -110,6 +157,12 @@ export class PostgresStore extends SqlStore {
   }
 
   protected async transaction(statements: readonly CompiledQuery[]): Promise<void> {
+    await this.inTransaction(async (client) => {
+      for (const s of statements) await client.query({ text: s.sql, values: s.parameters as unknown[] });
+    });
+  }
+
+  private async inTransaction(work: (client: pg.PoolClient) => Promise<void>): Promise<void> {
     let client: pg.PoolClient;
     try {
       client = await this.pool.connect();
@@ -119,7 +172,7 @@ export class PostgresStore extends SqlStore {
     let broken = false;
     try {
       await client.query('BEGIN');
-      for (const s of statements) await client.query({ text: s.sql, values: s.parameters as unknown[] });
+      await work(client);
       await client.query('COMMIT');
     } catch (e) {
       broken = isUnavailable(e);
@@ -128,6 +181,34 @@ export class PostgresStore extends SqlStore {
     } finally {
       client.release(broken);
     }
+  }
+
+  /**
+   * Large writes go through COPY into a temporary staging table and one INSERT … SELECT … ON CONFLICT merge per
+   * table, in one transaction. Rows repeating a key within the batch are merged first (a single INSERT may not
+   * touch a row twice), with the same MERGE_RULES the database applies to stored rows.
+   */
+  override async write(records: readonly WriteRecord[], options: WriteOptions = {}): Promise<void> {
+    if (records.length < BULK_THRESHOLD) return super.write(records, options);
+    const groups = this.groupWrites(records);
+    await this.inTransaction(async (client) => {
+      for (const [table, writes] of groups) {
+        const codec = this.codecs.get(table)!;
+        for (const ifAbsent of [true, false]) {
+          const part = writes.filter((w) => (w.ifAbsent ?? false) === ifAbsent);
+          if (part.length === 0) continue;
+          const rows = mergeDuplicateKeys(part.map((w) => codec.encode(w)), table.keyColumn, options.merge ? this.mergeRules(table) : new Map());
+          const staging = `tigraph_staging_${table.name}`;
+          await client.query(`CREATE TEMP TABLE IF NOT EXISTS "${staging}" (LIKE "${table.name}") ON COMMIT DELETE ROWS`);
+          await client.query(`TRUNCATE "${staging}"`);
+          await copyRows(client, staging, table.columns.map((c) => c.name), rows);
+          // Key order: concurrent imports lock rows in the same order, so they cannot deadlock.
+          const source = sql`SELECT ${sql.join(table.columns.map((c) => sql.id(c.name)))} FROM ${sql.table(staging)} ORDER BY ${sql.id(table.keyColumn)}`;
+          const statement = this.insertStatement(table, source, ifAbsent ? undefined : this.conflictUpdates(table, options.merge ?? false));
+          await client.query({ text: statement.sql, values: statement.parameters as unknown[] });
+        }
+      }
+    });
   }
 
   async health(): Promise<StoreHealth> {

@@ -66,7 +66,20 @@ export abstract class SqlStore implements Store {
   }
 
   async write(records: readonly WriteRecord[], options: WriteOptions = {}): Promise<void> {
-    // Targets of navigations first (artifacts), then parents, then children.
+    const statements: CompiledQuery[] = [];
+    for (const [table, writes] of this.groupWrites(records)) {
+      const codec = this.codecs.get(table)!;
+      for (const w of writes) {
+        const row = codec.encode(w);
+        const values = sql`VALUES (${sql.join(table.columns.map((c) => sql`${row[c.name] ?? null}`))})`;
+        statements.push(this.insertStatement(table, values, w.ifAbsent ? undefined : this.conflictUpdates(table, options.merge ?? false)));
+      }
+    }
+    await this.transaction(statements);
+  }
+
+  /** Writes grouped by table, navigation targets (artifacts) first, then parents, then children. */
+  protected groupWrites(records: readonly WriteRecord[]): [TableDef, WriteRecord[]][] {
     const rank = (t: TableDef): number => (t.foreignKeys.length ? 2 : 0) + (t.navigations.length ? 1 : 0);
     const grouped = new Map<TableDef, WriteRecord[]>();
     for (const w of records) {
@@ -74,14 +87,7 @@ export abstract class SqlStore implements Store {
       if (!grouped.has(t)) grouped.set(t, []);
       grouped.get(t)!.push(w);
     }
-    const statements: CompiledQuery[] = [];
-    for (const [table, writes] of [...grouped].sort((a, b) => rank(a[0]) - rank(b[0]))) {
-      const codec = this.codecs.get(table)!;
-      for (const w of writes) statements.push(
-          w.ifAbsent ? this.insertIfAbsentStatement(table, codec.encode(w)) : this.upsertStatement(table, codec.encode(w), options.merge ? this.mergeRules(table) : undefined),
-        );
-    }
-    await this.transaction(statements);
+    return [...grouped].sort((a, b) => rank(a[0]) - rank(b[0]));
   }
 
   /** Column → 'min' | 'max' for the table's hierarchy, from the model's MERGE_RULES. */
@@ -96,28 +102,26 @@ export abstract class SqlStore implements Store {
     return rules;
   }
 
-  protected insertIfAbsentStatement(table: TableDef, row: Row): CompiledQuery {
-    const cols = table.columns.map((c) => c.name);
-    return sql`INSERT INTO ${sql.table(table.name)} (${sql.join(cols.map((c) => sql.id(c)))}) VALUES (${sql.join(cols.map((c) => sql`${row[c] ?? null}`))}) ON CONFLICT (${sql.id(table.keyColumn)}) DO NOTHING`.compile(
-      this.dialect.kysely,
-    );
-  }
-
-  protected upsertStatement(table: TableDef, row: Row, merge?: Map<string, 'min' | 'max'>): CompiledQuery {
-    const cols = table.columns.map((c) => c.name);
+  /** `SET col = excluded.col, …`; in merge mode the MERGE_RULES columns keep the earliest/latest non-null value. */
+  protected conflictUpdates(table: TableDef, merge: boolean): Sql[] {
+    const rules = merge ? this.mergeRules(table) : undefined;
     const current = (c: string): Sql => sql.ref(`${table.name}.${c}`);
     const incoming = (c: string): Sql => sql`excluded.${sql.id(c)}`;
-    const updates = cols
-      .filter((c) => c !== table.keyColumn)
-      .map((c) => {
-        const rule = merge?.get(c);
+    return table.columns
+      .filter((c) => c.name !== table.keyColumn)
+      .map(({ name: c }) => {
+        const rule = rules?.get(c);
         if (!rule) return sql`${sql.id(c)} = ${incoming(c)}`;
         const pick = rule === 'min' ? sql`<` : sql`>`;
         return sql`${sql.id(c)} = CASE WHEN ${incoming(c)} IS NULL THEN ${current(c)} WHEN ${current(c)} IS NULL THEN ${incoming(c)} WHEN ${incoming(c)} ${pick} ${current(c)} THEN ${incoming(c)} ELSE ${current(c)} END`;
       });
-    return sql`INSERT INTO ${sql.table(table.name)} (${sql.join(cols.map((c) => sql.id(c)))}) VALUES (${sql.join(cols.map((c) => sql`${row[c] ?? null}`))}) ON CONFLICT (${sql.id(table.keyColumn)}) DO UPDATE SET ${sql.join(updates)}`.compile(
-      this.dialect.kysely,
-    );
+  }
+
+  /** INSERT of `source` (VALUES … or SELECT …); on a key conflict update (upsert) or, without updates, keep the row. */
+  protected insertStatement(table: TableDef, source: Sql, updates: Sql[] | undefined): CompiledQuery {
+    const cols = sql.join(table.columns.map((c) => sql.id(c.name)));
+    const conflict = updates ? sql`DO UPDATE SET ${sql.join(updates)}` : sql`DO NOTHING`;
+    return sql`INSERT INTO ${sql.table(table.name)} (${cols}) ${source} ON CONFLICT (${sql.id(table.keyColumn)}) ${conflict}`.compile(this.dialect.kysely);
   }
 
   private async expand(records: EntityRecord[], navigations: readonly NavigationProperty[]): Promise<EntityRecord[]> {
