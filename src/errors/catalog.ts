@@ -65,6 +65,9 @@ export const errors = {
   invalidBody: (detail: string) => new ODataError(400, 'BadRequest', `Invalid request body: ${detail}.`),
   invalidPropertyValue: (property: string, typeName: string, detail: string) =>
     new ODataError(400, 'BadRequest', `Invalid value for property '${property}' of type '${typeName}': ${detail}.`, { target: property }),
+  conflict: (what: string, key: string) => new ODataError(409, 'Conflict', `A '${what}' with id '${key}' already exists.`),
+  unsupportedMediaType: (type: string) => new ODataError(415, 'UnsupportedMediaType', `Content-Type '${type}' is not supported; send application/json.`),
+  payloadTooLarge: (limit: number) => new ODataError(413, 'RequestEntityTooLarge', `The request body exceeds ${limit} bytes.`),
   notListable: (set: string) => new ODataError(400, 'BadRequest', `Listing '${set}' is not supported; address a single item by its id.`),
 
   // 5xx

@@ -7,9 +7,9 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import { errors } from '../errors/catalog.js';
-import { READ, requirePermission } from '../auth/require-permission.js';
+import { READ, WRITE, requirePermission } from '../auth/require-permission.js';
 import type { TokenVerifier } from '../auth/verify-token.js';
-import type { ServiceRequest, ServiceResponse } from '../service/handle-odata-request.js';
+import { WRITE_METHODS, type ServiceRequest, type ServiceResponse } from '../service/handle-odata-request.js';
 import type { Store } from '../storage/store.js';
 import { ERROR_CONTENT_TYPE, errorBody, toODataError } from './write-error.js';
 
@@ -19,6 +19,7 @@ export interface ListenerConfig {
   readonly store: Store;
   readonly logger: Logger;
   readonly maxUrlLength: number;
+  readonly maxBodyBytes: number;
 }
 
 const CLIENT_REQUEST_ID = /^[\x21-\x7e]{1,128}$/;
@@ -56,16 +57,40 @@ export function createRequestListener(config: ListenerConfig): (req: IncomingMes
         finish(status, { 'Content-Type': 'application/json;charset=utf-8', ...(status === 503 ? { 'Retry-After': '1' } : {}) }, JSON.stringify({ status: health.ok ? 'ok' : 'degraded', store: health.store, detail: health.detail }));
         return;
       }
+      const method = req.method ?? 'GET';
+      const writing = WRITE_METHODS.includes(method);
       if (!PUBLIC_PATH.test(path)) {
         const principal = await config.verifyToken(req.headers.authorization);
-        requirePermission(principal, [READ]);
+        requirePermission(principal, writing ? [WRITE] : [READ]);
       }
+      const body = method === 'POST' || method === 'PATCH' ? await readJsonBody(req, config.maxBodyBytes) : undefined;
       const prefer = req.headers.prefer;
-      const out = await config.service({ method: req.method ?? 'GET', path, query, origin: originOf(req), prefer: Array.isArray(prefer) ? prefer.join(',') : prefer });
+      const out = await config.service({ method, path, query, origin: originOf(req), prefer: Array.isArray(prefer) ? prefer.join(',') : prefer, body });
       finish(out.status, out.headers, out.body);
     };
     run().catch(fail);
   };
+}
+
+/** Reads and parses a JSON request body, bounded in size; anything else is a Graph 4xx. */
+async function readJsonBody(req: IncomingMessage, limit: number): Promise<unknown> {
+  const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+  if (type !== 'application/json') throw errors.unsupportedMediaType(type || '(none)');
+  const declared = Number(req.headers['content-length'] ?? 0);
+  if (declared > limit) throw errors.payloadTooLarge(limit);
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > limit) throw errors.payloadTooLarge(limit);
+    chunks.push(chunk as Buffer);
+  }
+  const text = Buffer.concat(chunks).toString('utf8');
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw errors.invalidBody(`not valid JSON (${(e as Error).message})`);
+  }
 }
 
 /** scheme://host as the client addressed this server (for absolute nextLinks and context URLs). */

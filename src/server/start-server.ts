@@ -34,6 +34,7 @@ export interface ServerOptions {
   readonly limits?: QueryLimits;
   readonly maxUrlLength: number;
   readonly maxHeaderSize: number;
+  readonly maxBodyBytes: number;
   readonly requestTimeoutMs: number;
   readonly logLevel: string;
   /** postgres://… selects the PostgreSQL store; otherwise the embedded SQLite store in the data directory. */
@@ -58,6 +59,7 @@ export const DEFAULT_SERVER_OPTIONS: ServerOptions = {
   maxPageSize: 999,
   maxUrlLength: 8192,
   maxHeaderSize: 16384,
+  maxBodyBytes: 16 * 1024 * 1024,
   requestTimeoutMs: 30000,
   logLevel: 'info',
   poolSize: 10,
@@ -102,7 +104,7 @@ export async function startServer(partial: Partial<ServerOptions> = {}): Promise
   });
   const server = createServer(
     { maxHeaderSize: options.maxHeaderSize, requestTimeout: options.requestTimeoutMs, keepAliveTimeout: 5000 },
-    createRequestListener({ service, verifyToken: createTokenVerifier(signingKey), store, logger, maxUrlLength: options.maxUrlLength }),
+    createRequestListener({ service, verifyToken: createTokenVerifier(signingKey), store, logger, maxUrlLength: options.maxUrlLength, maxBodyBytes: options.maxBodyBytes }),
   );
   // Malformed or oversized requests that never become a request object still get a Graph error body.
   server.on('clientError', (err: NodeJS.ErrnoException, socket) => {

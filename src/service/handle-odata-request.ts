@@ -18,6 +18,7 @@ import { createEnumSpelling, type EnumSpelling, type EnumSpellingMode } from '..
 import { writeEntity, type Json, type WriteOptions } from '../odata/serialize/write-entity.js';
 import type { Store } from '../storage/store.js';
 import { buildNextLink, rawOptionValue } from './next-link.js';
+import { handleWrite } from './handle-write-request.js';
 
 export const JSON_CONTENT_TYPE = 'application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false;charset=utf-8';
 
@@ -40,6 +41,8 @@ export interface ServiceRequest {
   /** scheme://host[:port] of this server as the client addressed it. */
   readonly origin: string;
   readonly prefer: string | undefined;
+  /** The parsed JSON body of a write (POST/PATCH). */
+  readonly body?: unknown;
 }
 
 export interface ServiceResponse {
@@ -49,6 +52,7 @@ export interface ServiceResponse {
 }
 
 const READ_METHODS = ['GET', 'HEAD'];
+export const WRITE_METHODS = ['POST', 'PATCH', 'DELETE'];
 
 interface Preferences {
   readonly includeUnknownEnumMembers: boolean;
@@ -78,8 +82,18 @@ export function createService(config: ServiceConfig): (req: ServiceRequest) => P
   return async function handle(req: ServiceRequest): Promise<ServiceResponse> {
     const parsed = parseResourcePath(req.path);
     if (parsed.kind === 'unknown') throw errors.pathNotFound(req.path);
-    if (!READ_METHODS.includes(req.method)) throw errors.methodNotAllowed(req.method, READ_METHODS);
     const serviceRoot = `${req.origin}/${parsed.version}`;
+    if (!READ_METHODS.includes(req.method)) {
+      if (parsed.kind !== 'resource' || !WRITE_METHODS.includes(req.method)) throw errors.methodNotAllowed(req.method, READ_METHODS);
+      const target = bindResourcePath(config.model, parsed.segments);
+      const outcome = await handleWrite(config.model, config.store, req.method, target, req.body);
+      if (!outcome.created) return { status: 204, headers: { 'OData-Version': '4.0' }, body: '' };
+      const { resource } = outcome.created;
+      const record = await config.store.findOne({ kind: 'entity', type: resource.type, key: resource.key, parent: resource.parent, expand: [] });
+      const location = `${serviceRoot}/security/threatIntelligence/${resource.set.name}/${encodeURIComponent(resource.key)}`;
+      const entity = writeEntity(record!, undefined, [], { enums: spellings[parsed.version], includeUnknownEnumMembers: false });
+      return json(201, { '@odata.context': `${serviceRoot}/$metadata#${resource.contextPath}/$entity`, ...entity }, { Location: location });
+    }
     if (parsed.kind === 'metadata') return { status: 200, headers: { 'Content-Type': 'application/xml;charset=utf-8', 'OData-Version': '4.0' }, body: metadata[parsed.version] };
     if (parsed.kind === 'serviceDocument') return json(200, writeServiceDocument(config.model, serviceRoot));
 

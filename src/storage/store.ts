@@ -19,6 +19,8 @@ export interface EntityRecord {
   readonly values: Readonly<Record<string, unknown>>;
   /** Single-valued navigations: a reference, or the full record when expanded. */
   readonly navigations: Readonly<Record<string, EntityRef | EntityRecord | null>>;
+  /** The collection navigation that lists this entity, when stored with one (an indicator's profile). */
+  readonly listedBy?: ParentScope;
 }
 
 export interface Page {
@@ -55,6 +57,11 @@ export interface Store {
    * With `merge`, existing rows keep the earliest/latest values the model's MERGE_RULES name.
    */
   write(records: readonly WriteRecord[], options?: WriteOptions): Promise<void>;
+  /**
+   * Deletes the entity of `type` (or a subtype) with `key`, and the entities its collection navigations list
+   * (a profile's indicators), in one transaction. False when there was none.
+   */
+  remove(type: EntityType, key: string): Promise<boolean>;
   /** True when no entity of any stored type exists. */
   isEmpty(): Promise<boolean>;
   health(): Promise<StoreHealth>;

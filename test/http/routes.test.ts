@@ -129,10 +129,16 @@ describe('routes', () => {
     });
 
     it(`${v}: other methods answer 405 with a Graph error and Allow`, async () => {
-      for (const method of ['POST', 'PUT', 'PATCH', 'DELETE']) {
-        const r = await fetch(`${s.url}/${v}${TI}/intelligenceProfileIndicators/${DOC_INDICATOR_ID}`, { method, headers: { Authorization: `Bearer ${s.token}` } });
-        assert.equal(r.status, 405, method);
-        assert.equal(r.headers.get('allow'), 'GET, HEAD');
+      const writer = await s.mint({ roles: ['ThreatIntelligence.ReadWrite.All'] });
+      for (const [method, path, allow] of [
+        ['PUT', `intelligenceProfileIndicators/${DOC_INDICATOR_ID}`, 'GET, HEAD'],
+        ['POST', `intelligenceProfileIndicators/${DOC_INDICATOR_ID}`, 'GET, HEAD, PATCH, DELETE'],
+        ['DELETE', `hosts/${DOC_HOST_ID}`, 'GET, HEAD'],
+        ['OPTIONS', 'intelProfiles', 'GET, HEAD'],
+      ] as const) {
+        const r = await fetch(`${s.url}/${v}${TI}/${path}`, { method, headers: { Authorization: `Bearer ${writer}`, 'Content-Type': 'application/json' }, ...(method === 'POST' ? { body: '{}' } : {}) });
+        assert.equal(r.status, 405, `${method} ${path}`);
+        assert.equal(r.headers.get('allow'), allow);
         const body = (await r.json()) as { error: { code: string; innerError: Record<string, string> } };
         assert.equal(body.error.code, 'Request_BadRequest');
         assert.ok(body.error.innerError['request-id']);

@@ -23,6 +23,7 @@ function readValue(type: ValueType, value: unknown, where: string, owner: string
       if (typeof value !== 'string') throw errors.invalidPropertyValue(where, owner, `expected a ${type.name} member name`);
       const v = readEnumMember(type, value);
       if (v === undefined) throw errors.invalidPropertyValue(where, owner, `'${value}' is not a member of ${type.name} (${type.members.map((m) => m.name).join(', ')})`);
+      if (type.sentinelValue !== undefined && v >= type.sentinelValue) throw errors.invalidPropertyValue(where, owner, `'${value}' cannot be written (evolvable-enum sentinel)`);
       return v;
     }
     case 'complex': {
@@ -110,6 +111,7 @@ export function readEntity(model: Model, expected: EntityType, json: unknown, op
       values[p.name] = raw ?? null;
       continue;
     }
+    if (raw === undefined && options.partial) continue; // an update leaves absent properties as they are
     values[p.name] = readProperty(p, raw, `${where}${p.name}`, type.qualifiedName, options.partial);
   }
   const writes: WriteRecord[] = [];

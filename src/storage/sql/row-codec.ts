@@ -53,7 +53,8 @@ export function createTableCodec(table: TableDef): TableCodec {
         const targetType = typeName ? n.target.concreteTypes.find((t) => t.name === typeName) : undefined;
         navigations[n.navigation.name] = id && targetType ? { kind: 'ref', type: targetType, id } : null;
       }
-      return { kind: 'record', type, values, navigations };
+      const fk = table.foreignKeys.find((f) => row[f.column] !== null && row[f.column] !== undefined);
+      return fk ? { kind: 'record', type, values, navigations, listedBy: { navigation: fk.navigation, key: row[fk.column] as string } } : { kind: 'record', type, values, navigations };
     },
     encode({ record, parent }: WriteRecord): Row {
       const row: Row = { [table.typeColumn]: record.type.name };

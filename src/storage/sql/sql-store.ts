@@ -78,6 +78,21 @@ export abstract class SqlStore implements Store {
     await this.transaction(statements);
   }
 
+  async remove(type: EntityType, key: string): Promise<boolean> {
+    const table = this.schema.tableOf(type);
+    const exists = await this.all(compileEntityQuery({ kind: 'entity', type, key, parent: undefined, expand: [] }, this.schema, this.dialect));
+    if (exists.length === 0) return false;
+    const statements: CompiledQuery[] = [];
+    for (const other of this.schema.tables) {
+      for (const fk of other.foreignKeys) {
+        if (fk.parent === table) statements.push(sql`DELETE FROM ${sql.table(other.name)} WHERE ${sql.id(fk.column)} = ${key}`.compile(this.dialect.kysely));
+      }
+    }
+    statements.push(sql`DELETE FROM ${sql.table(table.name)} WHERE ${sql.id(table.keyColumn)} = ${key}`.compile(this.dialect.kysely));
+    await this.transaction(statements);
+    return true;
+  }
+
   /** Writes grouped by table, navigation targets (artifacts) first, then parents, then children. */
   protected groupWrites(records: readonly WriteRecord[]): [TableDef, WriteRecord[]][] {
     const rank = (t: TableDef): number => (t.foreignKeys.length ? 2 : 0) + (t.navigations.length ? 1 : 0);

@@ -1,0 +1,102 @@
+/**
+ * Writes with Graph semantics (the SDKs generate these calls; Microsoft's read-only service does not serve them):
+ * POST to a collection → 201 with the entity and `Location`; PATCH → 204 (absent properties unchanged);
+ * DELETE → 204 (a profile takes its indicators with it). Bodies are validated by the model (400 naming the
+ * property); an existing id on POST is 409. New ids: a profile's is the slug of its title, an indicator's is
+ * derived from (profile, artifact), so the same IOC posted twice to a profile is one indicator.
+ */
+import { errors } from '../errors/catalog.js';
+import type { Model } from '../model/model.js';
+import { readEntity } from '../odata/deserialize/read-entity.js';
+import type { BoundResource } from '../odata/path/bind-resource-path.js';
+import type { ParentScope } from '../odata/plan/query-plan.js';
+import { indicatorId } from '../seed/ids.js';
+import type { EntityRecord, Store, WriteRecord } from '../storage/store.js';
+
+export interface WriteOutcome {
+  readonly status: 201 | 204;
+  /** For 201: the created entity's key, to read it back and build Location. */
+  readonly created?: { readonly resource: BoundResource & { kind: 'entity' } };
+}
+
+export const slug = (title: string): string =>
+  title
+    .normalize('NFKD')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 200) || 'profile';
+
+const keyOf = (r: EntityRecord): unknown => r.values[r.type.key.name];
+
+/** A body without an id gets one from its title (profiles), before deep-inserted children are linked to it. */
+function withTitleId(body: unknown, keyName: string): unknown {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) return body;
+  const b = body as Record<string, unknown>;
+  return b[keyName] === undefined && typeof b['title'] === 'string' ? { ...b, [keyName]: slug(b['title']) } : body;
+}
+
+/** Indicators without an id get one derived from (profile, artifact). */
+function assignIndicatorIds(writes: readonly WriteRecord[]): WriteRecord[] {
+  return writes.map((w) => {
+    const r = w.record;
+    if (typeof keyOf(r) === 'string') return w;
+    const artifact = Object.values(r.navigations).find((n) => n !== null);
+    if (!artifact) throw errors.invalidPropertyValue(r.type.key.name, r.type.qualifiedName, 'an id is required');
+    const id = indicatorId(w.parent?.key ?? '', artifact.kind === 'ref' ? artifact.id : (keyOf(artifact) as string));
+    return { ...w, record: { ...r, values: { ...r.values, [r.type.key.name]: id } } };
+  });
+}
+
+export async function handleWrite(model: Model, store: Store, method: string, resource: BoundResource, body: unknown): Promise<WriteOutcome> {
+  if (resource.kind === 'navigation' || (resource.kind === 'collection' && resource.count) || !resource.set.listable) {
+    throw errors.methodNotAllowed(method, ['GET', 'HEAD']);
+  }
+  if (method === 'POST') {
+    if (resource.kind !== 'collection') throw errors.methodNotAllowed(method, ['GET', 'HEAD', 'PATCH', 'DELETE']);
+    if (resource.parent) {
+      const parent = await store.findOne({ kind: 'entity', type: resource.parent.navigation.declaringType, key: resource.parent.key, parent: undefined, expand: [] });
+      if (!parent) throw errors.resourceNotFound(resource.parent.navigation.declaringType.qualifiedName, resource.parent.key);
+    }
+    const read = readEntity(model, resource.type, withTitleId(body, resource.type.key.name), { partial: false });
+    const mainIndex = read.writes.findIndex((w) => w.record === read.record);
+    const writes = assignIndicatorIds(read.writes.map((w, i) => (i === mainIndex && resource.parent ? { ...w, parent: resource.parent } : w)));
+    const key = keyOf(writes[mainIndex]!.record) as string;
+    const existing = await store.findOne({ kind: 'entity', type: resource.type, key, parent: undefined, expand: [] });
+    if (existing) throw errors.conflict(resource.type.name, key);
+    await store.write(writes);
+    return {
+      status: 201,
+      created: { resource: { kind: 'entity', set: resource.set, type: resource.type, key, parent: resource.parent, contextPath: resource.contextPath } },
+    };
+  }
+  if (resource.kind !== 'entity') throw errors.methodNotAllowed(method, ['GET', 'HEAD', 'POST']);
+  const existing = await store.findOne({ kind: 'entity', type: resource.type, key: resource.key, parent: resource.parent, expand: [] });
+  if (!existing) throw errors.resourceNotFound(resource.type.qualifiedName, resource.key);
+  if (method === 'DELETE') {
+    await store.remove(resource.type, resource.key);
+    return { status: 204 };
+  }
+  if (method === 'PATCH') {
+    const patch = readEntity(model, existing.type, withoutKeyChange(body, existing), { partial: true });
+    const values = { ...existing.values, ...patch.record.values, [existing.type.key.name]: resource.key };
+    const navigations = { ...existing.navigations, ...patch.record.navigations };
+    const parent: ParentScope | undefined = existing.listedBy;
+    const targets = patch.writes.filter((w) => w.record !== patch.record);
+    await store.write([...targets, { record: { ...existing, values, navigations }, ...(parent ? { parent } : {}) }]);
+    return { status: 204 };
+  }
+  throw errors.methodNotAllowed(method, ['GET', 'HEAD', 'PATCH', 'DELETE']);
+}
+
+/** A PATCH may repeat the id but not change it. */
+function withoutKeyChange(body: unknown, existing: EntityRecord): unknown {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) return body;
+  const key = existing.type.key.name;
+  const given = (body as Record<string, unknown>)[key];
+  if (given !== undefined && given !== existing.values[key]) throw errors.invalidPropertyValue(key, existing.type.qualifiedName, 'the id cannot be changed');
+  const rest = { ...(body as Record<string, unknown>) };
+  delete rest[key];
+  if (!('@odata.type' in rest)) rest['@odata.type'] = `#${existing.type.qualifiedName}`;
+  return rest;
+}
