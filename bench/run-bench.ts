@@ -256,7 +256,7 @@ const median = (xs: readonly number[]): number => {
 };
 const fmtInt = (n: number): string => Math.round(n).toLocaleString('en-US');
 const fmtMs = (n: number): string => (Number.isFinite(n) ? n.toFixed(n < 10 ? 2 : 1) : '–');
-const fmtRatio = (n: number): string => (Number.isFinite(n) ? n.toFixed(2) : '–');
+const fmtRatio = (n: number): string => (!Number.isFinite(n) ? '–' : n >= 0.1 || n === 0 ? n.toFixed(2) : n.toPrecision(2));
 
 export function markdownTable(rows: number, results: readonly ScenarioResult[]): string {
   const head = `| scenario (${fmtInt(rows)} rows) | req/s | p50 ms | p99 ms | ceiling req/s | minimum req/s | ratio to ceiling | ratio to minimum | tigraph peak RSS MiB |`;
