@@ -2,8 +2,10 @@
 import { Command } from 'commander';
 import { registerServeCommand } from './commands/serve.js';
 import { registerTokenCommand } from './commands/token.js';
+import { registerImportCommand } from './commands/import.js';
 
 const program = new Command('tigraph').description('A Microsoft Graph-compatible threat-intelligence API server').showHelpAfterError();
 registerServeCommand(program);
 registerTokenCommand(program);
+registerImportCommand(program);
 await program.parseAsync(process.argv);

@@ -38,6 +38,7 @@ export function registerServeCommand(program: Command): void {
         .default('csdl'),
     )
     .addOption(new Option('--database-url <url>', 'PostgreSQL connection URL (postgres://…); default: embedded SQLite in the data dir').env('TIGRAPH_DATABASE_URL'))
+    .addOption(new Option('--database-schema <name>', 'PostgreSQL schema for tigraph\'s tables (created if absent)').env('TIGRAPH_DATABASE_SCHEMA'))
     .addOption(new Option('--pool-size <n>', 'PostgreSQL connection pool size per process').env('TIGRAPH_POOL_SIZE').default(DEFAULT_SERVER_OPTIONS.poolSize).argParser(int('--pool-size', 1, 1000)))
     .option('--page-size <n>', 'default page size', int('--page-size', 1, 999), DEFAULT_SERVER_OPTIONS.defaultPageSize)
     .option('--max-page-size <n>', 'maximum page size ($top above it is capped)', int('--max-page-size', 1, 999), DEFAULT_SERVER_OPTIONS.maxPageSize)
@@ -57,6 +58,7 @@ export function registerServeCommand(program: Command): void {
         logLevel: opts.logLevel,
         databaseUrl: opts.databaseUrl,
         poolSize: opts.poolSize,
+        databaseSchema: opts.databaseSchema,
       });
       const lines = [
         `tigraph is serving the Microsoft Graph threat-intelligence API`,

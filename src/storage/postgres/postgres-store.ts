@@ -4,7 +4,7 @@
  * refused connection surfaces as Graph 503 ServiceUnavailable with Retry-After; the pool reconnects by itself.
  */
 import pg from 'pg';
-import type { CompiledQuery } from 'kysely';
+import type { Statement } from '../sql/sql-dialect.js';
 import { errors } from '../../errors/catalog.js';
 import { ODataError } from '../../errors/odata-error.js';
 import type { Model } from '../../model/model.js';
@@ -100,6 +100,8 @@ export class PostgresStore extends SqlStore {
       connectionTimeoutMillis: options.connectTimeoutMs ?? 5000,
       statement_timeout: options.statementTimeoutMs ?? 15000,
       types,
+      // Identifies this store's connections in pg_stat_activity (operators, and the fault tests).
+      application_name: `tigraph:${options.schema ?? 'default'}`,
       ...(options.schema ? { options: `-c search_path=${options.schema}` } : {}),
     });
     // An idle client losing its connection (server restart) must not crash the process.
@@ -148,7 +150,7 @@ export class PostgresStore extends SqlStore {
     return e;
   }
 
-  protected async all(query: CompiledQuery): Promise<Row[]> {
+  protected async all(query: Statement): Promise<Row[]> {
     try {
       return (await this.pool.query({ text: query.sql, values: query.parameters as unknown[] })).rows as Row[];
     } catch (e) {
@@ -156,7 +158,7 @@ export class PostgresStore extends SqlStore {
     }
   }
 
-  protected async transaction(statements: readonly CompiledQuery[]): Promise<void> {
+  protected async transaction(statements: readonly Statement[]): Promise<void> {
     await this.inTransaction(async (client) => {
       for (const s of statements) await client.query({ text: s.sql, values: s.parameters as unknown[] });
     });
@@ -170,6 +172,11 @@ export class PostgresStore extends SqlStore {
       throw this.translate(e);
     }
     let broken = false;
+    // A checked-out client whose connection dies emits 'error'; without a listener that would end the process.
+    const onError = (): void => {
+      broken = true;
+    };
+    client.on('error', onError);
     try {
       await client.query('BEGIN');
       await work(client);
@@ -179,6 +186,7 @@ export class PostgresStore extends SqlStore {
       await client.query('ROLLBACK').catch(() => {});
       throw this.translate(e);
     } finally {
+      client.off('error', onError);
       client.release(broken);
     }
   }

@@ -8,6 +8,12 @@ import type { ColumnKind } from '../schema/derive-schema.js';
 
 export type Sql = RawBuilder<unknown>;
 
+/** SQL text and its positional parameters (what Kysely's compile produces, or a cached text with new values). */
+export interface Statement {
+  readonly sql: string;
+  readonly parameters: readonly unknown[];
+}
+
 export interface SqlDialect {
   readonly name: string;
   /** A compile-only Kysely instance (DummyDriver) with this dialect's query compiler. */

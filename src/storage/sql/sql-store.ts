@@ -4,9 +4,8 @@
  * how to run compiled statements (sqlite-store.ts, postgres-store.ts).
  */
 import { sql } from 'kysely';
-import type { CompiledQuery } from 'kysely';
 import type { EntityType, Model, NavigationProperty } from '../../model/model.js';
-import type { Sql } from './sql-dialect.js';
+import type { Sql, Statement } from './sql-dialect.js';
 import type { CollectionQuery, CountQuery, EntityQuery, SortValue } from '../../odata/plan/query-plan.js';
 import { deriveSchema, type Schema, type TableDef } from '../schema/derive-schema.js';
 import type { EntityRecord, Page, Store, StoreHealth, WriteOptions, WriteRecord } from '../store.js';
@@ -28,9 +27,9 @@ export abstract class SqlStore implements Store {
     this.codecs = createCodecs(this.schema);
   }
 
-  protected abstract all(query: CompiledQuery): Promise<Row[]>;
+  protected abstract all(query: Statement): Promise<Row[]>;
   /** Runs the statements in one transaction; all or nothing. */
-  protected abstract transaction(statements: readonly CompiledQuery[]): Promise<void>;
+  protected abstract transaction(statements: readonly Statement[]): Promise<void>;
   abstract health(): Promise<StoreHealth>;
   abstract close(): Promise<void>;
 
@@ -66,23 +65,37 @@ export abstract class SqlStore implements Store {
   }
 
   async write(records: readonly WriteRecord[], options: WriteOptions = {}): Promise<void> {
-    const statements: CompiledQuery[] = [];
+    const statements: Statement[] = [];
     for (const [table, writes] of this.groupWrites(records)) {
       const codec = this.codecs.get(table)!;
       for (const w of writes) {
+        const text = this.rowInsertSql(table, w.ifAbsent ? 'keep' : options.merge ? 'merge' : 'replace');
         const row = codec.encode(w);
-        const values = sql`VALUES (${sql.join(table.columns.map((c) => sql`${row[c.name] ?? null}`))})`;
-        statements.push(this.insertStatement(table, values, w.ifAbsent ? undefined : this.conflictUpdates(table, options.merge ?? false)));
+        statements.push({ sql: text, parameters: table.columns.map((c) => row[c.name] ?? null) });
       }
     }
     await this.transaction(statements);
+  }
+
+  private readonly rowInsertCache = new Map<string, string>();
+
+  /** The single-row INSERT … ON CONFLICT text for a table and conflict mode, compiled once; values bind in column order. */
+  protected rowInsertSql(table: TableDef, mode: 'keep' | 'replace' | 'merge'): string {
+    const cacheKey = `${table.name}:${mode}`;
+    let text = this.rowInsertCache.get(cacheKey);
+    if (!text) {
+      const values = sql`VALUES (${sql.join(table.columns.map(() => sql`${null}`))})`;
+      text = this.insertStatement(table, values, mode === 'keep' ? undefined : this.conflictUpdates(table, mode === 'merge')).sql;
+      this.rowInsertCache.set(cacheKey, text);
+    }
+    return text;
   }
 
   async remove(type: EntityType, key: string): Promise<boolean> {
     const table = this.schema.tableOf(type);
     const exists = await this.all(compileEntityQuery({ kind: 'entity', type, key, parent: undefined, expand: [] }, this.schema, this.dialect));
     if (exists.length === 0) return false;
-    const statements: CompiledQuery[] = [];
+    const statements: Statement[] = [];
     for (const other of this.schema.tables) {
       for (const fk of other.foreignKeys) {
         if (fk.parent === table) statements.push(sql`DELETE FROM ${sql.table(other.name)} WHERE ${sql.id(fk.column)} = ${key}`.compile(this.dialect.kysely));
@@ -133,7 +146,7 @@ export abstract class SqlStore implements Store {
   }
 
   /** INSERT of `source` (VALUES … or SELECT …); on a key conflict update (upsert) or, without updates, keep the row. */
-  protected insertStatement(table: TableDef, source: Sql, updates: Sql[] | undefined): CompiledQuery {
+  protected insertStatement(table: TableDef, source: Sql, updates: Sql[] | undefined): Statement {
     const cols = sql.join(table.columns.map((c) => sql.id(c.name)));
     const conflict = updates ? sql`DO UPDATE SET ${sql.join(updates)}` : sql`DO NOTHING`;
     return sql`INSERT INTO ${sql.table(table.name)} (${cols}) ${source} ON CONFLICT (${sql.id(table.keyColumn)}) ${conflict}`.compile(this.dialect.kysely);

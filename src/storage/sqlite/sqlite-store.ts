@@ -5,7 +5,7 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { CompiledQuery } from 'kysely';
+import type { Statement } from '../sql/sql-dialect.js';
 import type { Model } from '../../model/model.js';
 import { SqlStore } from '../sql/sql-store.js';
 import type { Row } from '../sql/row-codec.js';
@@ -45,11 +45,11 @@ export class SqliteStore extends SqlStore {
     return st;
   }
 
-  protected async all(query: CompiledQuery): Promise<Row[]> {
+  protected async all(query: Statement): Promise<Row[]> {
     return this.prepare(query.sql).all(...(query.parameters as unknown[])) as Row[];
   }
 
-  protected async transaction(statements: readonly CompiledQuery[]): Promise<void> {
+  protected async transaction(statements: readonly Statement[]): Promise<void> {
     this.db.transaction(() => {
       for (const s of statements) this.prepare(s.sql).run(...(s.parameters as unknown[]));
     })();
