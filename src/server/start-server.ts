@@ -86,7 +86,7 @@ export async function openStore(model: Model, options: Pick<ServerOptions, 'data
 export async function startServer(partial: Partial<ServerOptions> = {}): Promise<RunningServer> {
   const options: ServerOptions = { ...DEFAULT_SERVER_OPTIONS, ...partial };
   const model = options.model ?? MODEL;
-  const logger = pino({ level: options.logLevel, base: undefined }, pino.destination({ sync: false }));
+  const logger = pino({ level: options.logLevel, base: undefined }, pino.destination({ sync: false, minLength: 4096 }));
   const store = options.store ?? (await openStore(model, options));
   let seeded = false;
   if (options.seed === 'demo' && (await store.isEmpty())) {

@@ -122,7 +122,7 @@ export function runStoreCases({ name, create, skip = {} }: StoreCaseOptions): vo
       await store.write(writesOf(profile('p1', inds), profile('p2', [indicator('j1', 'x.example', '2024-01-01T00:00:00Z')])));
       assert.deepEqual(await list(store, 'intelProfiles/p1/indicators'), inds.map((i) => i['id']).sort());
       assert.deepEqual(await list(store, 'intelProfiles/p1/indicators', '$orderby=firstSeenDateTime'), inds.map((i) => i['id']).reverse());
-      assert.deepEqual(await list(store, 'intelProfiles/p1/indicators', "$filter=source eq 'osint'&$orderby=lastSeenDateTime desc"), ['i1', 'i5', 'i7', 'i3', 'i9']);
+      assert.deepEqual(await list(store, 'intelProfiles/p1/indicators', "$filter=source eq 'osint'&$orderby=lastSeenDateTime desc"), ['i7', 'i5', 'i1', 'i9', 'i3'], 'ties broken by the key in the last direction');
       assert.deepEqual(await list(store, 'intelligenceProfileIndicators', '$orderby=lastSeenDateTime,id desc'), ['j1', 'i9', 'i6', 'i3', 'i0', 'i8', 'i7', 'i5', 'i4', 'i2', 'i1']);
     });
 

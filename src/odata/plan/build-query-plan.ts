@@ -21,7 +21,8 @@ export function stableOrder(type: EntityType, orderBy: readonly OrderByItem[]): 
   const hasKey = orderBy.some((o) => o.expression.source.kind === 'It' && o.expression.navigation.length === 0 && o.expression.property === key && o.expression.complexPath.length === 0);
   if (hasKey) return [...orderBy];
   const keyAccess: PropertyAccessNode = { kind: 'PropertyAccess', source: { kind: 'It', type }, navigation: [], property: key, complexPath: [], type: key.type };
-  return [...orderBy, { expression: keyAccess, direction: 'asc' }];
+  // The key follows the last key's direction, so one index (…, sort column, key) serves the order in either direction.
+  return [...orderBy, { expression: keyAccess, direction: orderBy.at(-1)?.direction ?? 'asc' }];
 }
 
 export function queryShape(resource: BoundResource & { kind: 'collection' }, orderBy: readonly OrderByItem[], filterText: string, searchText: string): string {

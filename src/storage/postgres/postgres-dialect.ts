@@ -37,5 +37,8 @@ export const postgresDialect: SqlDialect = {
   distinct: (a: Sql, b: Sql) => sql`(${a} IS DISTINCT FROM ${b})`,
   falseValue: sql`false`,
   asText: text,
-  orderDirection: (d) => (d === 'asc' ? sql`ASC NULLS FIRST` : sql`DESC NULLS LAST`),
+  // PostgreSQL sorts NULL highest by default; OData wants it lowest. Non-nullable keys keep the plain form so the
+  // default btree order (and its backward scan) serves them.
+  orderDirection: (d, nullable) => (nullable ? (d === 'asc' ? sql`ASC NULLS FIRST` : sql`DESC NULLS LAST`) : d === 'asc' ? sql`ASC` : sql`DESC`),
+  indexColumn: (name: string, nullable: boolean) => (nullable ? `${name} NULLS FIRST` : name),
 };

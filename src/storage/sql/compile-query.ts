@@ -140,9 +140,53 @@ function compileAny(node: AnyNode, scope: Scope): Sql {
   const fk = target.foreignKeys.find((f) => f.navigation === nav);
   if (!fk) throw new Error(`compile: no foreign key for ${nav.name}`);
   if (node.variable) scope.vars.set(node.variable, { alias, table: target });
-  const conditions = [sql`${ref(alias, fk.column)} = ${ref(outer.alias, outer.table.keyColumn)}`, ...typeCondition(target, nav.target, alias)];
+  const conditions = [...typeCondition(target, nav.target, alias)];
   if (node.predicate) conditions.push(compileBool(node.predicate, scope));
+  // A predicate about the related entities alone (the pivot: i/artifact/id eq '…') is an uncorrelated key set, which
+  // the database answers from the related table's index instead of probing once per outer row.
+  if (!node.predicate || isSelfContained(node.predicate, node.variable)) {
+    const where = conditions.length ? sql`WHERE ${sql.join(conditions, sql` AND `)}` : sql``;
+    return sql`${ref(outer.alias, outer.table.keyColumn)} IN (SELECT ${ref(alias, fk.column)} FROM ${sql.table(target.name)} AS ${sql.id(alias)} ${where})`;
+  }
+  conditions.unshift(sql`${ref(alias, fk.column)} = ${ref(outer.alias, outer.table.keyColumn)}`);
   return sql`EXISTS (SELECT 1 FROM ${sql.table(target.name)} AS ${sql.id(alias)} WHERE ${sql.join(conditions, sql` AND `)})`;
+}
+
+/** True when `node` reads no range variable but `own` and those of lambdas nested inside it. */
+function isSelfContained(node: BoolNode | ValueNode, own: RangeVariable | undefined): boolean {
+  const inner = new Set<RangeVariable>(own ? [own] : []);
+  const visit = (n: BoolNode | ValueNode): boolean => {
+    switch (n.kind) {
+      case 'PropertyAccess':
+        return inner.has(n.source);
+      case 'Constant':
+        return true;
+      case 'StringFunction':
+      case 'Length':
+        return visit(n.argument);
+      case 'Comparison':
+        return visit(n.left) && visit(n.right);
+      case 'Logical':
+        return visit(n.left) && visit(n.right);
+      case 'Not':
+        return visit(n.operand);
+      case 'In':
+        return visit(n.left);
+      case 'StringPredicate':
+        return visit(n.subject) && visit(n.argument);
+      case 'BoolValue':
+        return visit(n.value);
+      case 'Any':
+        if (!inner.has(n.source)) return false;
+        if (n.variable) inner.add(n.variable);
+        return !n.predicate || visit(n.predicate);
+      default: {
+        const never: never = n;
+        throw new Error(`compile: unknown node ${JSON.stringify(never)}`);
+      }
+    }
+  };
+  return visit(node);
 }
 
 function compileBool(node: BoolNode, scope: Scope): Sql {
@@ -256,13 +300,14 @@ function afterCondition(keys: readonly { expr: Sql; direction: 'asc' | 'desc'; n
     return sql`((${sql.join(keys.map((k) => k.expr))}) ${op} (${sql.join(values.map((v) => sql`${v}`))}))`;
   }
   const equal = (e: Sql, v: SortValue): Sql => (v === null ? sql`${e} IS NULL` : sql`${e} = ${v}`);
-  const after = (e: Sql, v: SortValue, d: 'asc' | 'desc'): Sql => {
+  const after = (e: Sql, v: SortValue, d: 'asc' | 'desc', nullable: boolean): Sql => {
     if (d === 'asc') return v === null ? sql`${e} IS NOT NULL` : sql`${e} > ${v}`;
-    return v === null ? sql`1 = 0` : sql`(${e} < ${v} OR ${e} IS NULL)`;
+    if (v === null) return sql`1 = 0`;
+    return nullable ? sql`(${e} < ${v} OR ${e} IS NULL)` : sql`${e} < ${v}`;
   };
   const branches = keys.map((k, i) => {
     const prefix = keys.slice(0, i).map((p, j) => equal(p.expr, values[j]!));
-    return sql`(${sql.join([...prefix, after(k.expr, values[i]!, k.direction)], sql` AND `)})`;
+    return sql`(${sql.join([...prefix, after(k.expr, values[i]!, k.direction, k.nullable)], sql` AND `)})`;
   });
   return sql`(${sql.join(branches, sql` OR `)})`;
 }
@@ -276,7 +321,7 @@ export function compileCollectionQuery(q: CollectionQuery, schema: Schema, diale
   const keys = q.orderBy.map((o) => ({ expr: compileAccess(o.expression, scope), direction: o.direction, nullable: isNullableKey(o) }));
   if (q.after) conditions.push(afterCondition(keys, q.after));
   const sortColumns = keys.map((k, i) => sql`${k.expr} AS ${sql.id(`__k${i}`)}`);
-  const order = keys.map((k) => sql`${k.expr} ${dialect.orderDirection(k.direction)}`);
+  const order = keys.map((k) => sql`${k.expr} ${dialect.orderDirection(k.direction, k.nullable)}`);
   const where = conditions.length ? sql`WHERE ${sql.join(conditions, sql` AND `)}` : sql``;
   const offset = q.skip > 0 ? sql` OFFSET ${q.skip}` : sql``;
   return sql`SELECT t.*, ${sql.join(sortColumns)} FROM ${sql.table(table.name)} AS t ${where} ORDER BY ${sql.join(order)} LIMIT ${q.limit}${offset}`.compile(

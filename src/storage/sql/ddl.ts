@@ -8,7 +8,10 @@ export function createTableStatements(table: TableDef, dialect: SqlDialect): str
   const columns = table.columns.map((c) => `${q(c.name)} ${dialect.columnType(c.kind)}${c.notNull ? ' NOT NULL' : ''}`);
   return [
     `CREATE TABLE IF NOT EXISTS ${q(table.name)} (${columns.join(', ')}, PRIMARY KEY (${q(table.keyColumn)}))`,
-    ...table.indexes.map((i) => `CREATE INDEX IF NOT EXISTS ${q(i.name)} ON ${q(table.name)} (${i.columns.map(q).join(', ')})`),
+    ...table.indexes.map((i) => {
+      const nullable = (c: string): boolean => !(table.columns.find((x) => x.name === c)?.notNull ?? false);
+      return `CREATE INDEX IF NOT EXISTS ${q(i.name)} ON ${q(table.name)} (${i.columns.map((c) => dialect.indexColumn(q(c), nullable(c))).join(', ')})`;
+    }),
   ];
 }
 

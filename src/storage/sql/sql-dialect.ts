@@ -36,6 +36,8 @@ export interface SqlDialect {
   readonly falseValue: Sql;
   /** The argument of a string function (lower, length, …) as text; parameters are untyped in some dialects. */
   asText(x: Sql): Sql;
-  /** ORDER BY direction with OData's null ordering (nulls sort lowest). */
-  orderDirection(direction: 'asc' | 'desc'): Sql;
+  /** ORDER BY direction with OData's null ordering (nulls sort lowest); plain ASC/DESC for non-nullable keys. */
+  orderDirection(direction: 'asc' | 'desc', nullable: boolean): Sql;
+  /** An index column definition; nullable columns are ordered nulls-lowest like OData's $orderby. */
+  indexColumn(quotedName: string, nullable: boolean): string;
 }

@@ -28,5 +28,7 @@ export const sqliteDialect: SqlDialect = {
   distinct: (a: Sql, b: Sql) => sql`(${a} IS NOT ${b})`,
   falseValue: sql`0`,
   asText: (x: Sql) => x,
-  orderDirection: (d) => (d === 'asc' ? sql`ASC NULLS FIRST` : sql`DESC NULLS LAST`),
+  // SQLite already sorts NULL lowest (first ascending, last descending).
+  orderDirection: (d) => (d === 'asc' ? sql`ASC` : sql`DESC`),
+  indexColumn: (name: string) => name,
 };
