@@ -2,7 +2,8 @@
  * Composition root: store, seed, signing key, token verifier, OData service and the HTTP listener.
  * Used by `tigraph serve` and by the tests (in-process, on a free port).
  */
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { DEFAULT_FAULT_POLICY, withFaultInjection, type FaultPolicy } from '../faults/fault-injection.js';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import pino, { type Logger } from 'pino';
@@ -42,6 +43,8 @@ export interface ServerOptions {
   readonly poolSize: number;
   /** Schema for tigraph's tables in PostgreSQL (default: the connection's search_path). */
   readonly databaseSchema?: string;
+  /** Graph-shaped 429/503 answered to a share of requests (or on request by header); see faults/. */
+  readonly faults?: FaultPolicy;
   /** Use this store instead of opening one (tests, other backends). */
   readonly store?: Store;
   readonly model?: Model;
@@ -72,6 +75,8 @@ export interface RunningServer {
   readonly signingKey: SigningKey;
   readonly seeded: boolean;
   readonly logger: Logger;
+  /** The request listener, to mount on more servers (HTTPS). */
+  readonly listener: (req: IncomingMessage, res: ServerResponse) => void;
   close(): Promise<void>;
 }
 
@@ -102,10 +107,12 @@ export async function startServer(partial: Partial<ServerOptions> = {}): Promise
     strict: options.strict,
     betaEnumSpelling: options.betaEnumSpelling,
   });
-  const server = createServer(
-    { maxHeaderSize: options.maxHeaderSize, requestTimeout: options.requestTimeoutMs, keepAliveTimeout: 5000 },
+  const listener = withFaultInjection(
     createRequestListener({ service, verifyToken: createTokenVerifier(signingKey), store, logger, maxUrlLength: options.maxUrlLength, maxBodyBytes: options.maxBodyBytes }),
+    options.faults ?? DEFAULT_FAULT_POLICY,
+    { onFault: (f, req) => logger.info({ status: f.status, method: req.method, url: req.url }, 'injected fault') },
   );
+  const server = createServer({ maxHeaderSize: options.maxHeaderSize, requestTimeout: options.requestTimeoutMs, keepAliveTimeout: 5000 }, listener);
   // Malformed or oversized requests that never become a request object still get a Graph error body.
   server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
     if (!socket.writable) return socket.destroy();
@@ -126,6 +133,7 @@ export async function startServer(partial: Partial<ServerOptions> = {}): Promise
     signingKey,
     seeded,
     logger,
+    listener,
     async close() {
       await new Promise<void>((resolve) => {
         server.close(() => resolve());

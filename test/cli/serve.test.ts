@@ -96,6 +96,46 @@ describe('tigraph serve (child process)', () => {
     }
   });
 
+  it('--https without a certificate: a client trusting only the generated CA gets the same answers as over HTTP', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'tigraph-https-'));
+    const s = await serve(['--in-memory', '--https', '--https-port', '0', '--data-dir', dataDir], {});
+    try {
+      const https = /https:\s+(https:\/\/localhost:\d+)\//.exec(s.banner)![1]!;
+      const ca = /NODE_EXTRA_CA_CERTS=(\S+)/.exec(s.banner)![1]!;
+      const token = /token:\s+(\S+)/.exec(s.banner)![1]!;
+      const path = '/v1.0/security/threatIntelligence/intelligenceProfileIndicators/ff3eecd2-a2be-27c2-8dc0-40d1c0eada55';
+      const client = `const r = await fetch(process.argv[1], { headers: { Authorization: 'Bearer ' + process.argv[2] } }); console.log(r.status + ' ' + await r.text());`;
+      const viaHttps = spawnSync(process.execPath, ['--dns-result-order=ipv4first', '--input-type=module', '-e', client, `${https}${path}`, token], { env: childEnv({ NODE_EXTRA_CA_CERTS: ca }), encoding: 'utf8' });
+      assert.equal(viaHttps.status, 0, viaHttps.stderr);
+      const plain = await fetch(`${s.url}${path}`, { headers: { Authorization: `Bearer ${token}` } });
+      const [status, ...rest] = viaHttps.stdout.trim().split(' ');
+      assert.equal(Number(status), 200);
+      const httpsBody = JSON.parse(rest.join(' ')) as Record<string, unknown>;
+      const httpBody = (await plain.json()) as Record<string, unknown>;
+      assert.deepEqual({ ...httpsBody, '@odata.context': undefined }, { ...httpBody, '@odata.context': undefined });
+      const untrusted = spawnSync(process.execPath, ['--dns-result-order=ipv4first', '--input-type=module', '-e', client, `${https}${path}`, token], { env: childEnv({}), encoding: 'utf8' });
+      assert.notEqual(untrusted.status, 0, 'a client without the CA refuses the certificate');
+    } finally {
+      await stop(s.child);
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  it('--inject answers the given share of requests with Graph 503s and Retry-After', async () => {
+    const s = await serve(['--in-memory', '--inject', '503=1'], {});
+    try {
+      assert.match(s.banner, /faults:/);
+      const token = /token:\s+(\S+)/.exec(s.banner)![1]!;
+      const r = await fetch(`${s.url}/v1.0/security/threatIntelligence/intelProfiles`, { headers: { Authorization: `Bearer ${token}` } });
+      assert.equal(r.status, 503);
+      assert.ok(r.headers.get('retry-after'));
+      assert.equal(((await r.json()) as { error: { code: string } }).error.code, 'ServiceUnavailable');
+      assert.equal((await fetch(`${s.url}/healthz`)).status, 200, 'health probes are never faulted');
+    } finally {
+      await stop(s.child);
+    }
+  });
+
   it('rejects bad options with a clear message', () => {
     const r = spawnSync(process.execPath, [BIN, 'serve', '--port', 'http'], { encoding: 'utf8' });
     assert.notEqual(r.status, 0);

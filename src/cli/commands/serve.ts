@@ -3,6 +3,17 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { resolve } from 'node:path';
 import { mintToken } from '../../auth/mint-token.js';
 import { DEFAULT_SERVER_OPTIONS, startServer } from '../../server/start-server.js';
+import { describeFaultPolicy, parseFaultPolicy, type FaultPolicy } from '../../faults/fault-injection.js';
+import { startHttpsServer, type RunningHttpsServer } from '../../server/start-https.js';
+import { loadCertificateFiles, loadOrCreateDevCertificates } from '../../tls/dev-certificates.js';
+
+const faultSpec = (v: string): FaultPolicy => {
+  try {
+    return parseFaultPolicy(v);
+  } catch (e) {
+    throw new InvalidArgumentError((e as Error).message);
+  }
+};
 
 const int = (name: string, min: number, max: number) => (value: string): number => {
   const n = Number(value);
@@ -40,6 +51,11 @@ export function registerServeCommand(program: Command): void {
     .addOption(new Option('--database-url <url>', 'PostgreSQL connection URL (postgres://…); default: embedded SQLite in the data dir').env('TIGRAPH_DATABASE_URL'))
     .addOption(new Option('--database-schema <name>', 'PostgreSQL schema for tigraph\'s tables (created if absent)').env('TIGRAPH_DATABASE_SCHEMA'))
     .addOption(new Option('--pool-size <n>', 'PostgreSQL connection pool size per process').env('TIGRAPH_POOL_SIZE').default(DEFAULT_SERVER_OPTIONS.poolSize).argParser(int('--pool-size', 1, 1000)))
+    .option('--https', 'also serve HTTPS on --https-port (development CA in <data-dir>/tls unless --cert/--key)', false)
+    .option('--https-port <port>', 'HTTPS port', int('--https-port', 0, 65535), 7443)
+    .option('--cert <file>', 'PEM certificate (chain) for --https')
+    .option('--key <file>', 'PEM private key for --cert')
+    .option('--inject <spec>', "answer a share of requests with Graph-shaped faults, e.g. '429=0.1,503=0.05,retry-after=1'", faultSpec)
     .option('--page-size <n>', 'default page size', int('--page-size', 1, 999), DEFAULT_SERVER_OPTIONS.defaultPageSize)
     .option('--max-page-size <n>', 'maximum page size ($top above it is capped)', int('--max-page-size', 1, 999), DEFAULT_SERVER_OPTIONS.maxPageSize)
     .addOption(new Option('--log-level <level>', 'log level').choices(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).env('TIGRAPH_LOG_LEVEL').default('info'))
@@ -59,13 +75,47 @@ export function registerServeCommand(program: Command): void {
         databaseUrl: opts.databaseUrl,
         poolSize: opts.poolSize,
         databaseSchema: opts.databaseSchema,
+        ...(opts.inject ? { faults: opts.inject } : {}),
       });
+      let https: RunningHttpsServer | undefined;
+      const tlsLines: string[] = [];
+      if (opts.cert || opts.key) {
+        if (!opts.https) throw new InvalidArgumentError('--cert/--key need --https');
+        if (!opts.cert || !opts.key) throw new InvalidArgumentError('--cert and --key go together');
+      }
+      if (opts.https) {
+        // The development CA lives in the data directory even with --in-memory: it must persist to stay trusted.
+        const dev = opts.cert ? undefined : await loadOrCreateDevCertificates(dataDir);
+        const material = dev ?? (await loadCertificateFiles(resolve(opts.cert), resolve(opts.key)));
+        https = await startHttpsServer(running.listener, {
+          port: opts.httpsPort,
+          host: opts.host,
+          certPem: material.certPem,
+          keyPem: material.keyPem,
+          maxHeaderSize: DEFAULT_SERVER_OPTIONS.maxHeaderSize,
+          requestTimeoutMs: DEFAULT_SERVER_OPTIONS.requestTimeoutMs,
+        });
+        const port = new URL(https.url).port;
+        const loopback = ['127.0.0.1', 'localhost', '::1'].includes(opts.host);
+        const base = loopback ? `https://localhost:${port}` : https.url;
+        tlsLines.push(`  https:     ${base}/v1.0/security/threatIntelligence/intelProfiles`);
+        if (dev) {
+          tlsLines.push(
+            `  tls:       development CA ${dev.caCertPath} (${dev.action}; SHA-256 ${dev.caFingerprint256})`,
+            `             trust it: NODE_EXTRA_CA_CERTS=${dev.caCertPath} node your-app.js  (or add it to your OS/browser trust store)`,
+            `             microsoft-graph-client: Client.init({ baseUrl: '${base}', customHosts: new Set(['localhost']), authProvider })`,
+          );
+          if (!loopback) tlsLines.push('             note: the development certificate covers localhost, 127.0.0.1 and ::1 only; use --cert/--key for other names');
+        }
+      }
+      if (opts.inject) tlsLines.push(`  faults:    ${describeFaultPolicy(opts.inject)}`);
       const lines = [
         `tigraph is serving the Microsoft Graph threat-intelligence API`,
         `  v1.0:      ${running.url}/v1.0/security/threatIntelligence/intelProfiles`,
         `  beta:      ${running.url}/beta/security/threatIntelligence/intelProfiles`,
         `  metadata:  ${running.url}/v1.0/$metadata`,
         `  health:    ${running.url}/healthz`,
+        ...tlsLines,
         `  store:     ${opts.databaseUrl ? `postgres ${redact(opts.databaseUrl as string)} (pool ${opts.poolSize})` : `sqlite ${opts.inMemory ? '(in memory)' : `${dataDir}/tigraph.db`}`}${running.seeded ? ' (demo dataset loaded)' : ''}`,
       ];
       if (opts.inMemory) lines.push(`  token:     ${await mintToken(running.signingKey, { expiresInSeconds: 86400 })}`, '             (in-memory key: this token is valid until the server stops)');
@@ -76,7 +126,7 @@ export function registerServeCommand(program: Command): void {
         if (closing) return;
         closing = true;
         process.stderr.write(`${signal}: shutting down\n`);
-        running.close().then(
+        Promise.all([https?.close(), running.close()]).then(
           () => process.exit(0),
           () => process.exit(1),
         );
