@@ -43,9 +43,25 @@ export abstract class SqlStore implements Store {
     return { records: await this.expand(records, query.expand), sortKeys };
   }
 
+  /**
+   * Entity lookups are the hot path: their SQL depends only on the type and the parent navigation, so it is
+   * compiled once per shape with marker values, and each request substitutes its keys.
+   */
+  private readonly entityStatements = new Map<string, Statement>();
+
+  protected entityStatement(query: EntityQuery): Statement {
+    const shape = `${query.type.qualifiedName}|${query.parent?.navigation.name ?? ''}`;
+    let cached = this.entityStatements.get(shape);
+    if (!cached) {
+      cached = compileEntityQuery({ ...query, key: KEY_MARKER, parent: query.parent && { ...query.parent, key: PARENT_MARKER } }, this.schema, this.dialect);
+      this.entityStatements.set(shape, cached);
+    }
+    return { sql: cached.sql, parameters: cached.parameters.map((p) => (p === KEY_MARKER ? query.key : p === PARENT_MARKER ? query.parent!.key : p)) };
+  }
+
   async findOne(query: EntityQuery): Promise<EntityRecord | undefined> {
     const table = this.schema.tableOf(query.type);
-    const rows = await this.all(compileEntityQuery(query, this.schema, this.dialect));
+    const rows = await this.all(this.entityStatement(query));
     if (rows.length === 0) return undefined;
     const [record] = await this.expand([this.codecs.get(table)!.decode(rows[0]!)], query.expand);
     return record;
@@ -171,6 +187,10 @@ export abstract class SqlStore implements Store {
     return result;
   }
 }
+
+/** Marker key values, replaced per request in a cached entity statement (never sent to the database). */
+const KEY_MARKER = '\u0000tigraph-key\u0000';
+const PARENT_MARKER = '\u0000tigraph-parent\u0000';
 
 function ancestors(type: EntityType): EntityType[] {
   const out: EntityType[] = [];
