@@ -20,6 +20,8 @@ export interface ListenerConfig {
   readonly logger: Logger;
   readonly maxUrlLength: number;
   readonly maxBodyBytes: number;
+  /** Behind a reverse proxy: take the scheme and host of absolute URLs from X-Forwarded-Proto/-Host. */
+  readonly trustProxy?: boolean;
 }
 
 const CLIENT_REQUEST_ID = /^[\x21-\x7e]{1,128}$/;
@@ -65,7 +67,7 @@ export function createRequestListener(config: ListenerConfig): (req: IncomingMes
       }
       const body = method === 'POST' || method === 'PATCH' ? await readJsonBody(req, config.maxBodyBytes) : undefined;
       const prefer = req.headers.prefer;
-      const out = await config.service({ method, path, query, origin: originOf(req), prefer: Array.isArray(prefer) ? prefer.join(',') : prefer, body });
+      const out = await config.service({ method, path, query, origin: originOf(req, config.trustProxy ?? false), prefer: Array.isArray(prefer) ? prefer.join(',') : prefer, body });
       finish(out.status, out.headers, out.body);
     };
     run().catch(fail);
@@ -94,8 +96,13 @@ async function readJsonBody(req: IncomingMessage, limit: number): Promise<unknow
 }
 
 /** scheme://host as the client addressed this server (for absolute nextLinks and context URLs). */
-function originOf(req: IncomingMessage): string {
+function originOf(req: IncomingMessage, trustProxy: boolean): string {
+  const first = (h: string | string[] | undefined): string | undefined => (Array.isArray(h) ? h[0] : h)?.split(',')[0]?.trim();
+  const validHost = (h: string | undefined): h is string => !!h && /^[A-Za-z0-9.\-:[\]]{1,255}$/.test(h);
+  const forwardedProto = trustProxy ? first(req.headers['x-forwarded-proto']) : undefined;
+  const forwardedHost = trustProxy ? first(req.headers['x-forwarded-host']) : undefined;
   const tls = (req.socket as { encrypted?: boolean }).encrypted === true;
-  const host = req.headers.host && /^[A-Za-z0-9.\-:[\]]{1,255}$/.test(req.headers.host) ? req.headers.host : `${req.socket.localAddress}:${req.socket.localPort}`;
-  return `${tls ? 'https' : 'http'}://${host}`;
+  const scheme = forwardedProto === 'https' || forwardedProto === 'http' ? forwardedProto : tls ? 'https' : 'http';
+  const host = validHost(forwardedHost) ? forwardedHost : validHost(req.headers.host) ? req.headers.host : `${req.socket.localAddress}:${req.socket.localPort}`;
+  return `${scheme}://${host}`;
 }

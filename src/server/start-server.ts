@@ -36,6 +36,8 @@ export interface ServerOptions {
   readonly maxUrlLength: number;
   readonly maxHeaderSize: number;
   readonly maxBodyBytes: number;
+  /** Honour X-Forwarded-Proto/-Host (only behind a proxy you control). */
+  readonly trustProxy?: boolean;
   readonly requestTimeoutMs: number;
   readonly logLevel: string;
   /** postgres://… selects the PostgreSQL store; otherwise the embedded SQLite store in the data directory. */
@@ -108,7 +110,7 @@ export async function startServer(partial: Partial<ServerOptions> = {}): Promise
     betaEnumSpelling: options.betaEnumSpelling,
   });
   const listener = withFaultInjection(
-    createRequestListener({ service, verifyToken: createTokenVerifier(signingKey), store, logger, maxUrlLength: options.maxUrlLength, maxBodyBytes: options.maxBodyBytes }),
+    createRequestListener({ service, verifyToken: createTokenVerifier(signingKey), store, logger, maxUrlLength: options.maxUrlLength, maxBodyBytes: options.maxBodyBytes, trustProxy: options.trustProxy ?? false }),
     options.faults ?? DEFAULT_FAULT_POLICY,
     { onFault: (f, req) => logger.info({ status: f.status, method: req.method, url: req.url }, 'injected fault') },
   );

@@ -104,6 +104,20 @@ describe('server-driven paging', () => {
     }
   });
 
+  it('nextLinks use X-Forwarded-Proto/-Host only when the server trusts its proxy', async () => {
+    const forwarded = { 'X-Forwarded-Proto': 'https', 'X-Forwarded-Host': 'tigraph.internal' };
+    const untrusted = await s.json(`/v1.0${TI}/intelligenceProfileIndicators?$top=2`, forwarded);
+    assert.ok(untrusted.body['@odata.nextLink'].startsWith(s.url));
+    const proxied = await startTestServer({ store: s.store, trustProxy: true });
+    try {
+      const r = await proxied.json(`/v1.0${TI}/intelligenceProfileIndicators?$top=2`, forwarded);
+      assert.ok(r.body['@odata.nextLink'].startsWith('https://tigraph.internal/v1.0/'), r.body['@odata.nextLink']);
+      assert.ok(r.body['@odata.context'].startsWith('https://tigraph.internal/v1.0/$metadata#'));
+    } finally {
+      await proxied.close();
+    }
+  });
+
   it('Prefer: odata.maxpagesize lowers the page size', async () => {
     const r = await s.json(`/v1.0${TI}/intelligenceProfileIndicators`, { Prefer: 'odata.maxpagesize=3' });
     assert.equal(r.body.value.length, 3);

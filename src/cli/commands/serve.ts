@@ -51,6 +51,7 @@ export function registerServeCommand(program: Command): void {
     .addOption(new Option('--database-url <url>', 'PostgreSQL connection URL (postgres://…); default: embedded SQLite in the data dir').env('TIGRAPH_DATABASE_URL'))
     .addOption(new Option('--database-schema <name>', 'PostgreSQL schema for tigraph\'s tables (created if absent)').env('TIGRAPH_DATABASE_SCHEMA'))
     .addOption(new Option('--pool-size <n>', 'PostgreSQL connection pool size per process').env('TIGRAPH_POOL_SIZE').default(DEFAULT_SERVER_OPTIONS.poolSize).argParser(int('--pool-size', 1, 1000)))
+    .addOption(new Option('--trust-proxy', 'behind a reverse proxy: build absolute URLs (@odata.nextLink, Location) from X-Forwarded-Proto/-Host').env('TIGRAPH_TRUST_PROXY'))
     .option('--https', 'also serve HTTPS on --https-port (development CA in <data-dir>/tls unless --cert/--key)', false)
     .option('--https-port <port>', 'HTTPS port', int('--https-port', 0, 65535), 7443)
     .option('--cert <file>', 'PEM certificate (chain) for --https')
@@ -75,6 +76,7 @@ export function registerServeCommand(program: Command): void {
         databaseUrl: opts.databaseUrl,
         poolSize: opts.poolSize,
         databaseSchema: opts.databaseSchema,
+        trustProxy: Boolean(opts.trustProxy),
         ...(opts.inject ? { faults: opts.inject } : {}),
       });
       let https: RunningHttpsServer | undefined;
