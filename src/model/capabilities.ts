@@ -53,3 +53,11 @@ export const CAPABILITIES: readonly CapabilityDecl[] = [
 export const SEARCHABLE_PROPERTIES: Readonly<Record<string, readonly string[]>> = {
   [`${NS}.intelligenceProfile`]: ['title', 'aliases', 'summary'],
 };
+
+/**
+ * Navigations tigraph expands with `$expand` (beyond the CSDL, which marks every one non-expandable): those the
+ * store can resolve with one batched key lookup, by declaring type.
+ */
+export const EXPANDABLE_NAVIGATIONS: readonly { readonly declaringType: string; readonly navigation: string }[] = [
+  { declaringType: `${NS}.indicator`, navigation: 'artifact' },
+];

@@ -369,3 +369,8 @@ export const MERGE_RULES: Readonly<Record<string, Readonly<Record<string, 'min' 
   [`${SECURITY_NAMESPACE}.intelligenceProfileIndicator`]: { firstSeenDateTime: 'min', lastSeenDateTime: 'max' },
   [`${SECURITY_NAMESPACE}.host`]: { firstSeenDateTime: 'min', lastSeenDateTime: 'max' },
 };
+
+/** Where a new entity's id comes from when a write omits it: a slug of this property (profiles: their title). */
+export const ID_FROM_PROPERTY: Readonly<Record<string, string>> = {
+  [`${SECURITY_NAMESPACE}.intelligenceProfile`]: 'title',
+};

@@ -6,7 +6,8 @@
  * derived from (profile, artifact), so the same IOC posted twice to a profile is one indicator.
  */
 import { errors } from '../errors/catalog.js';
-import type { Model } from '../model/model.js';
+import type { EntityType, Model } from '../model/model.js';
+import { ID_FROM_PROPERTY } from '../model/security-ti.js';
 import { readEntity } from '../odata/deserialize/read-entity.js';
 import type { BoundResource } from '../odata/path/bind-resource-path.js';
 import type { ParentScope } from '../odata/plan/query-plan.js';
@@ -29,11 +30,13 @@ export const slug = (title: string): string =>
 
 const keyOf = (r: EntityRecord): unknown => r.values[r.type.key.name];
 
-/** A body without an id gets one from its title (profiles), before deep-inserted children are linked to it. */
-function withTitleId(body: unknown, keyName: string): unknown {
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) return body;
+/** A body without an id gets one from the model's ID_FROM_PROPERTY (a profile's title), before children link to it. */
+function withDerivedId(body: unknown, type: EntityType): unknown {
+  const from = ID_FROM_PROPERTY[type.qualifiedName];
+  if (!from || typeof body !== 'object' || body === null || Array.isArray(body)) return body;
   const b = body as Record<string, unknown>;
-  return b[keyName] === undefined && typeof b['title'] === 'string' ? { ...b, [keyName]: slug(b['title']) } : body;
+  const source = b[from];
+  return b[type.key.name] === undefined && typeof source === 'string' ? { ...b, [type.key.name]: slug(source) } : body;
 }
 
 /** Indicators without an id get one derived from (profile, artifact). */
@@ -58,7 +61,7 @@ export async function handleWrite(model: Model, store: Store, method: string, re
       const parent = await store.findOne({ kind: 'entity', type: resource.parent.navigation.declaringType, key: resource.parent.key, parent: undefined, expand: [] });
       if (!parent) throw errors.resourceNotFound(resource.parent.navigation.declaringType.qualifiedName, resource.parent.key);
     }
-    const read = readEntity(model, resource.type, withTitleId(body, resource.type.key.name), { partial: false });
+    const read = readEntity(model, resource.type, withDerivedId(body, resource.type), { partial: false });
     const mainIndex = read.writes.findIndex((w) => w.record === read.record);
     const writes = assignIndicatorIds(read.writes.map((w, i) => (i === mainIndex && resource.parent ? { ...w, parent: resource.parent } : w)));
     const key = keyOf(writes[mainIndex]!.record) as string;

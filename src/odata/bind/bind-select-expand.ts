@@ -5,16 +5,11 @@
  */
 import { errors } from '../../errors/catalog.js';
 import type { EntityType, NavigationProperty, StructuralProperty } from '../../model/model.js';
-import { SECURITY_NAMESPACE } from '../../model/security-ti.js';
+import { EXPANDABLE_NAVIGATIONS as EXPANDABLE } from '../../model/capabilities.js';
 import { enforceLimit, type QueryLimits } from '../limits/query-limits.js';
 import { parseSelect } from '../uri/parse-select-expand.js';
 import type { ExpandToken, SelectToken } from '../uri/syntax-tree.js';
 import type { ExpandItem, SelectItem } from './semantic-tree.js';
-
-/** Navigations that can be expanded, by declaring type: what the storage layer joins. */
-const EXPANDABLE: readonly { readonly declaringType: string; readonly navigation: string }[] = [
-  { declaringType: `${SECURITY_NAMESPACE}.indicator`, navigation: 'artifact' },
-];
 
 export function isExpandable(nav: NavigationProperty): boolean {
   return EXPANDABLE.some((e) => e.declaringType === nav.declaringType.qualifiedName && e.navigation === nav.name);
