@@ -15,6 +15,7 @@
  *   for 20%, else ≥ firstSeen.
  * Generation is a pure function of (rows, seed): mulberry32, no Math.random.
  */
+import { mulberry32 } from '../src/seed/random.js';
 import { mkdirSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -99,17 +100,6 @@ export interface GeneratedData {
   readonly rowsPerSecond: number;
 }
 
-/** mulberry32: small deterministic 32-bit PRNG, floats in [0, 1). */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const NS = '#microsoft.graph.security.';
 const ADJECTIVES = ['Amber', 'Cobalt', 'Crimson', 'Granite', 'Indigo', 'Jade', 'Lilac', 'Marble', 'Onyx', 'Pearl', 'Saffron', 'Silver', 'Velvet', 'Violet'];
@@ -173,8 +163,17 @@ function profileJson(p: number, rng: () => number): Record<string, unknown> {
   };
 }
 
-/** Opens the store on a fresh file, loads the dataset, rebuilds indexes, closes. */
-export async function generateDataset(options: GenerateOptions): Promise<GeneratedData> {
+/** What generateRecords hands back besides the batches: samples and shape (no timings). */
+export type GeneratedShape = Omit<GeneratedData, 'filename' | 'loadMs' | 'indexMs' | 'rowsPerSecond'>;
+
+/**
+ * The deterministic dataset as batches of model write records (Graph JSON → readEntity), each handed to `sink`
+ * (awaited before the next batch is built). Store-independent: the SQLite and PostgreSQL loaders share it.
+ */
+export async function generateRecords(
+  options: { rows: number; seed?: number; batchSize?: number; sampleSize?: number; log?: (line: string) => void },
+  sink: (batch: WriteRecord[]) => Promise<void> | void,
+): Promise<GeneratedShape> {
   const rows = Math.max(1, Math.floor(options.rows));
   const seed = options.seed ?? 20260601;
   const batchSize = options.batchSize ?? 5000;
@@ -183,15 +182,6 @@ export async function generateDataset(options: GenerateOptions): Promise<Generat
   const profiles = Math.max(2, Math.round(rows / 200));
   const rng = mulberry32(seed);
   const sampleRng = mulberry32(seed ^ 0x5bd1e995);
-
-  for (const suffix of ['', '-wal', '-shm']) rmSync(options.filename + suffix, { force: true });
-  mkdirSync(dirname(options.filename), { recursive: true });
-  const store = new BulkSqliteStore(MODEL, { filename: options.filename });
-  const db = store.db;
-  // Bulk-load settings for a throwaway file; the server reopens it with its own pragmas.
-  db.pragma('synchronous = OFF');
-  const indexes = db.prepare("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND name LIKE 'ix_%' AND sql IS NOT NULL").all() as { name: string; sql: string }[];
-  for (const ix of indexes) db.exec(`DROP INDEX "${ix.name}"`);
 
   const profileType = MODEL.entitySet('intelProfiles')!.entityType;
   const indicatorsNav = profileType.navigation('indicators')!;
@@ -214,10 +204,10 @@ export async function generateDataset(options: GenerateOptions): Promise<Generat
   let lastLog = started;
   const flush = async (): Promise<void> => {
     if (batch.length === 0) return;
-    if (options.storeWrite) await store.write(batch);
-    else store.bulkWrite(batch);
+    const b = batch;
     batch = [];
     inBatch = 0;
+    await sink(b);
   };
 
   let i = 0;
@@ -304,15 +294,7 @@ export async function generateDataset(options: GenerateOptions): Promise<Generat
     }
   }
   await flush();
-  const loadMs = Date.now() - started;
-  const indexStarted = Date.now();
-  for (const ix of indexes) db.exec(ix.sql);
-  db.exec('ANALYZE');
-  const indexMs = Date.now() - indexStarted;
-  db.pragma('wal_checkpoint(TRUNCATE)');
-  await store.close();
   return {
-    filename: options.filename,
     rows,
     profiles,
     artifacts,
@@ -322,10 +304,32 @@ export async function generateDataset(options: GenerateOptions): Promise<Generat
     sampleIndicatorIds,
     sampleProfileIds,
     pivotArtifactIds: pivotArtifactIds.length ? pivotArtifactIds : [`login-0.${bigProfileId}.example`],
-    loadMs,
-    indexMs,
-    rowsPerSecond: Math.round((rows * 1000) / Math.max(1, loadMs + indexMs)),
   };
+}
+
+/** Opens the store on a fresh file, loads the dataset, rebuilds indexes, closes. */
+export async function generateDataset(options: GenerateOptions): Promise<GeneratedData> {
+  for (const suffix of ['', '-wal', '-shm']) rmSync(options.filename + suffix, { force: true });
+  mkdirSync(dirname(options.filename), { recursive: true });
+  const store = new BulkSqliteStore(MODEL, { filename: options.filename });
+  const db = store.db;
+  // Bulk-load settings for a throwaway file; the server reopens it with its own pragmas.
+  db.pragma('synchronous = OFF');
+  const indexes = db.prepare("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND name LIKE 'ix_%' AND sql IS NOT NULL").all() as { name: string; sql: string }[];
+  for (const ix of indexes) db.exec(`DROP INDEX "${ix.name}"`);
+  const started = Date.now();
+  const shape = await generateRecords(options, async (batch) => {
+    if (options.storeWrite) await store.write(batch);
+    else store.bulkWrite(batch);
+  });
+  const loadMs = Date.now() - started;
+  const indexStarted = Date.now();
+  for (const ix of indexes) db.exec(ix.sql);
+  db.exec('ANALYZE');
+  const indexMs = Date.now() - indexStarted;
+  db.pragma('wal_checkpoint(TRUNCATE)');
+  await store.close();
+  return { filename: options.filename, ...shape, loadMs, indexMs, rowsPerSecond: Math.round((shape.rows * 1000) / Math.max(1, loadMs + indexMs)) };
 }
 
 // CLI: node dist/bench/generate-data.js --rows N --out file.db

@@ -4,6 +4,7 @@
  * (Kiota parses an ODataError only then) and the `innerError` spelling the SDKs map.
  */
 import { ODataError } from '../errors/odata-error.js';
+import { randomUUID } from 'node:crypto';
 import { errors } from '../errors/catalog.js';
 
 export const ERROR_CONTENT_TYPE = 'application/json;charset=utf-8';
@@ -41,4 +42,17 @@ export function rawErrorResponse(err: ODataError, requestId: string): string {
     '',
     body,
   ].join('\r\n');
+}
+
+/**
+ * node:http's 'clientError' handler: requests it cannot parse (oversized headers, garbage) still get a Graph error
+ * body instead of a bare connection reset.
+ */
+export function answerClientError(err: NodeJS.ErrnoException, socket: import('node:stream').Duplex): void {
+  if (!socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const e = err.code === 'HPE_HEADER_OVERFLOW' ? errors.headersTooLarge() : errors.badRequestSyntax();
+  socket.end(rawErrorResponse(e, randomUUID()));
 }

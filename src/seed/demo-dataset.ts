@@ -31,6 +31,7 @@
  * profiles, so no synthetic artifact appears twice. Indicator ids are `indicatorId(profileId, artifactId)`.
  */
 import { createHash } from 'node:crypto';
+import { mulberry32 } from './random.js';
 import { buildDocExamples } from './doc-examples.js';
 import { deepFreeze, indicatorId, unclassifiedArtifactId } from './ids.js';
 import { type SeedDataset, T_HOSTNAME, T_INDICATOR, T_IP_ADDRESS, T_PROFILE, T_UNCLASSIFIED } from './seed-dataset.js';
@@ -223,17 +224,6 @@ export function slug(title: string): string {
     .replace(/^-+|-+$/g, '');
 }
 
-/** mulberry32: a small deterministic 32-bit PRNG, returning floats in [0, 1). */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const rngFor = (label: string): (() => number) =>
   mulberry32(Number.parseInt(createHash('sha256').update(label, 'utf8').digest('hex').slice(0, 8), 16));

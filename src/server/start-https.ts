@@ -4,11 +4,9 @@
  * the socket (`https` here), so paging stays on HTTPS — which the old `@microsoft/microsoft-graph-client` requires
  * (graph-protocol.md §9).
  */
-import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer, type Server } from 'node:https';
-import { errors } from '../errors/catalog.js';
-import { rawErrorResponse } from '../http/write-error.js';
+import { answerClientError } from '../http/write-error.js';
 
 export interface HttpsServerOptions {
   readonly port: number;
@@ -43,11 +41,7 @@ export async function startHttpsServer(
     listener,
   );
   // Same as the HTTP server: requests node:http cannot parse still get a Graph error body.
-  server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
-    if (!socket.writable) return socket.destroy();
-    const e = err.code === 'HPE_HEADER_OVERFLOW' ? errors.headersTooLarge() : errors.badRequestSyntax();
-    socket.end(rawErrorResponse(e, randomUUID()));
-  });
+  server.on('clientError', answerClientError);
   // Failed handshakes (a client that does not trust the certificate, plain HTTP on the TLS port) only close
   // that connection; there is no HTTP exchange to answer.
   server.on('tlsClientError', (_err, socket) => socket.destroy());

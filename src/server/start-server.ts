@@ -4,14 +4,12 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { DEFAULT_FAULT_POLICY, withFaultInjection, type FaultPolicy } from '../faults/fault-injection.js';
-import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import pino, { type Logger } from 'pino';
 import { createEphemeralSigningKey, loadOrCreateSigningKey, type SigningKey } from '../auth/signing-key.js';
 import { createTokenVerifier } from '../auth/verify-token.js';
-import { errors } from '../errors/catalog.js';
 import { createRequestListener } from '../http/create-request-listener.js';
-import { rawErrorResponse } from '../http/write-error.js';
+import { answerClientError } from '../http/write-error.js';
 import { MODEL, type Model } from '../model/model.js';
 import { DEFAULT_LIMITS, type QueryLimits } from '../odata/limits/query-limits.js';
 import type { EnumSpellingMode } from '../odata/serialize/enum-spelling.js';
@@ -116,11 +114,7 @@ export async function startServer(partial: Partial<ServerOptions> = {}): Promise
   );
   const server = createServer({ maxHeaderSize: options.maxHeaderSize, requestTimeout: options.requestTimeoutMs, keepAliveTimeout: 5000 }, listener);
   // Malformed or oversized requests that never become a request object still get a Graph error body.
-  server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
-    if (!socket.writable) return socket.destroy();
-    const e = err.code === 'HPE_HEADER_OVERFLOW' ? errors.headersTooLarge() : errors.badRequestSyntax();
-    socket.end(rawErrorResponse(e, randomUUID()));
-  });
+  server.on('clientError', answerClientError);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port, options.host, () => resolve());

@@ -4,43 +4,11 @@
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
+import { BIN, childEnv, serve, stop } from '../support/cli-process.js';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-
-const BIN = join(process.cwd(), 'bin', 'tigraph.js');
-
-/** The environment for child processes, without the test runner's own marker (a child node would obey it). */
-const childEnv = (extra: Record<string, string>): NodeJS.ProcessEnv => {
-  const env: NodeJS.ProcessEnv = { ...process.env, ...extra };
-  delete env['NODE_TEST_CONTEXT'];
-  return env;
-};
-
-async function serve(args: string[], env: Record<string, string>): Promise<{ child: ChildProcess; url: string; banner: string }> {
-  const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--log-level', 'warn', ...args], { env: childEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
-  let banner = '';
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no banner: ${banner}`)), 20000);
-    child.stderr!.on('data', (d: Buffer) => {
-      banner += d.toString();
-      const m = /v1\.0:\s+(http:\/\/[^/]+)\//.exec(banner);
-      if (m && banner.includes('token:')) {
-        clearTimeout(timer);
-        resolve(m[1]!);
-      }
-    });
-    child.once('exit', (code) => reject(new Error(`exited ${code}: ${banner}`)));
-  });
-  return { child, url, banner };
-}
-
-const stop = (child: ChildProcess): Promise<number | null> =>
-  new Promise((resolve) => {
-    child.once('exit', (code) => resolve(code));
-    child.kill('SIGTERM');
-  });
 
 function readmeExamples(): string {
   const readme = readFileSync(join(process.cwd(), 'README.md'), 'utf8');

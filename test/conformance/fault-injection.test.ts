@@ -8,18 +8,8 @@ import { after, before, describe, it } from 'node:test';
 import { ODataError } from '../../src/errors/odata-error.js';
 import { DEFAULT_FAULT_POLICY, describeFaultPolicy, maybeInjectFault, parseFaultPolicy, withFaultInjection } from '../../src/faults/fault-injection.js';
 import { startTestServer, TI, type TestServer } from '../support/test-server.js';
+import { mulberry32 as seeded } from '../../src/seed/random.js';
 
-/** Deterministic PRNG (mulberry32) so share checks are exact, not flaky. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const sequence = (...values: number[]) => {
   let i = 0;
   return () => values[i++ % values.length]!;

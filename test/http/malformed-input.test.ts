@@ -5,6 +5,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { startTestServer, TI, type TestServer } from '../support/test-server.js';
+import { mulberry32 } from '../../src/seed/random.js';
 
 let s: TestServer;
 before(async () => {
@@ -12,16 +13,6 @@ before(async () => {
 });
 after(() => s.close());
 
-/** Deterministic PRNG so a failure is reproducible. */
-function mulberry32(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function generate(): string[] {
   const rnd = mulberry32(20261127);

@@ -5,7 +5,8 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { serve, stop, token } from '../support/cli-process.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, connect, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -13,48 +14,10 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { POSTGRES_SKIP_REASON, TEST_DATABASE_URL, uniqueSchema } from '../support/postgres.js';
 
-const BIN = join(process.cwd(), 'bin', 'tigraph.js');
 const TI = '/security/threatIntelligence';
 
-function childEnv(): NodeJS.ProcessEnv {
-  const env = { ...process.env };
-  delete env['NODE_TEST_CONTEXT'];
-  return env;
-}
-
-async function serve(databaseUrl: string, schema: string, dataDir: string): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--log-level', 'warn', '--database-url', databaseUrl, '--database-schema', schema, '--data-dir', dataDir, '--pool-size', '4'], {
-    env: childEnv(),
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  let banner = '';
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no banner: ${banner}`)), 30000);
-    child.stderr!.on('data', (d: Buffer) => {
-      banner += d.toString();
-      const m = /v1\.0:\s+(http:\/\/[^/]+)\//.exec(banner);
-      if (m && banner.includes('token:')) {
-        clearTimeout(timer);
-        resolve(m[1]!);
-      }
-    });
-    child.once('exit', (code) => reject(new Error(`exited ${code}: ${banner}`)));
-  });
-  return { child, url };
-}
-
-const stop = (child: ChildProcess): Promise<void> =>
-  new Promise((resolve) => {
-    if (child.exitCode !== null) return resolve();
-    child.once('exit', () => resolve());
-    child.kill('SIGTERM');
-  });
-
-function token(dataDir: string, ...args: string[]): string {
-  const r = spawnSync(process.execPath, [BIN, 'token', '--data-dir', dataDir, ...args], { encoding: 'utf8', env: childEnv() });
-  assert.equal(r.status, 0, r.stderr);
-  return r.stdout.trim();
-}
+const serveOn = (databaseUrl: string, schema: string, dataDir: string) =>
+  serve(['--database-url', databaseUrl, '--database-schema', schema, '--data-dir', dataDir, '--pool-size', '4']);
 
 /** A TCP proxy in front of PostgreSQL that the test can take down and bring back (an unreachable database). */
 function dbProxy(target: URL): { port: Promise<number>; down(): Promise<void>; up(): Promise<void> } {
@@ -106,7 +69,7 @@ if (!TEST_DATABASE_URL) {
     let write: string;
 
     before(async () => {
-      [a, b] = await Promise.all([serve(DB, schema, dataDir), serve(DB, schema, dataDir)]);
+      [a, b] = await Promise.all([serveOn(DB, schema, dataDir), serveOn(DB, schema, dataDir)]);
       read = token(dataDir);
       write = token(dataDir, '--write');
     });
@@ -220,7 +183,7 @@ if (!TEST_DATABASE_URL) {
       const port = await proxy.port;
       const via = new URL(DB);
       via.port = String(port);
-      const c = await serve(via.toString(), schema, dataDir);
+      const c = await serveOn(via.toString(), schema, dataDir);
       try {
         assert.equal((await fetch(`${c.url}/readyz`)).status, 200);
         await proxy.down();

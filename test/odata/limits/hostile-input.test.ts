@@ -8,22 +8,13 @@ import { ODataError } from '../../../src/errors/odata-error.js';
 import { MODEL } from '../../../src/model/model.js';
 import { bindQueryOptions, type QueryContext } from '../../../src/odata/bind/bind-query-options.js';
 import { DEFAULT_LIMITS } from '../../../src/odata/limits/query-limits.js';
+import { mulberry32 as prng } from '../../../src/seed/random.js';
 
 const PROFILE = MODEL.entityType('microsoft.graph.security.intelligenceProfile');
 const INDICATOR = MODEL.entityType('microsoft.graph.security.intelligenceProfileIndicator');
 const base = (limits = DEFAULT_LIMITS): QueryContext => ({ type: PROFILE, isCollection: true, where: 'intelProfiles', strict: false, includeUnknownEnumMembers: false, limits });
 const ROOMY = { ...DEFAULT_LIMITS, maxOptionLength: 2_000_000 };
 
-/** Deterministic PRNG (mulberry32) so a failure reproduces. */
-function prng(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function expect400(query: string, ctx: QueryContext = base()): void {
   const started = Date.now();
