@@ -4,7 +4,8 @@
  * form store records carry.
  *
  * Matching, first hit wins:
- * 1. by id: the draft's id is the lower-case slug of its title (`Storm-1061` → `storm-1061`);
+ * 1. by id: the draft's stated id (a tigraph export's `x_tigraph_id`), then the lower-case slug of its title
+ *    (`Storm-1061` → `storm-1061`; for a draft with a stated id, not against profiles of the same file);
  * 2. by title: the draft's title equals a known profile's title or one of its aliases (case-insensitive);
  * 3. by alias: one of the draft's aliases equals a known profile's title (so "Aqua Blizzard" with alias
  *    ACTINIUM meets a stored "ACTINIUM", and the other way round by rule 2). Alias-to-alias matches are not
@@ -15,12 +16,13 @@
  * them against each other would make the result depend on their order in the file.
  *
  * Merging a draft into a matched profile: aliases are united (the draft's title becomes an alias when it
- * differs from the profile's title), countries united by code, targets united; summary and description are
- * filled only when the profile's are empty; firstActiveDateTime takes the earliest value; title and kind stay.
+ * differs from the profile's title), countries united by code, targets united; summary, description and
+ * tradecraft are filled only when the profile's are empty; firstActiveDateTime takes the earliest value; title and kind stay.
  *
  * Policy for non-nullable fields a source lacks: summary and description `{content: '', format: 'text'}`;
  * firstActiveDateTime the earliest first seen of the profile's indicators in this import, or the import time
- * when it has none (an imported indicator never makes a profile's first activity later).
+ * when it has none (an imported indicator never makes a profile's first activity later). A profile created from
+ * a draft with `firstActiveExact` (a tigraph export) keeps the draft's firstActiveDateTime as is.
  */
 import { createHash } from 'node:crypto';
 import type { EntityType, Model } from '../model/model.js';
@@ -43,6 +45,8 @@ export interface ProfileState {
   touched: boolean;
   /** The input file that created the profile (0 = stored before the import). */
   readonly file: number;
+  /** firstActiveDateTime came from an exact draft (ProfileDraft.firstActiveExact): indicators do not move it. */
+  firstActiveExact?: boolean;
 }
 
 export function slugOf(title: string): string {
@@ -117,7 +121,8 @@ export class ProfileBook {
   private match(draft: ProfileDraft): ProfileState | undefined {
     const other = (s: ProfileState | undefined): ProfileState | undefined => (s && s.file !== this.file ? s : undefined);
     return (
-      this.byId.get(slugOf(draft.title)) ??
+      (draft.id !== undefined ? this.byId.get(draft.id) : undefined) ??
+      (draft.id !== undefined ? other(this.byId.get(slugOf(draft.title))) : this.byId.get(slugOf(draft.title))) ??
       other(this.byName.get(lc(draft.title))) ??
       (draft.aliases ?? []).map((a) => other(this.byTitle.get(lc(a)))).find((s) => s !== undefined)
     );
@@ -137,7 +142,7 @@ export class ProfileBook {
       description: draft.description ?? empty,
       firstActiveDateTime: new Date(draft.firstActive ?? this.now).toISOString(),
       targets: draft.targets ?? [],
-      tradecraft: null,
+      tradecraft: draft.tradecraft ?? null,
     };
     return { ...readEntity(this.model, this.type, json, { partial: false }).record.values };
   }
@@ -146,11 +151,14 @@ export class ProfileBook {
   resolve(draft: ProfileDraft): ProfileState {
     const found = this.match(draft);
     if (!found) {
-      const id = slugOf(draft.title);
+      const id = draft.id ?? slugOf(draft.title);
       const state: ProfileState = { id, values: this.draftValues(id, draft), existed: false, baseline: undefined, dirty: true, touched: true, file: this.file };
+      if (draft.firstActiveExact && draft.firstActive !== undefined) state.firstActiveExact = true;
       this.index(state);
       return state;
     }
+    // The same profile as the exact draft says (matched by its stated id): its first activity is the draft's.
+    if (draft.firstActiveExact && draft.firstActive !== undefined && draft.id === found.id) found.firstActiveExact = true;
     const incoming = this.draftValues(found.id, draft);
     const v = found.values;
     const before = JSON.stringify(v);
@@ -171,10 +179,10 @@ export class ProfileBook {
     const targets = asStrings(v['targets']);
     for (const t of asStrings(incoming['targets'])) if (!targets.some((x) => lc(x) === lc(t))) targets.push(t);
     v['targets'] = targets;
-    for (const k of ['summary', 'description']) {
+    for (const k of ['summary', 'description', 'tradecraft']) {
       const cur = v[k] as { content?: string | null } | null;
-      const inc = incoming[k] as { content?: string | null };
-      if ((!cur || !cur.content) && inc.content) v[k] = inc;
+      const inc = incoming[k] as { content?: string | null } | null;
+      if ((!cur || !cur.content) && inc?.content) v[k] = inc;
     }
     if (draft.firstActive !== undefined && (typeof v['firstActiveDateTime'] !== 'number' || draft.firstActive < v['firstActiveDateTime'])) v['firstActiveDateTime'] = draft.firstActive;
     if (JSON.stringify(v) !== before) found.dirty = true;
@@ -185,6 +193,7 @@ export class ProfileBook {
 
   /** An indicator of the profile was first seen at `firstSeen`: the profile was active no later. */
   noteIndicator(state: ProfileState, firstSeen: number): void {
+    if (state.firstActiveExact) return;
     const cur = state.values['firstActiveDateTime'];
     if (typeof cur !== 'number' || firstSeen < cur) {
       state.values['firstActiveDateTime'] = firstSeen;

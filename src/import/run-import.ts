@@ -215,7 +215,7 @@ class Engine {
                 break;
               }
               await this.add({
-                id: indicatorId(profile?.id ?? '', d.artifact.id),
+                id: d.id !== undefined && d.idProfile === (profile?.id ?? '') ? d.id : indicatorId(profile?.id ?? '', d.artifact.id),
                 profile,
                 source: this.sourceEnum.memberByName(d.source)!.value,
                 firstSeen: d.firstSeen,

@@ -20,6 +20,11 @@ export interface Content {
 export interface ProfileDraft {
   /** Reader-local key that indicators refer to. */
   readonly key: string;
+  /**
+   * The profile's id as the source states it (a tigraph export's `x_tigraph_id`): matched first, and the id of
+   * the profile when it is created. Absent → the slug of the title.
+   */
+  readonly id?: string;
   readonly title: string;
   readonly kind: 'actor' | 'tool';
   readonly aliases?: readonly string[];
@@ -29,6 +34,12 @@ export interface ProfileDraft {
   readonly firstActive?: number;
   readonly countries?: readonly { readonly code: string; readonly label: string }[];
   readonly targets?: readonly string[];
+  readonly tradecraft?: Content;
+  /**
+   * firstActive is authoritative (a tigraph export): the profile's indicators do not move it earlier. Without
+   * it, a profile is never later than its earliest indicator.
+   */
+  readonly firstActiveExact?: boolean;
 }
 
 export interface IndicatorDraft {
@@ -39,6 +50,13 @@ export interface IndicatorDraft {
   readonly firstSeen: number;
   readonly lastSeen: number | null;
   readonly artifact: ArtifactJson;
+  /**
+   * The indicator's id as the source states it (a tigraph export's `x_tigraph_id`), used only when the
+   * indicator resolves to the profile with id `idProfile` ('' = no profile); otherwise, and when absent, the id
+   * is derived from (profile, artifact).
+   */
+  readonly id?: string;
+  readonly idProfile?: string;
 }
 
 export type ImportItem =

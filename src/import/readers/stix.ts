@@ -13,6 +13,13 @@
  *    latest sighting last_seen, else none. Source = --source, else 'microsoft' when created_by_ref names an
  *    identity whose name contains "Microsoft", else 'osint'.
  *
+ * tigraph's own exports (src/export/export-stix.ts) carry `x_tigraph_*` custom properties that make the round trip
+ * exact: profile and indicator ids (`x_tigraph_id`; an indicator's only when it resolves to the profile named by
+ * `x_tigraph_profile`), formatted summary/description/tradecraft, targets, exact origin codes
+ * (`x_tigraph_country`), the artifact's Graph JSON (`x_tigraph_artifact`, used when its type and id equal the
+ * canonical artifact of the pattern) and identities' `x_tigraph_source`. A profile with `x_tigraph_id` keeps its
+ * first_seen (indicators do not move it earlier). Other sources never carry them.
+ *
  * Positions are `object <index>` (0-based, in the `objects` array). Objects with no Graph counterpart (report,
  * attack-pattern, course-of-action, identity, location, marking-definition, …) and relationships other than
  * indicates / originates-from are counted as skipped ('<type> not imported').
@@ -20,7 +27,7 @@
 import { canonicalize } from '../canonicalize.js';
 import { parseStixPattern } from '../stix-pattern.js';
 import { JsonStreamError, parseJsonValue, streamJsonValues, type Decision } from '../stream-json-array.js';
-import { countryLabel, distinctNames, isNonEmptyString, parseIsoTime, type ImportItem, type IndicatorSourceName, type ProfileDraft, type ReaderContext } from '../types.js';
+import { countryLabel, distinctNames, isNonEmptyString, parseIsoTime, SOURCES, type Content, type ImportItem, type IndicatorSourceName, type ProfileDraft, type ReaderContext } from '../types.js';
 
 const PROFILE_KINDS: Readonly<Record<string, 'actor' | 'tool'>> = { 'intrusion-set': 'actor', 'threat-actor': 'actor', malware: 'tool', tool: 'tool' };
 /** Objects consumed in pass 1 without becoming a profile (not counted as skipped). */
@@ -38,9 +45,19 @@ const selectObjects = (path: readonly string[]): Decision => {
 
 type Obj = Record<string, unknown>;
 
+const CONTENT_FORMATS = new Set(['text', 'markdown', 'html']);
+/** A formattedContent object ({content, format}) from a custom property, or undefined. */
+function formattedContent(v: unknown): Content | undefined {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return undefined;
+  const { content, format } = v as Obj;
+  if (typeof content !== 'string' || typeof format !== 'string' || !CONTENT_FORMATS.has(format)) return undefined;
+  return { content, format: format as Content['format'] };
+}
+
 export async function* readStix(ctx: ReaderContext): AsyncGenerator<ImportItem> {
   const profiles = new Map<string, { draft: Omit<ProfileDraft, 'countries'>; position: string }>();
   const identities = new Map<string, string>();
+  const identitySources = new Map<string, IndicatorSourceName>();
   const locations = new Map<string, { code: string; label: string }>();
   const indicates = new Map<string, string[]>();
   const origins = new Map<string, string[]>();
@@ -85,16 +102,25 @@ export async function* readStix(ctx: ReaderContext): AsyncGenerator<ImportItem> 
         const title = (o['name'] as string).trim();
         const description = isNonEmptyString(o['description']) ? o['description'] : undefined;
         const summary = isNonEmptyString(o['x_summary']) ? o['x_summary'] : description;
-        const firstActive = parseIsoTime(o['first_seen']);
+        const firstActive = parseIsoTime(o['first_seen']) ?? parseIsoTime(o['x_tigraph_first_active']);
+        // tigraph's own custom properties (src/export/export-stix.ts) make the profile exact.
+        const exactId = isNonEmptyString(o['x_tigraph_id']) ? o['x_tigraph_id'] : undefined;
+        const xSummary = formattedContent(o['x_tigraph_summary']);
+        const xDescription = formattedContent(o['x_tigraph_description']);
+        const xTradecraft = formattedContent(o['x_tigraph_tradecraft']);
+        const xTargets = Array.isArray(o['x_tigraph_targets']) ? o['x_tigraph_targets'].filter((t): t is string => typeof t === 'string') : undefined;
         profiles.set(id, {
           position,
           draft: {
             key: id,
+            ...(exactId !== undefined ? { id: exactId, firstActiveExact: true } : {}),
             title,
             kind,
             aliases: distinctNames(Array.isArray(o['aliases']) ? o['aliases'] : [], [title]),
-            ...(summary ? { summary: { content: summary, format: 'text' as const } } : {}),
-            ...(description ? { description: { content: description, format: 'text' as const } } : {}),
+            ...(xSummary ? { summary: xSummary } : summary ? { summary: { content: summary, format: 'text' as const } } : {}),
+            ...(xDescription ? { description: xDescription } : description ? { description: { content: description, format: 'text' as const } } : {}),
+            ...(xTradecraft ? { tradecraft: xTradecraft } : {}),
+            ...(xTargets ? { targets: xTargets } : {}),
             ...(firstActive !== undefined ? { firstActive } : {}),
           },
         });
@@ -102,10 +128,11 @@ export async function* readStix(ctx: ReaderContext): AsyncGenerator<ImportItem> 
       }
       switch (type) {
         case 'identity':
+          if (typeof o['x_tigraph_source'] === 'string' && (SOURCES as readonly string[]).includes(o['x_tigraph_source'])) identitySources.set(id, o['x_tigraph_source'] as IndicatorSourceName);
           if (isNonEmptyString(o['name'])) identities.set(id, o['name']);
           continue;
         case 'location': {
-          const code = isNonEmptyString(o['country']) ? o['country'].trim().toUpperCase() : undefined;
+          const code = isNonEmptyString(o['x_tigraph_country']) ? o['x_tigraph_country'] : isNonEmptyString(o['country']) ? o['country'].trim().toUpperCase() : undefined;
           if (code) locations.set(id, { code, label: isNonEmptyString(o['name']) ? o['name'].trim() : countryLabel(code) });
           else pending.push({ kind: 'skip', position, reason: 'location without country not imported' });
           continue;
@@ -171,7 +198,7 @@ export async function* readStix(ctx: ReaderContext): AsyncGenerator<ImportItem> 
       }
       const o = parsed.value as Obj;
       if (typeof o !== 'object' || o === null || o['type'] !== 'indicator') continue;
-      yield* indicatorItems(o, `object ${v.index}`, ctx, { profiles, identities, indicates, sightings });
+      yield* indicatorItems(o, `object ${v.index}`, ctx, { profiles, identities, identitySources, indicates, sightings });
     }
   } catch (e) {
     if (!(e instanceof JsonStreamError)) throw e;
@@ -183,7 +210,7 @@ function* indicatorItems(
   o: Obj,
   position: string,
   ctx: ReaderContext,
-  refs: { profiles: Map<string, unknown>; identities: Map<string, string>; indicates: Map<string, string[]>; sightings: Map<string, { first?: number; last?: number }> },
+  refs: { profiles: Map<string, unknown>; identities: Map<string, string>; identitySources: Map<string, IndicatorSourceName>; indicates: Map<string, string[]>; sightings: Map<string, { first?: number; last?: number }> },
 ): Generator<ImportItem> {
   const id = typeof o['id'] === 'string' ? o['id'] : undefined;
   if (!id) return yield { kind: 'reject', position, reason: 'missing required field id' };
@@ -197,21 +224,34 @@ function* indicatorItems(
   const firstSeen = parseIsoTime(o['x_first_seen']) ?? sighting?.first ?? validFrom;
   if (firstSeen === undefined) return yield { kind: 'reject', position, reason: 'missing required field valid_from' };
   const lastSeen = parseIsoTime(o['x_last_seen']) ?? sighting?.last ?? null;
-  const creator = typeof o['created_by_ref'] === 'string' ? refs.identities.get(o['created_by_ref']) : undefined;
-  const source: IndicatorSourceName = ctx.source ?? (creator && /microsoft/i.test(creator) ? 'microsoft' : 'osint');
+  const creatorRef = typeof o['created_by_ref'] === 'string' ? o['created_by_ref'] : undefined;
+  const creator = creatorRef !== undefined ? refs.identities.get(creatorRef) : undefined;
+  const source: IndicatorSourceName =
+    ctx.source ?? (creatorRef !== undefined ? refs.identitySources.get(creatorRef) : undefined) ?? (creator && /microsoft/i.test(creator) ? 'microsoft' : 'osint');
 
   const pattern = parseStixPattern(o['pattern']);
   if (pattern.kind !== 'values') return yield { kind: pattern.kind, position, reason: pattern.reason };
   for (const reason of pattern.skipped) yield { kind: 'skip', position, reason };
   const profileKeys = [...new Set((refs.indicates.get(id) ?? []).filter((t) => refs.profiles.has(t)))];
+  // A tigraph export: the indicator's own id and its artifact's Graph JSON (when it is the same artifact).
+  const exact =
+    isNonEmptyString(o['x_tigraph_id']) && typeof o['x_tigraph_profile'] === 'string' && pattern.values.length === 1 && profileKeys.length <= 1
+      ? { id: o['x_tigraph_id'], idProfile: o['x_tigraph_profile'] }
+      : undefined;
+  const xArtifact = o['x_tigraph_artifact'];
   for (const value of pattern.values) {
     const c = canonicalize(value.value, value.hint);
     if (!c.ok) {
       yield { kind: c.outcome, position, reason: c.reason };
       continue;
     }
+    let artifact = c.artifact;
+    if (typeof xArtifact === 'object' && xArtifact !== null && !Array.isArray(xArtifact)) {
+      const x = xArtifact as Obj;
+      if (x['@odata.type'] === artifact['@odata.type'] && x['id'] === artifact.id) artifact = { ...x, '@odata.type': artifact['@odata.type'], id: artifact.id };
+    }
     for (const profileKey of profileKeys.length ? profileKeys : [undefined]) {
-      yield { kind: 'indicator', position, indicator: { profileKey, source, firstSeen, lastSeen, artifact: c.artifact } };
+      yield { kind: 'indicator', position, indicator: { profileKey, source, firstSeen, lastSeen, artifact, ...exact } };
     }
   }
 }

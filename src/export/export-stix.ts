@@ -1,0 +1,289 @@
+/**
+ * The store (or one profile) as a STIX 2.1 bundle, streamed: profiles and indicators are read page by page
+ * (keyset paging through store.findMany, `pageSize` per query) and the bundle is produced as text chunks, one
+ * STIX object per line, so memory stays flat whatever the store holds (only the ids of the location objects
+ * already written are remembered; there is one per distinct country).
+ *
+ * Mapping (the inverse of src/import/readers/stix.ts):
+ * - three `identity` objects, one per indicator source (microsoft, osint, public), with `x_tigraph_source`;
+ * - profile kind actor → `intrusion-set`, kind tool → `tool`: title → name, aliases, description.content →
+ *   description, firstActiveDateTime → first_seen (intrusion-set; `x_tigraph_first_active` on tools, which
+ *   have no first_seen in STIX), and per origin a `location` (country = code, name = label) with an
+ *   `originates-from` relationship;
+ * - indicator → `indicator` with pattern `[domain-name:value = '…']` (hostname), `[ipv4-addr:value = '…']` /
+ *   `[ipv6-addr:value = '…']` (ipAddress), `[url:value = '…']` (unclassifiedArtifact of kind url), valid_from =
+ *   created = modified = firstSeenDateTime, x_first_seen / x_last_seen (omitted when null), created_by_ref = the
+ *   identity of its source, and an `indicates` relationship to its profile. Other artifact types have no STIX
+ *   comparison tigraph imports; such indicators are left out and counted in the summary.
+ *
+ * What STIX cannot say is carried in custom properties (STIX 2.1 §11.1, `x_` prefix), so that export → import
+ * into an empty store reproduces every API response exactly: `x_tigraph_id` (profile and indicator ids),
+ * `x_tigraph_profile` (the indicator's profile id), `x_tigraph_summary` / `x_tigraph_description` /
+ * `x_tigraph_tradecraft` (formattedContent with its format), `x_tigraph_targets`, `x_tigraph_country` (the
+ * exact origin code), `x_tigraph_artifact` (the artifact's Graph JSON: registrar, autonomousSystem, netblock…).
+ *
+ * Ids are deterministic (stix-ids.ts: uuidv5 of our ids) and timestamps come from the data, never from the
+ * clock, so exporting the same store twice gives identical bytes.
+ */
+import { isIP } from 'node:net';
+import type { EntityType, Model, NavigationProperty } from '../model/model.js';
+import type { CollectionQuery, SortValue } from '../odata/plan/query-plan.js';
+import { createEnumSpelling } from '../odata/serialize/enum-spelling.js';
+import { writeEntity, type Json, type WriteOptions } from '../odata/serialize/write-entity.js';
+import type { EntityRecord, Store } from '../storage/store.js';
+import { keyAccess } from '../import/queries.js';
+import { stixId } from './stix-ids.js';
+
+export interface StixExportOptions {
+  readonly store: Store;
+  readonly model: Model;
+  /** Only this profile (id, else title or alias, case-insensitive) and its indicators. */
+  readonly profile?: string;
+  /** Records per store query (default 1000). */
+  readonly pageSize?: number;
+}
+
+export interface StixExportSummary {
+  profiles: number;
+  indicators: number;
+  relationships: number;
+  locations: number;
+  /** reason → count (indicators left out). */
+  skipped: Map<string, number>;
+}
+
+/** The identities that stand for indicator sources; their objects are always written. */
+export const SOURCE_IDENTITIES: readonly { readonly source: string; readonly name: string; readonly identityClass: string }[] = [
+  { source: 'microsoft', name: 'Microsoft', identityClass: 'organization' },
+  { source: 'osint', name: 'OSINT (open-source intelligence)', identityClass: 'class' },
+  { source: 'public', name: 'Public', identityClass: 'class' },
+];
+
+const IDENTITY_TIME = '2020-01-01T00:00:00.000Z';
+const identityId = (source: string): string => stixId('identity', `source|${source}`);
+
+/** A STIX string literal (STIX patterning: `'` and `\` escaped with a backslash). */
+const quote = (s: string): string => `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+
+/** The STIX pattern of an artifact, or a reason why it has none. */
+export function patternOf(artifact: Record<string, Json>): { pattern: string; value: string } | { skip: string } {
+  const type = String(artifact['@odata.type'] ?? '');
+  const id = String(artifact['id'] ?? '');
+  if (type === '#microsoft.graph.security.hostname') return { pattern: `[domain-name:value = ${quote(id)}]`, value: id };
+  if (type === '#microsoft.graph.security.ipAddress') {
+    const family = isIP(id);
+    if (family === 0) return { skip: 'ipAddress id is not an IP address' };
+    return { pattern: `[ipv${family}-addr:value = ${quote(id)}]`, value: id };
+  }
+  if (type === '#microsoft.graph.security.unclassifiedArtifact') {
+    if (artifact['kind'] !== 'url' || typeof artifact['value'] !== 'string') return { skip: `unclassifiedArtifact of kind ${String(artifact['kind'])} has no STIX pattern` };
+    return { pattern: `[url:value = ${quote(artifact['value'])}]`, value: artifact['value'] };
+  }
+  return { skip: `${type.replace(/^#microsoft\.graph\.security\./, '')} artifact has no STIX pattern` };
+}
+
+/** Structural properties only (no navigation references), as Graph JSON. */
+function structural(record: EntityRecord, o: WriteOptions): Record<string, Json> {
+  return writeEntity({ ...record, navigations: {} }, undefined, [], o);
+}
+
+const lc = (s: string): string => s.trim().toLowerCase();
+
+class Pager {
+  constructor(
+    private readonly store: Store,
+    private readonly pageSize: number,
+  ) {}
+
+  async *all(type: EntityType, parent: CollectionQuery['parent'], expand: readonly NavigationProperty[] = []): AsyncGenerator<EntityRecord> {
+    let after: readonly SortValue[] | undefined;
+    for (;;) {
+      const page = await this.store.findMany({
+        kind: 'collection',
+        type,
+        parent,
+        filter: undefined,
+        search: undefined,
+        orderBy: [{ expression: keyAccess(type), direction: 'asc' }],
+        after,
+        skip: 0,
+        limit: this.pageSize,
+        expand,
+      });
+      yield* page.records;
+      if (page.records.length < this.pageSize) return;
+      after = page.sortKeys[page.sortKeys.length - 1];
+    }
+  }
+}
+
+/** Resolves --profile: an id, else a title or alias (case-insensitive). Undefined when none matches. */
+export async function findProfile(store: Store, model: Model, wanted: string): Promise<EntityRecord | undefined> {
+  const type = model.entitySet('intelProfiles')!.entityType;
+  const byId = await store.findOne({ kind: 'entity', type, key: wanted, parent: undefined, expand: [] });
+  if (byId) return byId;
+  let alias: EntityRecord | undefined;
+  for await (const r of new Pager(store, 1000).all(type, undefined)) {
+    if (typeof r.values['title'] === 'string' && lc(r.values['title']) === lc(wanted)) return r;
+    const aliases = Array.isArray(r.values['aliases']) ? (r.values['aliases'] as unknown[]) : [];
+    if (!alias && aliases.some((a) => typeof a === 'string' && lc(a) === lc(wanted))) alias = r;
+  }
+  return alias;
+}
+
+export class ProfileNotFoundError extends Error {}
+
+/**
+ * The bundle as text chunks (about 64 KiB each). `summary` is filled as the bundle is produced. Throws
+ * ProfileNotFoundError (before yielding anything) when `profile` matches nothing.
+ */
+export async function* exportStix(options: StixExportOptions, summary: StixExportSummary = newExportSummary()): AsyncGenerator<string> {
+  const { store, model } = options;
+  const pageSize = options.pageSize ?? 1000;
+  const pager = new Pager(store, pageSize);
+  const profileType = model.entitySet('intelProfiles')!.entityType;
+  const indicatorType = model.entitySet('intelligenceProfileIndicators')!.entityType;
+  const indicatorsNav = profileType.navigation('indicators')!;
+  const artifactNav = indicatorType.navigation('artifact')!;
+  const o: WriteOptions = { enums: createEnumSpelling('csdl'), includeUnknownEnumMembers: false };
+
+  let only: EntityRecord | undefined;
+  if (options.profile !== undefined) {
+    only = await findProfile(store, model, options.profile);
+    if (!only) throw new ProfileNotFoundError(`no profile with id, title or alias '${options.profile}'`);
+  }
+  const onlyId = only ? (only.values['id'] as string) : undefined;
+
+  let buffer = `{"type":"bundle","id":${JSON.stringify(stixId('bundle', onlyId === undefined ? 'store' : `profile|${onlyId}`))},"objects":[`;
+  let first = true;
+  const push = (obj: Record<string, unknown>): void => {
+    buffer += (first ? '\n' : ',\n') + JSON.stringify(obj);
+    first = false;
+  };
+  const CHUNK = 1 << 16;
+
+  for (const s of SOURCE_IDENTITIES) {
+    push({ type: 'identity', spec_version: '2.1', id: identityId(s.source), created: IDENTITY_TIME, modified: IDENTITY_TIME, name: s.name, identity_class: s.identityClass, x_tigraph_source: s.source });
+  }
+
+  // Profiles, their locations and originates-from relationships.
+  const locations = new Set<string>();
+  /** Profile id → its SDO id (profiles are few: the importer holds them all in memory too). */
+  const profileSdos = new Map<string, string>();
+  const profiles: AsyncIterable<EntityRecord> = only ? (async function* () { yield only!; })() : pager.all(profileType, undefined);
+  for await (const r of profiles) {
+    const p = structural(r, o);
+    const id = String(p['id']);
+    const kind = p['kind'] === 'tool' ? 'tool' : 'intrusion-set';
+    const sdoId = stixId(kind, id);
+    profileSdos.set(id, sdoId);
+    const firstActive = typeof p['firstActiveDateTime'] === 'string' ? p['firstActiveDateTime'] : IDENTITY_TIME;
+    const description = p['description'] as { content?: string | null } | null;
+    const aliases = Array.isArray(p['aliases']) ? p['aliases'] : [];
+    push({
+      type: kind,
+      spec_version: '2.1',
+      id: sdoId,
+      created: firstActive,
+      modified: firstActive,
+      name: p['title'],
+      ...(description?.content ? { description: description.content } : {}),
+      ...(aliases.length ? { aliases } : {}),
+      ...(kind === 'intrusion-set' ? { first_seen: firstActive } : { x_tigraph_first_active: firstActive }),
+      x_tigraph_id: id,
+      x_tigraph_summary: p['summary'] ?? null,
+      x_tigraph_description: p['description'] ?? null,
+      x_tigraph_tradecraft: p['tradecraft'] ?? null,
+      x_tigraph_targets: p['targets'] ?? [],
+    });
+    summary.profiles++;
+    const origins = (Array.isArray(p['countriesOrRegionsOfOrigin']) ? p['countriesOrRegionsOfOrigin'] : []) as { code: string; label: string }[];
+    for (const c of origins) {
+      const key = `${c.code}|${c.label}`;
+      const locId = stixId('location', key);
+      if (!locations.has(locId)) {
+        locations.add(locId);
+        push({ type: 'location', spec_version: '2.1', id: locId, created: IDENTITY_TIME, modified: IDENTITY_TIME, name: c.label, country: c.code, x_tigraph_country: c.code });
+        summary.locations++;
+      }
+      push({
+        type: 'relationship',
+        spec_version: '2.1',
+        id: stixId('relationship', `originates-from|${id}|${key}`),
+        created: firstActive,
+        modified: firstActive,
+        relationship_type: 'originates-from',
+        source_ref: sdoId,
+        target_ref: locId,
+      });
+      summary.relationships++;
+    }
+    if (buffer.length >= CHUNK) {
+      yield buffer;
+      buffer = '';
+    }
+  }
+
+  // Indicators with their indicates relationships.
+  const parent = onlyId !== undefined ? { navigation: indicatorsNav, key: onlyId } : undefined;
+  for await (const r of pager.all(indicatorType, parent, [artifactNav])) {
+    const target = r.navigations['artifact'];
+    if (!target || target.kind !== 'record') {
+      summary.skipped.set('artifact not found', (summary.skipped.get('artifact not found') ?? 0) + 1);
+      continue;
+    }
+    const artifact = structural(target, o);
+    const pat = patternOf(artifact);
+    if ('skip' in pat) {
+      summary.skipped.set(pat.skip, (summary.skipped.get(pat.skip) ?? 0) + 1);
+      continue;
+    }
+    const v = structural(r, o);
+    const id = String(v['id']);
+    const firstSeen = String(v['firstSeenDateTime']);
+    const lastSeen = v['lastSeenDateTime'];
+    const profileId = r.listedBy?.key;
+    const indicatorSdo = stixId('indicator', id);
+    push({
+      type: 'indicator',
+      spec_version: '2.1',
+      id: indicatorSdo,
+      created: firstSeen,
+      modified: firstSeen,
+      name: pat.value,
+      pattern: pat.pattern,
+      pattern_type: 'stix',
+      valid_from: firstSeen,
+      created_by_ref: identityId(String(v['source'])),
+      x_first_seen: firstSeen,
+      ...(typeof lastSeen === 'string' ? { x_last_seen: lastSeen } : {}),
+      x_tigraph_id: id,
+      x_tigraph_profile: profileId ?? '',
+      x_tigraph_artifact: artifact,
+    });
+    summary.indicators++;
+    if (profileId !== undefined) {
+      push({
+        type: 'relationship',
+        spec_version: '2.1',
+        id: stixId('relationship', `indicates|${id}`),
+        created: firstSeen,
+        modified: firstSeen,
+        relationship_type: 'indicates',
+        source_ref: indicatorSdo,
+        target_ref: profileSdos.get(profileId) ?? stixId('intrusion-set', profileId),
+      });
+      summary.relationships++;
+    }
+    if (buffer.length >= CHUNK) {
+      yield buffer;
+      buffer = '';
+    }
+  }
+  buffer += '\n]}\n';
+  yield buffer;
+}
+
+export function newExportSummary(): StixExportSummary {
+  return { profiles: 0, indicators: 0, relationships: 0, locations: 0, skipped: new Map() };
+}
