@@ -146,6 +146,14 @@ describe('routes', () => {
     });
   }
 
+  it('HEAD answers like GET without a body', async () => {
+    const head = await fetch(`${s.url}/v1.0${TI}/intelligenceProfileIndicators/${DOC_INDICATOR_ID}`, { method: 'HEAD', headers: { Authorization: `Bearer ${s.token}` } });
+    assert.equal(head.status, 200);
+    assert.match(head.headers.get('content-type')!, /^application\/json/);
+    assert.ok(Number(head.headers.get('content-length')) > 100);
+    assert.equal(await head.text(), '');
+  });
+
   it('GET /healthz answers without auth and reports the store', async () => {
     const r = await fetch(`${s.url}/healthz`);
     assert.equal(r.status, 200);
