@@ -16,6 +16,17 @@
  *
  * `--cpu-prof` additionally runs a separate `node --cpu-prof` tigraph under the GET-by-id load and prints its
  * five hottest functions by self time.
+ *
+ * `--store postgres` (or `--store sqlite,postgres`) runs the same on PostgreSQL: the dataset goes into a fresh
+ * schema `tigraph_bench_<rows>` (postgres-data.ts: the real store's migrations, store.write() bulk batches =
+ * COPY + merge, indexes rebuilt, VACUUM ANALYZE) at `--database-url` (default $TIGRAPH_BENCH_DATABASE_URL or
+ * postgres://postgres@127.0.0.1:5432/test); tigraph serves it with `--database-url … --database-schema …
+ * --pool-size N` (`--pool-size`, default 10) and the minimum is node:http + a `pg` pool of the same size + the
+ * same SQL texts. The schema is dropped afterwards unless `--keep`.
+ *
+ * Every run also measures the page cost: the big profile's listing walked to its end, `list-last-page` (the deepest full page)
+ * against `list-first-page`, and prints the summary table (store, rows, GET-by-id and list req/s and p99, first
+ * vs last page, ratios to the ceiling and the minimum).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -25,6 +36,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { mintToken } from '../src/auth/mint-token.js';
 import { loadOrCreateSigningKey } from '../src/auth/signing-key.js';
 import { generateDataset, type GeneratedData } from './generate-data.js';
+import { benchSchemaName, databaseUrlFromEnv, dropSchema, generatePostgresDataset } from './postgres-data.js';
 import type { LoadConfig, LoadResult } from './load-worker.js';
 import type { CeilingResponse } from './reference-server.js';
 
@@ -35,7 +47,17 @@ const ROOT = '/v1.0/security/threatIntelligence/';
 const SERVERS = ['tigraph', 'ceiling', 'minimum'] as const;
 type ServerName = (typeof SERVERS)[number];
 
+export type StoreKind = 'sqlite' | 'postgres';
+
 export interface BenchOptions {
+  /** Stores to run, in order (default sqlite). */
+  readonly stores: readonly StoreKind[];
+  /** PostgreSQL connection URL for the postgres store. */
+  readonly databaseUrl: string;
+  /** PostgreSQL schema for the data (default tigraph_bench_<rows>). */
+  readonly schema?: string;
+  /** Pool size of tigraph (and of the PostgreSQL minimum). */
+  readonly poolSize: number;
   readonly rows: number;
   readonly durationSeconds: number;
   readonly warmupSeconds: number;
@@ -54,6 +76,9 @@ export interface BenchOptions {
 }
 
 export const DEFAULT_OPTIONS: BenchOptions = {
+  stores: ['sqlite'],
+  databaseUrl: databaseUrlFromEnv(),
+  poolSize: 10,
   rows: 100_000,
   durationSeconds: 5,
   warmupSeconds: 1,
@@ -92,6 +117,7 @@ export interface ScenarioResult {
 }
 
 export interface SizeReport {
+  readonly store: StoreKind;
   readonly rows: number;
   readonly dataset: Omit<GeneratedData, 'sampleIndicatorIds' | 'sampleProfileIds' | 'pivotArtifactIds'>;
   readonly scenarios: readonly ScenarioResult[];
@@ -103,6 +129,8 @@ export interface BenchReport {
   readonly machine: { cpus: number; model: string; node: string };
   readonly options: Omit<BenchOptions, 'log'>;
   readonly sizes: readonly SizeReport[];
+  /** Store, rows, GET-by-id and list req/s + p99, page cost first vs last, ratios (issue 4's table). */
+  readonly summaryTable: string;
   readonly scaleTable?: string;
   readonly cpuProfile?: { file: string; top: { fn: string; location: string; selfMs: number; selfPercent: number }[] };
   readonly resultFile: string;
@@ -208,35 +236,40 @@ async function get(base: string, path: string, token: string): Promise<{ status:
   return { status: res.status, contentType: res.headers.get('content-type') ?? '', body: await res.text() };
 }
 
-/** Walks the big profile's listing through its nextLinks; returns the path of each page (page 1 first). */
-async function walkPages(base: string, token: string, firstPath: string, maxPages: number): Promise<string[]> {
-  const pages = [firstPath];
+/** Walks the big profile's listing through its nextLinks; returns each page's path and item count (page 1 first). */
+async function walkPages(base: string, token: string, firstPath: string, maxPages: number): Promise<{ path: string; items: number }[]> {
+  const pages: { path: string; items: number }[] = [];
   let path: string | undefined = firstPath;
-  while (path && pages.length <= maxPages) {
+  while (path && pages.length < maxPages) {
     const r = await get(base, path, token);
     if (r.status !== 200) throw new Error(`walking pages: ${path} answered ${r.status}: ${r.body.slice(0, 300)}`);
-    const next = (JSON.parse(r.body) as { '@odata.nextLink'?: string })['@odata.nextLink'];
+    const body = JSON.parse(r.body) as { '@odata.nextLink'?: string; value: unknown[] };
+    pages.push({ path, items: body.value.length });
+    const next = body['@odata.nextLink'];
     path = next ? next.slice(new URL(next).origin.length) : undefined;
-    if (path) pages.push(path);
   }
   return pages;
 }
 
 async function buildScenarios(data: GeneratedData, base: string, token: string, mode: 'default' | 'scale', log: (l: string) => void): Promise<Scenario[]> {
   const first = `${ROOT}intelProfiles/${data.bigProfileId}/indicators?${listQuery}`;
-  const walkTo = mode === 'scale' ? Number.MAX_SAFE_INTEGER : 50;
+  const walkTo = Number.MAX_SAFE_INTEGER; // to the last page: the page-cost measurement
   const started = Date.now();
   const pages = await walkPages(base, token, first, walkTo);
   log(`  walked ${pages.length} page(s) of the big profile's osint listing in ${Date.now() - started} ms`);
-  const page50 = pages[Math.min(50, pages.length) - 1]!;
+  const page50 = pages[Math.min(50, pages.length) - 1]!.path;
   const n50 = Math.min(50, pages.length);
+  // The page-cost comparison wants the same work per page: the deepest page with as many items as page 1 (the
+  // very last page is usually partial, and cheaper for it).
+  let lastFull = pages.length - 1;
+  while (lastFull > 0 && pages[lastFull]!.items < pages[0]!.items) lastFull--;
   const pivots = data.pivotArtifactIds.slice(0, 200).map(pivotPath);
   const all: Scenario[] = [
     { name: 'get-indicator', label: 'GET indicator by id (random of 1,000)', paths: data.sampleIndicatorIds.map((id) => `${ROOT}intelligenceProfileIndicators/${id}`) },
     { name: 'get-profile', label: 'GET profile by id (random)', paths: data.sampleProfileIds.map((id) => `${ROOT}intelProfiles/${id}`) },
     { name: 'list-first-page', label: "profile's indicators, $filter+$orderby+$top=100, page 1", paths: [first] },
     { name: 'list-page-50', label: `the same, page ${n50} via $skiptoken`, paths: [page50] },
-    ...(mode === 'scale' ? [{ name: 'list-last-page', label: `the same, last page (${pages.length})`, paths: [pages.at(-1)!] }] : []),
+    { name: 'list-last-page', label: `the same, last full page (${lastFull + 1})`, paths: [pages[lastFull]!.path] },
     { name: 'count-filter', label: "$count=true&$filter=source eq 'osint'&$top=10", paths: [`${ROOT}intelProfiles/${data.bigProfileId}/indicators?$count=true&$filter=source%20eq%20%27osint%27&$top=10`] },
     { name: 'search-profiles', label: `intelProfiles?$search=${data.searchTerm}`, paths: [`${ROOT}intelProfiles?$search=${data.searchTerm}`] },
     { name: 'pivot-artifact', label: 'intelProfiles?$filter=indicators/any(i: i/artifact/id eq …) (random)', paths: pivots },
@@ -268,17 +301,35 @@ export function markdownTable(rows: number, results: readonly ScenarioResult[]):
   return [head, sep, ...lines].join('\n');
 }
 
+/** Issue 4's table: one line per (store, rows). Page cost = 1 / req/s at fixed connections; last/first > 1 = slower. */
+export function summaryTable(sizes: readonly SizeReport[]): string {
+  const by = (s: SizeReport, name: string): ScenarioResult | undefined => s.scenarios.find((x) => x.name === name);
+  const head =
+    '| store | rows | GET-by-id req/s | GET-by-id p99 ms | GET ratio to ceiling | GET ratio to minimum | list req/s | list p99 ms | list ratio to ceiling | list ratio to minimum | last full page | last page req/s | last page p99 ms | page cost last/first (tigraph) | last/first (minimum) | last page ratio to minimum |';
+  const sep = '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|';
+  const lines = sizes.map((s) => {
+    const g = by(s, 'get-indicator');
+    const f = by(s, 'list-first-page');
+    const l = by(s, 'list-last-page');
+    const cost = (who: ServerName): number => (f && l ? f.median[who].requestsPerSecond / l.median[who].requestsPerSecond : NaN);
+    const rps = (r?: ScenarioResult): string => fmtInt(r?.median.tigraph.requestsPerSecond ?? NaN);
+    const p99 = (r?: ScenarioResult): string => fmtMs(r?.median.tigraph.p99 ?? NaN);
+    return `| ${s.store} | ${fmtInt(s.rows)} | ${rps(g)} | ${p99(g)} | ${fmtRatio(g?.ratioToCeiling ?? NaN)} | ${fmtRatio(g?.ratioToMinimum ?? NaN)} | ${rps(f)} | ${p99(f)} | ${fmtRatio(f?.ratioToCeiling ?? NaN)} | ${fmtRatio(f?.ratioToMinimum ?? NaN)} | ${l?.label.replace(/^.*\((\d+)\)$/, 'page $1') ?? '–'} | ${rps(l)} | ${p99(l)} | ${fmtRatio(cost('tigraph'))} | ${fmtRatio(cost('minimum'))} | ${fmtRatio(l?.ratioToMinimum ?? NaN)} |`;
+  });
+  return [head, sep, ...lines].join('\n');
+}
+
 function scaleTable(sizes: readonly SizeReport[]): string {
   const by = (s: SizeReport, name: string): ScenarioResult | undefined => s.scenarios.find((x) => x.name === name);
-  const head = '| rows | page 1 req/s | page 1 p99 ms | page 50 p99 ms | last page | last page p99 ms | last/first page cost (tigraph) | last/first (minimum) | pivot req/s | pivot p99 ms | pivot ratio to minimum |';
-  const sep = '|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|';
+  const head = '| store | rows | page 1 req/s | page 1 p99 ms | page 50 p99 ms | last full page | last page p99 ms | last/first page cost (tigraph) | last/first (minimum) | pivot req/s | pivot p99 ms | pivot ratio to minimum |';
+  const sep = '|---|---:|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|';
   const lines = sizes.map((s) => {
     const f = by(s, 'list-first-page');
     const p50 = by(s, 'list-page-50');
     const l = by(s, 'list-last-page');
     const pv = by(s, 'pivot-artifact');
     const cost = (a?: ScenarioResult, b?: ScenarioResult, who: ServerName = 'tigraph'): number => (a && b ? a.median[who].requestsPerSecond / b.median[who].requestsPerSecond : NaN);
-    return `| ${fmtInt(s.rows)} | ${fmtInt(f?.median.tigraph.requestsPerSecond ?? NaN)} | ${fmtMs(f?.median.tigraph.p99 ?? NaN)} | ${fmtMs(p50?.median.tigraph.p99 ?? NaN)} | ${l?.label.replace(/^.*\((\d+)\)$/, 'page $1') ?? '–'} | ${fmtMs(l?.median.tigraph.p99 ?? NaN)} | ${fmtRatio(cost(f, l))} | ${fmtRatio(cost(f, l, 'minimum'))} | ${fmtInt(pv?.median.tigraph.requestsPerSecond ?? NaN)} | ${fmtMs(pv?.median.tigraph.p99 ?? NaN)} | ${fmtRatio(pv?.ratioToMinimum ?? NaN)} |`;
+    return `| ${s.store} | ${fmtInt(s.rows)} | ${fmtInt(f?.median.tigraph.requestsPerSecond ?? NaN)} | ${fmtMs(f?.median.tigraph.p99 ?? NaN)} | ${fmtMs(p50?.median.tigraph.p99 ?? NaN)} | ${l?.label.replace(/^.*\((\d+)\)$/, 'page $1') ?? '–'} | ${fmtMs(l?.median.tigraph.p99 ?? NaN)} | ${fmtRatio(cost(f, l))} | ${fmtRatio(cost(f, l, 'minimum'))} | ${fmtInt(pv?.median.tigraph.requestsPerSecond ?? NaN)} | ${fmtMs(pv?.median.tigraph.p99 ?? NaN)} | ${fmtRatio(pv?.ratioToMinimum ?? NaN)} |`;
   });
   return [head, sep, ...lines].join('\n');
 }
@@ -286,36 +337,56 @@ function scaleTable(sizes: readonly SizeReport[]): string {
 // ---------------------------------------------------------------------------------------------- one size
 
 interface Started {
+  readonly store: StoreKind;
   readonly tmp: string;
   readonly data: GeneratedData;
   readonly token: string;
   readonly tigraph: Child;
   readonly dataDir: string;
+  /** tigraph serve arguments selecting the store (empty: SQLite in the data dir). */
+  readonly storeArgs: string[];
+  /** The PostgreSQL schema holding the data (dropped at cleanup unless --keep). */
+  readonly schema?: string;
 }
 
-async function prepare(rows: number, options: BenchOptions): Promise<Started> {
+async function prepare(store: StoreKind, rows: number, options: BenchOptions): Promise<Started> {
   const tmp = mkdtempSync(join(tmpdir(), 'tigraph-bench-'));
   const dataDir = join(tmp, 'data');
-  options.log(`generating ${fmtInt(rows)} indicators into ${dataDir} …`);
-  const data = await generateDataset({ filename: join(dataDir, 'tigraph.db'), rows, log: options.log });
-  options.log(`  ${fmtInt(data.rows)} indicators, ${fmtInt(data.profiles)} profiles, ${fmtInt(data.artifacts)} artifacts: load ${data.loadMs} ms + indexes ${data.indexMs} ms (${fmtInt(data.rowsPerSecond)} rows/s)`);
+  let data: GeneratedData;
+  let storeArgs: string[] = [];
+  let schema: string | undefined;
+  if (store === 'postgres') {
+    schema = options.schema ?? benchSchemaName(rows);
+    options.log(`generating ${fmtInt(rows)} indicators into PostgreSQL schema ${schema} …`);
+    const pgData = await generatePostgresDataset({ connectionString: options.databaseUrl, schema, rows, log: options.log });
+    options.log(
+      `  ${fmtInt(pgData.rows)} indicators, ${fmtInt(pgData.profiles)} profiles, ${fmtInt(pgData.artifacts)} artifacts: load ${pgData.loadMs} ms + indexes ${pgData.indexMs} ms + vacuum/analyze ${pgData.analyzeMs} ms (${fmtInt(pgData.rowsPerSecond)} rows/s); indicator table ${pgData.indicatorTableMiB} MiB + indexes ${pgData.indicatorIndexesMiB} MiB`,
+    );
+    data = pgData;
+    storeArgs = ['--database-url', options.databaseUrl, '--database-schema', schema, '--pool-size', String(options.poolSize)];
+  } else {
+    options.log(`generating ${fmtInt(rows)} indicators into ${dataDir} …`);
+    data = await generateDataset({ filename: join(dataDir, 'tigraph.db'), rows, log: options.log });
+    options.log(`  ${fmtInt(data.rows)} indicators, ${fmtInt(data.profiles)} profiles, ${fmtInt(data.artifacts)} artifacts: load ${data.loadMs} ms + indexes ${data.indexMs} ms (${fmtInt(data.rowsPerSecond)} rows/s)`);
+  }
+  mkdirSync(dataDir, { recursive: true });
   const key = await loadOrCreateSigningKey(dataDir);
   const token = await mintToken(key, { expiresInSeconds: 7 * 86400 });
-  const tigraph = await startTigraph(dataDir, join(tmp, 'tigraph-requests.log'), []);
-  return { tmp, data, token, tigraph, dataDir };
+  const tigraph = await startTigraph(dataDir, storeArgs, join(tmp, 'tigraph-requests.log'), []);
+  return { store, tmp, data, token, tigraph, dataDir, storeArgs, ...(schema ? { schema } : {}) };
 }
 
-function startTigraph(dataDir: string, logFile: string, nodeFlags: string[]): Promise<Child> {
+function startTigraph(dataDir: string, storeArgs: readonly string[], logFile: string, nodeFlags: string[]): Promise<Child> {
   return startChild(
     'tigraph serve',
-    [...nodeFlags, TIGRAPH_BIN, 'serve', '--data-dir', dataDir, '--port', '0', '--seed', 'none', '--log-level', 'info'],
+    [...nodeFlags, TIGRAPH_BIN, 'serve', '--data-dir', dataDir, ...storeArgs, '--port', '0', '--seed', 'none', '--log-level', 'info'],
     /v1\.0:\s+(http:\/\/[^/\s]+)\//,
     logFile,
   );
 }
 
-async function benchSize(rows: number, mode: 'default' | 'scale', options: BenchOptions): Promise<SizeReport & { started: Started }> {
-  const started = await prepare(rows, options);
+async function benchSize(store: StoreKind, rows: number, mode: 'default' | 'scale', options: BenchOptions): Promise<SizeReport & { started: Started }> {
+  const started = await prepare(store, rows, options);
   const { tmp, data, token, tigraph } = started;
   let ceiling: Child | undefined;
   let minimum: Child | undefined;
@@ -341,7 +412,13 @@ async function benchSize(rows: number, mode: 'default' | 'scale', options: Bench
     const ceilingFile = join(tmp, 'ceiling.json');
     writeFileSync(ceilingFile, JSON.stringify(Object.fromEntries(expected)));
     ceiling = await startChild('ceiling', [join(HERE, 'reference-server.js'), 'ceiling', ceilingFile], /listening (\d+)/);
-    minimum = await startChild('minimum', [join(HERE, 'reference-server.js'), 'minimum', join(started.dataDir, 'tigraph.db')], /listening (\d+)/);
+    minimum = await startChild(
+      'minimum',
+      store === 'postgres'
+        ? [join(HERE, 'reference-server.js'), 'minimum-pg', options.databaseUrl, started.schema!, String(options.poolSize)]
+        : [join(HERE, 'reference-server.js'), 'minimum', join(started.dataDir, 'tigraph.db')],
+      /listening (\d+)/,
+    );
     const urls: Record<ServerName, string> = { tigraph: tigraph.url, ceiling: ceiling.url, minimum: minimum.url };
 
     // Same bodies, or no benchmark.
@@ -416,7 +493,7 @@ async function benchSize(rows: number, mode: 'default' | 'scale', options: Bench
       };
     });
     const { sampleIndicatorIds: _a, sampleProfileIds: _b, pivotArtifactIds: _c, ...dataset } = data;
-    return { rows, dataset, scenarios: results, table: markdownTable(data.rows, results), started };
+    return { store, rows, dataset, scenarios: results, table: `${store}:\n\n${markdownTable(data.rows, results)}`, started };
   } finally {
     await Promise.all([stopChild(ceiling), stopChild(minimum)]);
   }
@@ -424,8 +501,11 @@ async function benchSize(rows: number, mode: 'default' | 'scale', options: Bench
 
 async function cleanup(started: Started, keep: boolean, log: (l: string) => void): Promise<void> {
   await stopChild(started.tigraph);
-  if (keep) log(`  kept ${started.tmp}`);
-  else rmSync(started.tmp, { recursive: true, force: true });
+  if (keep) log(`  kept ${started.tmp}${started.schema ? ` and schema ${started.schema}` : ''}`);
+  else {
+    rmSync(started.tmp, { recursive: true, force: true });
+    if (started.schema) await dropSchema(started.storeArgs[started.storeArgs.indexOf('--database-url') + 1]!, started.schema);
+  }
 }
 
 // ---------------------------------------------------------------------------------------------- CPU profile
@@ -462,7 +542,7 @@ async function cpuProfile(started: Started, options: BenchOptions): Promise<Benc
   const dir = join(options.outDir, `cpu-${Date.now()}`);
   mkdirSync(dir, { recursive: true });
   options.log(`cpu profile: tigraph serve --cpu-prof under the GET-by-id load (${options.durationSeconds + options.warmupSeconds} s) …`);
-  const child = await startTigraph(started.dataDir, join(started.tmp, 'tigraph-cpuprof.log'), ['--cpu-prof', '--cpu-prof-dir', dir]);
+  const child = await startTigraph(started.dataDir, started.storeArgs, join(started.tmp, 'tigraph-cpuprof.log'), ['--cpu-prof', '--cpu-prof-dir', dir]);
   try {
     await runWorker(
       {
@@ -492,9 +572,11 @@ export async function runBench(partial: Partial<BenchOptions> = {}): Promise<Ben
   mkdirSync(options.outDir, { recursive: true });
   const sizes: SizeReport[] = [];
   let cpu: BenchReport['cpuProfile'];
-  const plan = options.scale ? options.scaleSizes.map((rows) => ({ rows, mode: 'scale' as const })) : [{ rows: options.rows, mode: 'default' as const }];
+  const plan = options.stores.flatMap((store): { store: StoreKind; rows: number; mode: 'default' | 'scale' }[] =>
+    options.scale ? options.scaleSizes.map((rows) => ({ store, rows, mode: 'scale' as const })) : [{ store, rows: options.rows, mode: 'default' as const }],
+  );
   for (const step of plan) {
-    const report = await benchSize(step.rows, step.mode, options);
+    const report = await benchSize(step.store, step.rows, step.mode, options);
     const { started, ...size } = report;
     try {
       sizes.push(size);
@@ -504,13 +586,14 @@ export async function runBench(partial: Partial<BenchOptions> = {}): Promise<Ben
       await cleanup(started, options.keep, options.log);
     }
   }
-  const resultFile = join(options.outDir, `bench-${startedAt.replace(/[:.]/g, '-')}${options.scale ? '-scale' : ''}.json`);
+  const resultFile = join(options.outDir, `bench-${startedAt.replace(/[:.]/g, '-')}-${options.stores.join('-')}${options.scale ? '-scale' : ''}.json`);
   const { log: _log, ...recordedOptions } = options;
   const report: BenchReport = {
     startedAt,
     machine: { cpus: cpus().length, model: cpus()[0]?.model ?? '', node: process.version },
     options: recordedOptions,
     sizes,
+    summaryTable: summaryTable(sizes),
     ...(options.scale ? { scaleTable: scaleTable(sizes) } : {}),
     ...(cpu ? { cpuProfile: cpu } : {}),
     resultFile,
@@ -531,6 +614,16 @@ export function parseArgs(argv: readonly string[]): Partial<BenchOptions> {
     const v = argv[i + 1];
     switch (a) {
       case '--rows': out['rows'] = num(a, v); i++; break;
+      case '--store': {
+        const stores = (v ?? '').split(',').filter(Boolean);
+        if (stores.length === 0 || stores.some((x) => x !== 'sqlite' && x !== 'postgres')) throw new Error('--store takes sqlite, postgres or sqlite,postgres');
+        out['stores'] = stores;
+        i++;
+        break;
+      }
+      case '--database-url': if (!v) throw new Error('--database-url needs a URL'); out['databaseUrl'] = v; i++; break;
+      case '--database-schema': if (!v) throw new Error('--database-schema needs a name'); out['schema'] = v; i++; break;
+      case '--pool-size': out['poolSize'] = Math.round(num(a, v)); i++; break;
       case '--duration': out['durationSeconds'] = num(a, v); i++; break;
       case '--warmup': out['warmupSeconds'] = Number(v); i++; break;
       case '--rounds': out['rounds'] = Math.round(num(a, v)); i++; break;
@@ -558,6 +651,7 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const report = await runBench(parseArgs(process.argv.slice(2)));
   const out: string[] = [];
   for (const s of report.sizes) out.push(s.table, '');
+  out.push('Summary (page cost = 1 / req/s at fixed connections; last/first 1.00 = flat):', '', report.summaryTable, '');
   if (report.scaleTable) out.push('Scale curve (cost = 1 / req/s at fixed connections):', '', report.scaleTable, '');
   if (report.cpuProfile) {
     out.push(`CPU profile of tigraph under GET-by-id (${report.cpuProfile.file}), top 5 by self time:`, '');
