@@ -10,6 +10,7 @@ import { errors } from '../errors/catalog.js';
 import { READ, WRITE, requirePermission } from '../auth/require-permission.js';
 import type { TokenVerifier } from '../auth/verify-token.js';
 import { WRITE_METHODS, type ServiceRequest, type ServiceResponse } from '../service/handle-odata-request.js';
+import { isImportActionPath, type RawBody } from '../service/import-jobs.js';
 import type { Store } from '../storage/store.js';
 import { ERROR_CONTENT_TYPE, errorBody, toODataError } from './write-error.js';
 
@@ -65,7 +66,8 @@ export function createRequestListener(config: ListenerConfig): (req: IncomingMes
         const principal = await config.verifyToken(req.headers.authorization);
         requirePermission(principal, writing ? [WRITE] : [READ]);
       }
-      const body = method === 'POST' || method === 'PATCH' ? await readJsonBody(req, config.maxBodyBytes) : undefined;
+      const body =
+        method === 'POST' || method === 'PATCH' ? (isImportActionPath(path) ? await readBody(req, config.maxBodyBytes) : await readJsonBody(req, config.maxBodyBytes)) : undefined;
       const prefer = req.headers.prefer;
       const out = await config.service({ method, path, query, origin: originOf(req, config.trustProxy ?? false), prefer: Array.isArray(prefer) ? prefer.join(',') : prefer, body });
       finish(out.status, out.headers, out.body);
@@ -74,10 +76,9 @@ export function createRequestListener(config: ListenerConfig): (req: IncomingMes
   };
 }
 
-/** Reads and parses a JSON request body, bounded in size; anything else is a Graph 4xx. */
-async function readJsonBody(req: IncomingMessage, limit: number): Promise<unknown> {
-  const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
-  if (type !== 'application/json') throw errors.unsupportedMediaType(type || '(none)');
+/** Reads a request body as bytes, bounded in size, with its media type (the import action takes any format). */
+async function readBody(req: IncomingMessage, limit: number): Promise<RawBody> {
+  const contentType = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
   const declared = Number(req.headers['content-length'] ?? 0);
   if (declared > limit) throw errors.payloadTooLarge(limit);
   const chunks: Buffer[] = [];
@@ -87,7 +88,14 @@ async function readJsonBody(req: IncomingMessage, limit: number): Promise<unknow
     if (size > limit) throw errors.payloadTooLarge(limit);
     chunks.push(chunk as Buffer);
   }
-  const text = Buffer.concat(chunks).toString('utf8');
+  return { kind: 'raw', contentType, bytes: Buffer.concat(chunks) };
+}
+
+/** Reads and parses a JSON request body, bounded in size; anything else is a Graph 4xx. */
+async function readJsonBody(req: IncomingMessage, limit: number): Promise<unknown> {
+  const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+  if (type !== 'application/json') throw errors.unsupportedMediaType(type || '(none)');
+  const text = (await readBody(req, limit)).bytes.toString('utf8');
   try {
     return JSON.parse(text);
   } catch (e) {

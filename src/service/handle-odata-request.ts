@@ -19,6 +19,7 @@ import { writeEntity, type Json, type WriteOptions } from '../odata/serialize/wr
 import type { Store } from '../storage/store.js';
 import { buildNextLink, rawOptionValue } from './next-link.js';
 import { handleWrite } from './handle-write-request.js';
+import { ImportJobs } from './import-jobs.js';
 
 export const JSON_CONTENT_TYPE = 'application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false;charset=utf-8';
 
@@ -79,7 +80,11 @@ export function createService(config: ServiceConfig): (req: ServiceRequest) => P
     body: JSON.stringify(body),
   });
 
+  const importJobs = new ImportJobs(config.model, config.store);
+
   return async function handle(req: ServiceRequest): Promise<ServiceResponse> {
+    const jobResponse = await importJobs.handle(req);
+    if (jobResponse) return jobResponse;
     const parsed = parseResourcePath(req.path);
     if (parsed.kind === 'unknown') throw errors.pathNotFound(req.path);
     const serviceRoot = `${req.origin}/${parsed.version}`;
