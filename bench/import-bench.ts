@@ -1,0 +1,252 @@
+/**
+ * `npm run bench:import [-- --sizes 10000,100000,1000000] [--out DIR] [--keep]`: import throughput against the
+ * machine's limit, in one run, per size N:
+ *
+ * 1. writes N synthetic indicators as a STIX 2.1 bundle on disk, streamed (N/1000 intrusion-sets, at least 1;
+ *    per indicator an `indicator` object and an `indicates` relationship; values 50% domain names, 25% IPv4,
+ *    15% IPv6, 10% URLs, all distinct and already canonical; dates spread over 2024);
+ * 2. runs the real `tigraph import <bundle> --data-dir <empty dir>` as a child process under `/usr/bin/time -v`
+ *    (peak RSS = "Maximum resident set size"; without /usr/bin/time, VmHWM polled from /proc) and times it
+ *    wall-clock, process start-up included: indicators/s = N / wall seconds;
+ * 3. the limit: a SqliteStore opened on a fresh file creates the same schema (indexes included) and is closed;
+ *    then the same rows the import wrote (N artifact rows + N indicator rows, the same ids, computed with the same
+ *    functions) are inserted by bare better-sqlite3 prepared statements in one transaction. Rows are prepared in
+ *    chunks of 50,000 outside the timed region, so the limit is the insert alone; limit = N / insert seconds.
+ *    Row counts of both databases are compared (the run fails on a difference);
+ * 4. prints a markdown table (N, indicators/s, limit indicators/s, ratio, peak RSS, bundle size) and writes JSON
+ *    to bench/results/import-<timestamp>.json.
+ */
+import { spawn } from 'node:child_process';
+import { createWriteStream, existsSync, readFileSync, statSync } from 'node:fs';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Database from 'better-sqlite3';
+import type { EnumType } from '../src/model/model.js';
+import { MODEL } from '../src/model/model.js';
+import { indicatorId, unclassifiedArtifactId } from '../src/seed/ids.js';
+import { SqliteStore } from '../src/storage/sqlite/sqlite-store.js';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const BIN = join(ROOT, 'bin/tigraph.js');
+
+interface Args {
+  sizes: number[];
+  out: string;
+  keep: boolean;
+  batchSize: number | undefined;
+}
+
+function parseArgs(argv: string[]): Args {
+  const a: Args = { sizes: [10_000, 100_000, 1_000_000], out: join(ROOT, 'bench/results'), keep: false, batchSize: undefined };
+  for (let i = 0; i < argv.length; i++) {
+    const k = argv[i];
+    const v = argv[i + 1];
+    if (k === '--sizes' && v) (a.sizes = v.split(',').map((x) => Number(x.replace(/k$/i, '000').replace(/m$/i, '000000')))), i++;
+    else if (k === '--out' && v) (a.out = resolve(v)), i++;
+    else if (k === '--batch-size' && v) (a.batchSize = Number(v)), i++;
+    else if (k === '--keep') a.keep = true;
+    else throw new Error(`unknown option ${k}`);
+  }
+  if (a.sizes.some((n) => !Number.isInteger(n) || n < 1)) throw new Error('--sizes: positive integers, comma-separated');
+  return a;
+}
+
+// ---- the synthetic data (one definition for the bundle and for the limit's rows) ----
+
+interface Row {
+  profile: number;
+  kind: 'domain' | 'ipv4' | 'ipv6' | 'url';
+  value: string;
+  firstSeen: number;
+  lastSeen: number | null;
+}
+
+const YEAR_START = Date.parse('2024-01-01T00:00:00Z');
+const profilesFor = (n: number): number => Math.max(1, Math.floor(n / 1000));
+const profileTitle = (p: number): string => `Bench Group ${String(p).padStart(5, '0')}`;
+const profileSlug = (p: number): string => `bench-group-${String(p).padStart(5, '0')}`;
+
+function row(i: number, n: number): Row {
+  const profile = i % profilesFor(n);
+  const r = i % 20;
+  const firstSeen = YEAR_START + ((i * 7919) % 31_536_000) * 1000;
+  const lastSeen = i % 5 === 0 ? null : firstSeen + ((i * 104_729) % 8_640_000) * 1000;
+  if (r < 10) return { profile, kind: 'domain', value: `h${i.toString(36)}.g${profile}.bench.example`, firstSeen, lastSeen };
+  if (r < 15) return { profile, kind: 'ipv4', value: `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`, firstSeen, lastSeen };
+  if (r < 18) return { profile, kind: 'ipv6', value: `2001:db8:${(i >>> 16).toString(16)}:${(i & 0xffff).toString(16)}::1`, firstSeen, lastSeen };
+  return { profile, kind: 'url', value: `https://u${i.toString(36)}.bench.example/p/${i}`, firstSeen, lastSeen };
+}
+
+const PATTERN_OBJECT: Record<Row['kind'], string> = { domain: 'domain-name', ipv4: 'ipv4-addr', ipv6: 'ipv6-addr', url: 'url' };
+const hex12 = (i: number): string => i.toString(16).padStart(12, '0');
+const iso = (ms: number): string => new Date(ms).toISOString();
+
+/** Streams the bundle to `path` (backpressure respected); returns its size in bytes. */
+async function writeBundle(path: string, n: number): Promise<number> {
+  const out = createWriteStream(path);
+  const write = (s: string): Promise<void> | undefined => (out.write(s) ? undefined : new Promise((r) => out.once('drain', () => r())));
+  let buf = '{"type":"bundle","id":"bundle--00000000-0000-4000-8000-000000000000","objects":[\n';
+  const profiles = profilesFor(n);
+  for (let p = 0; p < profiles; p++) {
+    buf += `${p ? ',\n' : ''}{"type":"intrusion-set","spec_version":"2.1","id":"intrusion-set--00000000-0000-4000-8000-${hex12(p)}","created":"2024-01-01T00:00:00.000Z","modified":"2024-01-01T00:00:00.000Z","name":"${profileTitle(p)}","first_seen":"2020-01-01T00:00:00.000Z"}`;
+  }
+  for (let i = 0; i < n; i++) {
+    const r = row(i, n);
+    const first = iso(r.firstSeen);
+    buf +=
+      `,\n{"type":"indicator","spec_version":"2.1","id":"indicator--00000000-0000-4000-9000-${hex12(i)}","created":"${first}","modified":"${first}",` +
+      `"pattern":"[${PATTERN_OBJECT[r.kind]}:value = '${r.value}']","pattern_type":"stix","valid_from":"${first}","x_first_seen":"${first}"` +
+      (r.lastSeen === null ? '' : `,"x_last_seen":"${iso(r.lastSeen)}"`) +
+      `}` +
+      `,\n{"type":"relationship","spec_version":"2.1","id":"relationship--00000000-0000-4000-a000-${hex12(i)}","created":"${first}","modified":"${first}","relationship_type":"indicates",` +
+      `"source_ref":"indicator--00000000-0000-4000-9000-${hex12(i)}","target_ref":"intrusion-set--00000000-0000-4000-8000-${hex12(r.profile)}"}`;
+    if (buf.length > 1 << 20) {
+      await write(buf);
+      buf = '';
+    }
+  }
+  buf += '\n]}\n';
+  await write(buf);
+  await new Promise<void>((r, j) => out.end((e?: Error | null) => (e ? j(e) : r())));
+  return statSync(path).size;
+}
+
+// ---- the import, as a child process ----
+
+interface Run {
+  wallSeconds: number;
+  peakRssMiB: number;
+  stdout: string;
+}
+
+async function runImport(bundle: string, dataDir: string, batchSize: number | undefined): Promise<Run> {
+  const useTime = existsSync('/usr/bin/time');
+  const args = [BIN, 'import', bundle, '--data-dir', dataDir, ...(batchSize ? ['--batch-size', String(batchSize)] : [])];
+  const started = process.hrtime.bigint();
+  const child = useTime ? spawn('/usr/bin/time', ['-v', process.execPath, ...args], { stdio: ['ignore', 'pipe', 'pipe'] }) : spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d) => (stdout += d));
+  child.stderr.on('data', (d) => (stderr += d));
+  let hwm = 0;
+  const poll = useTime
+    ? undefined
+    : setInterval(() => {
+        try {
+          const m = /VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'));
+          if (m) hwm = Math.max(hwm, Number(m[1]));
+        } catch {
+          /* exited */
+        }
+      }, 50);
+  const code = await new Promise<number | null>((r) => child.on('close', r));
+  const wallSeconds = Number(process.hrtime.bigint() - started) / 1e9;
+  if (poll) clearInterval(poll);
+  if (code !== 0) throw new Error(`tigraph import exited ${code}:\n${stdout}\n${stderr}`);
+  if (useTime) {
+    const m = /Maximum resident set size \(kbytes\):\s*(\d+)/.exec(stderr);
+    if (m) hwm = Number(m[1]);
+  }
+  return { wallSeconds, peakRssMiB: hwm / 1024, stdout };
+}
+
+// ---- the limit: the same rows through bare prepared statements ----
+
+async function limit(file: string, n: number): Promise<{ seconds: number }> {
+  const store = new SqliteStore(MODEL, { filename: file });
+  await store.close();
+  const db = new Database(file);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  const sourceEnum = MODEL.entitySet('intelligenceProfileIndicators')!.entityType.property('source')!.type as EnumType;
+  const osint = sourceEnum.memberByName('osint')!.value;
+  const insertArtifact = db.prepare('INSERT INTO artifact (id, odata_type, kind, value) VALUES (?, ?, ?, ?)');
+  const insertIndicator = db.prepare(
+    'INSERT INTO intelligence_profile_indicator (id, odata_type, source, first_seen_date_time, last_seen_date_time, intelligence_profile_id, artifact_id, artifact_type) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+  );
+  const CHUNK = 50_000;
+  let seconds = 0;
+  db.exec('BEGIN');
+  for (let start = 0; start < n; start += CHUNK) {
+    // Prepared outside the timed region: ids and values exactly as the import computes them.
+    const rows: [string, string, string | null, string | null, string, number, number | null, string][] = [];
+    for (let i = start; i < Math.min(n, start + CHUNK); i++) {
+      const r = row(i, n);
+      const type = r.kind === 'domain' ? 'hostname' : r.kind === 'url' ? 'unclassifiedArtifact' : 'ipAddress';
+      const artifactId = r.kind === 'url' ? unclassifiedArtifactId(r.value) : r.value;
+      const profile = profileSlug(r.profile);
+      rows.push([artifactId, type, r.kind === 'url' ? 'url' : null, r.kind === 'url' ? r.value : null, indicatorId(profile, artifactId), r.firstSeen, r.lastSeen, profile]);
+    }
+    const t0 = process.hrtime.bigint();
+    for (const [artifactId, type, kind, value, id, first, last, profile] of rows) {
+      insertArtifact.run(artifactId, type, kind, value);
+      insertIndicator.run(id, 'intelligenceProfileIndicator', osint, first, last, profile, artifactId, type);
+    }
+    seconds += Number(process.hrtime.bigint() - t0) / 1e9;
+  }
+  const t1 = process.hrtime.bigint();
+  db.exec('COMMIT');
+  seconds += Number(process.hrtime.bigint() - t1) / 1e9;
+  db.close();
+  return { seconds };
+}
+
+function tableCounts(file: string): { indicators: number; artifacts: number; idSum: string } {
+  const db = new Database(file, { readonly: true });
+  try {
+    const one = (sql: string) => (db.prepare(sql).get() as { n: number | string }).n;
+    return {
+      indicators: Number(one('SELECT count(*) AS n FROM intelligence_profile_indicator')),
+      artifacts: Number(one('SELECT count(*) AS n FROM artifact')),
+      idSum: String(one("SELECT min(id) || '…' || max(id) || ' ' || sum(first_seen_date_time) || ' ' || sum(coalesce(last_seen_date_time, 0)) AS n FROM intelligence_profile_indicator")),
+    };
+  } finally {
+    db.close();
+  }
+}
+
+// ---- main ----
+
+const fmt = (x: number): string => Math.round(x).toLocaleString('en-US');
+
+async function main(): Promise<void> {
+  const args = parseArgs(process.argv.slice(2));
+  const results: Record<string, unknown>[] = [];
+  const table = ['| N | import indicators/s | limit indicators/s | ratio | peak RSS (MiB) | bundle (MB) | import wall (s) |', '|---:|---:|---:|---:|---:|---:|---:|'];
+  for (const n of args.sizes) {
+    const dir = await mkdtemp(join(tmpdir(), `tigraph-import-bench-${n}-`));
+    try {
+      const bundle = join(dir, 'bundle.json');
+      process.stderr.write(`N=${n}: writing the bundle… `);
+      const bytes = await writeBundle(bundle, n);
+      process.stderr.write(`${(bytes / 1e6).toFixed(0)} MB; importing… `);
+      const run = await runImport(bundle, join(dir, 'data'), args.batchSize);
+      const imported = tableCounts(join(dir, 'data', 'tigraph.db'));
+      if (imported.indicators !== n) throw new Error(`import wrote ${imported.indicators} indicators, expected ${n}:\n${run.stdout}`);
+      process.stderr.write(`${run.wallSeconds.toFixed(1)} s; limit… `);
+      const limitFile = join(dir, 'limit.db');
+      const lim = await limit(limitFile, n);
+      const bare = tableCounts(limitFile);
+      if (bare.indicators !== imported.indicators || bare.artifacts !== imported.artifacts || bare.idSum !== imported.idSum) {
+        throw new Error(`the limit's rows differ from the import's: ${JSON.stringify({ bare, imported })}`);
+      }
+      process.stderr.write(`${lim.seconds.toFixed(1)} s\n`);
+      const rate = n / run.wallSeconds;
+      const limitRate = n / lim.seconds;
+      results.push({ n, bundleBytes: bytes, importWallSeconds: run.wallSeconds, importIndicatorsPerSecond: rate, limitSeconds: lim.seconds, limitIndicatorsPerSecond: limitRate, ratio: rate / limitRate, peakRssMiB: run.peakRssMiB, summary: run.stdout.trim() });
+      table.push(`| ${fmt(n)} | ${fmt(rate)} | ${fmt(limitRate)} | ${(rate / limitRate).toFixed(2)} | ${run.peakRssMiB.toFixed(0)} | ${(bytes / 1e6).toFixed(0)} | ${run.wallSeconds.toFixed(1)} |`);
+    } finally {
+      if (!args.keep) await rm(dir, { recursive: true, force: true });
+      else process.stderr.write(`kept ${dir}\n`);
+    }
+  }
+  process.stdout.write(`\n${table.join('\n')}\n\nlimit = the same rows (1 artifact + 1 indicator per indicator) by bare better-sqlite3 prepared statements in one transaction, same schema and indexes; import wall time includes process start-up.\n`);
+  await mkdir(args.out, { recursive: true });
+  const file = join(args.out, `import-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
+  await writeFile(file, `${JSON.stringify({ node: process.version, date: new Date().toISOString(), results }, null, 2)}\n`);
+  process.stdout.write(`results: ${file}\n`);
+}
+
+await main();
