@@ -79,7 +79,8 @@ function minimum(file: string): RequestListener {
   const byId = db.prepare(`${IND} WHERE id = ?`);
   const profileById = db.prepare('SELECT * FROM intelligence_profile WHERE id = ?');
   const list = db.prepare(`${IND} WHERE intelligence_profile_id = ? AND source = ? ORDER BY first_seen_date_time DESC, id DESC LIMIT ?`);
-  const listAfter = db.prepare(`${IND} WHERE intelligence_profile_id = ? AND source = ? AND (first_seen_date_time < ? OR (first_seen_date_time = ? AND id < ?)) ORDER BY first_seen_date_time DESC, id DESC LIMIT ?`);
+  // Row-value keyset, as tigraph compiles it (an OR-expanded keyset makes SQLite scan the profile's whole range).
+  const listAfter = db.prepare(`${IND} WHERE intelligence_profile_id = ? AND source = ? AND ((first_seen_date_time, id) < (?, ?)) ORDER BY first_seen_date_time DESC, id DESC LIMIT ?`);
   const byKey = db.prepare(`${IND} WHERE intelligence_profile_id = ? AND source = ? AND id > ? ORDER BY id LIMIT ?`);
   const count = db.prepare('SELECT count(*) AS n FROM intelligence_profile_indicator WHERE intelligence_profile_id = ? AND source = ?');
   const search = db.prepare(
@@ -123,7 +124,7 @@ function minimum(file: string): RequestListener {
       const context = `intelProfiles('${key}')/indicators`;
       if (q.get('$orderby') === 'firstSeenDateTime desc') {
         const a = after(q) as [number, string] | undefined;
-        const rows = (a ? listAfter.all(key, source, a[0], a[0], a[1], top + 1) : list.all(key, source, top + 1)) as I[];
+        const rows = (a ? listAfter.all(key, source, a[0], a[1], top + 1) : list.all(key, source, top + 1)) as I[];
         body = page(origin, url, context, rows, top, [T_IND, 'indicators', key, ['firstSeenDateTime desc', 'id desc'], filter, ''], (r: I) => [r.first_seen_date_time, r.id], indicator);
       } else {
         const a = after(q) as [string] | undefined;
