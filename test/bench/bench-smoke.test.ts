@@ -54,7 +54,7 @@ describe('bench smoke', () => {
   });
 
   // PostgreSQL: the same machinery on a unique schema (dropped afterwards, checked). Skips loudly without a server.
-  it('runs every scenario on PostgreSQL (tigraph, ceiling, minimum-pg) and drops its schema', { timeout: 60_000, skip: TEST_DATABASE_URL ? false : POSTGRES_SKIP_REASON }, async () => {
+  it('runs every scenario on PostgreSQL (tigraph, ceiling, minimum-pg) and drops its schema', { timeout: 180_000, skip: TEST_DATABASE_URL ? false : POSTGRES_SKIP_REASON }, async () => {
     const outDir = mkdtempSync(join(tmpdir(), 'tigraph-bench-smoke-pg-'));
     const schema = uniqueSchema();
     try {
