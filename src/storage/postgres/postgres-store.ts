@@ -152,7 +152,8 @@ export class PostgresStore extends SqlStore {
 
   protected async all(query: Statement): Promise<Row[]> {
     try {
-      return (await this.pool.query({ text: query.sql, values: query.parameters as unknown[] })).rows as Row[];
+      const config = { text: query.sql, values: query.parameters as unknown[], ...(query.name ? { name: query.name } : {}) };
+      return (await this.pool.query(config)).rows as Row[];
     } catch (e) {
       throw this.translate(e);
     }

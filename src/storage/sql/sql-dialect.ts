@@ -12,6 +12,8 @@ export type Sql = RawBuilder<unknown>;
 export interface Statement {
   readonly sql: string;
   readonly parameters: readonly unknown[];
+  /** A stable name for a statement of a fixed shape: servers that support it prepare it once per connection. */
+  readonly name?: string;
 }
 
 export interface SqlDialect {

@@ -53,10 +53,11 @@ export abstract class SqlStore implements Store {
     const shape = `${query.type.qualifiedName}|${query.parent?.navigation.name ?? ''}`;
     let cached = this.entityStatements.get(shape);
     if (!cached) {
-      cached = compileEntityQuery({ ...query, key: KEY_MARKER, parent: query.parent && { ...query.parent, key: PARENT_MARKER } }, this.schema, this.dialect);
+      const compiled = compileEntityQuery({ ...query, key: KEY_MARKER, parent: query.parent && { ...query.parent, key: PARENT_MARKER } }, this.schema, this.dialect);
+      cached = { sql: compiled.sql, parameters: compiled.parameters, name: `tigraph_entity_${this.entityStatements.size}` };
       this.entityStatements.set(shape, cached);
     }
-    return { sql: cached.sql, parameters: cached.parameters.map((p) => (p === KEY_MARKER ? query.key : p === PARENT_MARKER ? query.parent!.key : p)) };
+    return { sql: cached.sql, name: cached.name!, parameters: cached.parameters.map((p) => (p === KEY_MARKER ? query.key : p === PARENT_MARKER ? query.parent!.key : p)) };
   }
 
   async findOne(query: EntityQuery): Promise<EntityRecord | undefined> {
