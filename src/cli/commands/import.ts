@@ -6,12 +6,12 @@
  */
 import { Command, Option } from 'commander';
 import { rm } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { MODEL } from '../../model/model.js';
 import { FORMATS, spoolStdin } from '../../import/detect-format.js';
 import { DEFAULT_BATCH_SIZE, formatSummary, runImport, type ImportProgress } from '../../import/run-import.js';
 import { SOURCES } from '../../import/types.js';
-import { SqliteStore } from '../../storage/sqlite/sqlite-store.js';
+import { openStore } from '../../server/start-server.js';
 
 function renderProgress(p: ImportProgress): string {
   const s = Math.max(p.elapsedMs / 1000, 0.001);
@@ -30,6 +30,8 @@ export function registerImportCommand(program: Command): void {
     .argument('<inputs...>', "files or directories to import ('-' reads stdin)")
     .addOption(new Option('--format <format>', 'input format (default: detected per file)').choices([...FORMATS]))
     .addOption(new Option('--data-dir <dir>', 'data directory (SQLite database)').env('TIGRAPH_DATA_DIR').default('./data'))
+    .addOption(new Option('--database-url <url>', 'import into PostgreSQL (postgres://…) instead of the SQLite store').env('TIGRAPH_DATABASE_URL'))
+    .addOption(new Option('--database-schema <name>', 'PostgreSQL schema of the tigraph tables').env('TIGRAPH_DATABASE_SCHEMA'))
     .addOption(new Option('--source <source>', "indicator source (default: from the input; 'osint' when it says nothing)").choices([...SOURCES]))
     .option('--profile <name>', 'attach every indicator to this profile (matched by id, title or alias, or created)')
     .option('--strict', 'abort without writing anything when any record is rejected', false)
@@ -50,7 +52,7 @@ export function registerImportCommand(program: Command): void {
           paths.push(file);
         } else paths.push(resolve(input));
       }
-      const store = new SqliteStore(MODEL, { filename: join(resolve(opts.dataDir as string), 'tigraph.db') });
+      const store = await openStore(MODEL, { databaseUrl: opts.databaseUrl, databaseSchema: opts.databaseSchema, poolSize: 2, inMemory: false, dataDir: resolve(opts.dataDir as string) });
       const tty = process.stderr.isTTY === true;
       try {
         const summary = await runImport({
