@@ -339,7 +339,8 @@ class Engine {
     }
 
     const writes: WriteRecord[] = [];
-    for (const [id, a] of artifacts) if (a.record && !existingArtifacts.has(id)) writes.push({ record: a.record });
+    // New artifacts only, insert-if-absent: a stored artifact is never overwritten by an imported one.
+    for (const [id, a] of artifacts) if (a.record && !existingArtifacts.has(id)) writes.push({ record: a.record, ifAbsent: true });
     for (const p of dirtyProfiles) {
       writes.push({ record: { kind: 'record', type: this.book.type, values: { ...p.values }, navigations: {} } });
       p.dirty = false;

@@ -60,6 +60,7 @@ export async function* readStix(ctx: ReaderContext): AsyncGenerator<ImportItem> 
   const identitySources = new Map<string, IndicatorSourceName>();
   const locations = new Map<string, { code: string; label: string }>();
   const indicates = new Map<string, string[]>();
+  const targets = new Map<string, string>();
   const origins = new Map<string, string[]>();
   const sightings = new Map<string, { first?: number; last?: number }>();
   const pending: ImportItem[] = [];
@@ -162,9 +163,12 @@ export async function* readStix(ctx: ReaderContext): AsyncGenerator<ImportItem> 
             pending.push({ kind: 'skip', position, reason: `relationship ${rt} not imported` });
             continue;
           }
+          // Targets are few (profiles, locations) but repeated once per relationship: one string each.
+          let target = targets.get(dst);
+          if (target === undefined) targets.set(dst, (target = dst));
           const list = map.get(src);
-          if (list) list.push(dst);
-          else map.set(src, [dst]);
+          if (list) list.push(target);
+          else map.set(src, [target]);
           continue;
         }
         default:
