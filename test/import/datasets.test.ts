@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { indicatorId } from '../../src/seed/ids.js';
-import { startTestServer, type TestServer } from '../support/test-server.js';
+import { startTestServer } from '../support/test-server.js';
 import { byReason, counts, datasetSkip, ds, importInto, memoryStore, NOW } from './helpers.js';
 
 const TI = '/v1.0/security/threatIntelligence';
