@@ -95,8 +95,9 @@ export function createService(config: ServiceConfig): (req: ServiceRequest) => P
       if (!outcome.created) return { status: 204, headers: { 'OData-Version': '4.0' }, body: '' };
       const { resource } = outcome.created;
       const record = await config.store.findOne({ kind: 'entity', type: resource.type, key: resource.key, parent: resource.parent, expand: [] });
+      if (!record) throw errors.resourceNotFound(resource.type.qualifiedName, resource.key); // deleted by a concurrent request
       const location = `${serviceRoot}/security/threatIntelligence/${resource.set.name}/${encodeURIComponent(resource.key)}`;
-      const entity = writeEntity(record!, undefined, [], { enums: spellings[parsed.version], includeUnknownEnumMembers: false });
+      const entity = writeEntity(record, undefined, [], { enums: spellings[parsed.version], includeUnknownEnumMembers: false });
       return json(201, { '@odata.context': `${serviceRoot}/$metadata#${resource.contextPath}/$entity`, ...entity }, { Location: location });
     }
     if (parsed.kind === 'metadata') return { status: 200, headers: { 'Content-Type': 'application/xml;charset=utf-8', 'OData-Version': '4.0' }, body: metadata[parsed.version] };
