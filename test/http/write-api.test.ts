@@ -106,6 +106,22 @@ describe('write API', () => {
     assert.equal(noArtifact.status, 400);
   });
 
+  it('413 for a body over the limit', async () => {
+    const small = await startTestServer({ store: s.store, maxBodyBytes: 1024 });
+    try {
+      const r = await fetch(`${small.url}/v1.0${TI}/intelProfiles`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${await small.mint({ roles: [WRITE] })}`, 'Content-Type': 'application/json' },
+        body: JSON.stringify({ ...newProfile, title: 'Too Big', description: { content: 'x'.repeat(5000), format: 'text' } }),
+      });
+      assert.equal(r.status, 413);
+      assert.equal(((await r.json()) as { error: { code: string } }).error.code, 'RequestEntityTooLarge');
+      assert.equal((await s.json(`/v1.0${TI}/intelProfiles/too-big`)).status, 404);
+    } finally {
+      await small.close();
+    }
+  });
+
   it('401 without a token, 403 with a read-only token', async () => {
     const anon = await fetch(`${s.url}/v1.0${TI}/intelProfiles`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(newProfile) });
     assert.equal(anon.status, 401);
