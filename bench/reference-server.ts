@@ -37,44 +37,46 @@ function ceiling(file: string): RequestListener {
   };
 }
 
+// ---- row → Graph JSON, shared by both minimum servers (the rows are the store's columns) ----
+const NS = '#microsoft.graph.security.';
+const SOURCE = ['microsoft', 'osint', 'public'];
+const KIND = ['actor', 'tool'];
+const FORMAT = ['text', 'html', 'markdown'];
+const ROOT = '/v1.0/security/threatIntelligence/';
+const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
+const fc = (text: string | null): unknown => {
+  if (text === null) return null;
+  const v = JSON.parse(text) as { content: string | null; format: number | null };
+  return { content: v.content, format: v.format === null ? null : FORMAT[v.format] };
+};
+type P = { id: string; aliases: string; countries_or_regions_of_origin: string; description: string; first_active_date_time: number; kind: number; summary: string; targets: string; title: string; tradecraft: string | null };
+type I = { id: string; source: number; first_seen_date_time: number; last_seen_date_time: number | null; artifact_id: string; artifact_type: string };
+const profile = (p: P) => ({
+  '@odata.type': `${NS}intelligenceProfile`,
+  id: p.id,
+  aliases: JSON.parse(p.aliases ?? '[]'),
+  countriesOrRegionsOfOrigin: JSON.parse(p.countries_or_regions_of_origin ?? '[]'),
+  description: fc(p.description),
+  firstActiveDateTime: iso(p.first_active_date_time),
+  kind: KIND[p.kind],
+  summary: fc(p.summary),
+  targets: JSON.parse(p.targets ?? '[]'),
+  title: p.title,
+  tradecraft: fc(p.tradecraft),
+});
+const indicator = (i: I) => ({
+  '@odata.type': `${NS}intelligenceProfileIndicator`,
+  id: i.id,
+  source: SOURCE[i.source],
+  firstSeenDateTime: iso(i.first_seen_date_time),
+  lastSeenDateTime: iso(i.last_seen_date_time),
+  artifact: { '@odata.type': `${NS}${i.artifact_type}`, id: i.artifact_id },
+});
+
 // ---- the minimum: ~100 lines for seven URL shapes ----
 function minimum(file: string): RequestListener {
   const db = new Database(file, { readonly: true });
   db.pragma('mmap_size = 1073741824');
-  const NS = '#microsoft.graph.security.';
-  const SOURCE = ['microsoft', 'osint', 'public'];
-  const KIND = ['actor', 'tool'];
-  const FORMAT = ['text', 'html', 'markdown'];
-  const ROOT = '/v1.0/security/threatIntelligence/';
-  const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
-  const fc = (text: string | null): unknown => {
-    if (text === null) return null;
-    const v = JSON.parse(text) as { content: string | null; format: number | null };
-    return { content: v.content, format: v.format === null ? null : FORMAT[v.format] };
-  };
-  type P = Record<string, never> & { id: string; aliases: string; countries_or_regions_of_origin: string; description: string; first_active_date_time: number; kind: number; summary: string; targets: string; title: string; tradecraft: string | null };
-  type I = { id: string; source: number; first_seen_date_time: number; last_seen_date_time: number | null; artifact_id: string; artifact_type: string };
-  const profile = (p: P) => ({
-    '@odata.type': `${NS}intelligenceProfile`,
-    id: p.id,
-    aliases: JSON.parse(p.aliases ?? '[]'),
-    countriesOrRegionsOfOrigin: JSON.parse(p.countries_or_regions_of_origin ?? '[]'),
-    description: fc(p.description),
-    firstActiveDateTime: iso(p.first_active_date_time),
-    kind: KIND[p.kind],
-    summary: fc(p.summary),
-    targets: JSON.parse(p.targets ?? '[]'),
-    title: p.title,
-    tradecraft: fc(p.tradecraft),
-  });
-  const indicator = (i: I) => ({
-    '@odata.type': `${NS}intelligenceProfileIndicator`,
-    id: i.id,
-    source: SOURCE[i.source],
-    firstSeenDateTime: iso(i.first_seen_date_time),
-    lastSeenDateTime: iso(i.last_seen_date_time),
-    artifact: { '@odata.type': `${NS}${i.artifact_type}`, id: i.artifact_id },
-  });
   const IND = 'SELECT * FROM intelligence_profile_indicator';
   const byId = db.prepare(`${IND} WHERE id = ?`);
   const profileById = db.prepare('SELECT * FROM intelligence_profile WHERE id = ?');
@@ -156,40 +158,6 @@ function minimumPg(connectionString: string, schema: string, poolSize: number): 
     types: { getTypeParser: (oid: number, format?: string) => (oid === 20 ? (v: string) => Number(v) : (pg.types.getTypeParser as (o: number, f?: string) => unknown)(oid, format)) } as unknown as pg.CustomTypesConfig,
   });
   pool.on('error', () => {});
-  const NS = '#microsoft.graph.security.';
-  const SOURCE = ['microsoft', 'osint', 'public'];
-  const KIND = ['actor', 'tool'];
-  const FORMAT = ['text', 'html', 'markdown'];
-  const ROOT = '/v1.0/security/threatIntelligence/';
-  const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
-  const fc = (text: string | null): unknown => {
-    if (text === null) return null;
-    const v = JSON.parse(text) as { content: string | null; format: number | null };
-    return { content: v.content, format: v.format === null ? null : FORMAT[v.format] };
-  };
-  type P = { id: string; aliases: string; countries_or_regions_of_origin: string; description: string; first_active_date_time: number; kind: number; summary: string; targets: string; title: string; tradecraft: string | null };
-  type I = { id: string; source: number; first_seen_date_time: number; last_seen_date_time: number | null; artifact_id: string; artifact_type: string };
-  const profile = (p: P) => ({
-    '@odata.type': `${NS}intelligenceProfile`,
-    id: p.id,
-    aliases: JSON.parse(p.aliases ?? '[]'),
-    countriesOrRegionsOfOrigin: JSON.parse(p.countries_or_regions_of_origin ?? '[]'),
-    description: fc(p.description),
-    firstActiveDateTime: iso(p.first_active_date_time),
-    kind: KIND[p.kind],
-    summary: fc(p.summary),
-    targets: JSON.parse(p.targets ?? '[]'),
-    title: p.title,
-    tradecraft: fc(p.tradecraft),
-  });
-  const indicator = (i: I) => ({
-    '@odata.type': `${NS}intelligenceProfileIndicator`,
-    id: i.id,
-    source: SOURCE[i.source],
-    firstSeenDateTime: iso(i.first_seen_date_time),
-    lastSeenDateTime: iso(i.last_seen_date_time),
-    artifact: { '@odata.type': `${NS}${i.artifact_type}`, id: i.artifact_id },
-  });
   // The statements tigraph's PostgreSQL store compiles for the bench's URLs (captured from its pool), verbatim.
   const SQL = {
     byId: 'SELECT t.* FROM "intelligence_profile_indicator" AS t WHERE "t"."id" = $1',
