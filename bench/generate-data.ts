@@ -23,7 +23,7 @@ import { MODEL } from '../src/model/model.js';
 import { readEntity } from '../src/odata/deserialize/read-entity.js';
 import { SqliteStore } from '../src/storage/sqlite/sqlite-store.js';
 import type { TableDef } from '../src/storage/schema/derive-schema.js';
-import type { WriteRecord } from '../src/storage/store.js';
+import type { WriteRecord } from '../src/model/records.js';
 import type Database from 'better-sqlite3';
 
 /**

@@ -26,7 +26,7 @@ import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import type { EnumType } from '../src/model/model.js';
 import { MODEL } from '../src/model/model.js';
-import { indicatorId, unclassifiedArtifactId } from '../src/seed/ids.js';
+import { indicatorId, unclassifiedArtifactId } from '../src/model/ids.js';
 import { SqliteStore } from '../src/storage/sqlite/sqlite-store.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');

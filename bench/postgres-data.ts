@@ -15,7 +15,7 @@ import pg from 'pg';
 import { pathToFileURL } from 'node:url';
 import { MODEL } from '../src/model/model.js';
 import { PostgresStore } from '../src/storage/postgres/postgres-store.js';
-import type { WriteRecord } from '../src/storage/store.js';
+import type { WriteRecord } from '../src/model/records.js';
 import { generateRecords, type GeneratedData } from './generate-data.js';
 
 export const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/test';

@@ -3,7 +3,7 @@
  *
  * Layout (one document, two schemas, like the relevant parts of Graph's own $metadata):
  * - `microsoft.graph` (Alias "graph"): the types the model declares there (entity, physicalAddress, security)
- *   and the EntityContainer "GraphService" with the singletons of ENTITY_CONTAINER;
+ *   and the model's EntityContainer with its singletons;
  * - `microsoft.graph.security` (Alias "self"): enum, complex and entity types, then the capability
  *   `Annotations` (Org.OData.Capabilities.V1) with fully qualified targets, as Graph writes them.
  *
@@ -18,7 +18,8 @@
  */
 import type { CapabilityDecl } from '../model/edm.js';
 import type { ComplexType, EntityType, EnumType, Model, NavigationProperty, StructuralProperty } from '../model/model.js';
-import { DOCUMENTED_ENUM_SPELLINGS, ENTITY_CONTAINER, GRAPH_NAMESPACE, SECURITY_NAMESPACE } from '../model/security-ti.js';
+import type { Action } from '../model/model.js';
+import { GRAPH_NAMESPACE, SECURITY_NAMESPACE } from '../model/declare.js';
 import { XmlWriter } from './xml.js';
 
 export interface CsdlOptions {
@@ -27,6 +28,12 @@ export interface CsdlOptions {
    * DOCUMENTED_ENUM_SPELLINGS get their documented long names (same values).
    */
   readonly enumSpelling: 'csdl' | 'documented';
+  /**
+   * Whether tigraph's own additions (types, navigations and actions declared with `extension`, such as
+   * importJob and the import action) are written. Default true: $metadata describes what is served. The
+   * comparison with Microsoft's CSDL writes without them.
+   */
+  readonly includeExtensions?: boolean;
 }
 
 export const EDMX_NS = 'http://docs.oasis-open.org/odata/ns/edmx';
@@ -58,7 +65,7 @@ function aliased(type: SchemaType): string {
 const nullableAttr = (nullable: boolean): string | undefined => (nullable ? undefined : 'false');
 
 function writeEnum(w: XmlWriter, t: EnumType, options: CsdlOptions): void {
-  const spelling = options.enumSpelling === 'documented' ? DOCUMENTED_ENUM_SPELLINGS[t.qualifiedName] : undefined;
+  const spelling = options.enumSpelling === 'documented' ? t.documentedNames : undefined;
   w.open('EnumType', [['Name', t.name]]);
   for (const m of t.members) w.empty('Member', [['Name', spelling?.[m.name] ?? m.name], ['Value', String(m.value)]]);
   w.close('EnumType');
@@ -84,14 +91,14 @@ function writeComplex(w: XmlWriter, t: ComplexType): void {
   w.close('ComplexType');
 }
 
-function writeEntity(w: XmlWriter, t: EntityType): void {
+function writeEntity(w: XmlWriter, t: EntityType, withExtensions: boolean): void {
   const attributes: [string, string | undefined][] = [
     ['Name', t.name],
     ['BaseType', t.baseType ? aliased(t.baseType) : undefined],
     ['Abstract', t.abstract ? 'true' : undefined],
   ];
   const isRoot = !t.baseType;
-  if (!isRoot && t.ownProperties.length === 0 && t.ownNavigationProperties.length === 0) return void w.empty('EntityType', attributes);
+  if (!isRoot && t.ownProperties.length === 0 && !t.ownNavigationProperties.some((n) => withExtensions || !n.extension)) return void w.empty('EntityType', attributes);
   w.open('EntityType', attributes);
   if (isRoot) {
     w.open('Key');
@@ -99,8 +106,15 @@ function writeEntity(w: XmlWriter, t: EntityType): void {
     w.close('Key');
   }
   for (const p of t.ownProperties) writeProperty(w, p);
-  for (const n of t.ownNavigationProperties) writeNavigation(w, n);
+  for (const n of t.ownNavigationProperties) if (withExtensions || !n.extension) writeNavigation(w, n);
   w.close('EntityType');
+}
+
+function writeAction(w: XmlWriter, a: Action): void {
+  w.open('Action', [['Name', a.name], ['IsBound', 'true']]);
+  w.empty('Parameter', [['Name', 'bindingParameter'], ['Type', a.declaredBindingType]]);
+  w.empty('ReturnType', [['Type', a.declaredReturnType]]);
+  w.close('Action');
 }
 
 const boolAttr = (b: boolean): string => (b ? 'true' : 'false');
@@ -158,10 +172,7 @@ function capabilityAnnotations(model: Model): CapabilityDecl[] {
 }
 
 export function writeCsdlXml(model: Model, options: CsdlOptions): string {
-  for (const s of ENTITY_CONTAINER.singletons) {
-    const t = model.type(s.type);
-    if (!t || t.kind !== 'entity') throw new Error(`csdl: singleton ${s.name} has unknown entity type ${s.type}`);
-  }
+  const withExtensions = options.includeExtensions ?? true;
   for (const t of model.types) {
     if (!SCHEMAS.some((s) => s.namespace === t.namespace)) throw new Error(`csdl: type ${t.qualifiedName} is in no written schema`);
   }
@@ -172,16 +183,17 @@ export function writeCsdlXml(model: Model, options: CsdlOptions): string {
   for (const schema of SCHEMAS) {
     w.open('Schema', [['Namespace', schema.namespace], ['Alias', schema.alias], ['xmlns', EDM_NS]]);
     const types = model.types
-      .filter((t) => t.namespace === schema.namespace)
+      .filter((t) => t.namespace === schema.namespace && (withExtensions || !t.extension))
       .sort((a, b) => KIND_ORDER[a.kind] - KIND_ORDER[b.kind] || byName(a, b));
     for (const t of types) {
       if (t.kind === 'enum') writeEnum(w, t, options);
       else if (t.kind === 'complex') writeComplex(w, t);
-      else writeEntity(w, t);
+      else writeEntity(w, t, withExtensions);
     }
+    for (const a of model.actions) if (a.namespace === schema.namespace && (withExtensions || !a.extension)) writeAction(w, a);
     if (schema.namespace === GRAPH_NAMESPACE) {
-      w.open('EntityContainer', [['Name', ENTITY_CONTAINER.name]]);
-      for (const s of ENTITY_CONTAINER.singletons) w.empty('Singleton', [['Name', s.name], ['Type', s.type]]);
+      w.open('EntityContainer', [['Name', model.container.name]]);
+      for (const s of model.container.singletons) w.empty('Singleton', [['Name', s.name], ['Type', s.type.qualifiedName]]);
       w.close('EntityContainer');
     }
     if (schema.namespace === SECURITY_NAMESPACE) for (const c of capabilityAnnotations(model)) writeCapabilities(w, c);

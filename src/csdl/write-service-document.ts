@@ -7,7 +7,6 @@
  * `kind` is written for every entry (OData makes it optional for entity sets) so clients need no default.
  */
 import type { Model } from '../model/model.js';
-import { ENTITY_CONTAINER } from '../model/security-ti.js';
 
 export interface ServiceDocumentEntry {
   readonly name: string;
@@ -24,10 +23,6 @@ export interface ServiceDocument {
 /** `serviceRoot` is absolute, without or with a trailing slash: http://127.0.0.1:7070/beta */
 export function writeServiceDocument(model: Model, serviceRoot: string): ServiceDocument {
   const root = serviceRoot.replace(/\/+$/, '');
-  const value = ENTITY_CONTAINER.singletons.map((s): ServiceDocumentEntry => {
-    const t = model.type(s.type);
-    if (!t || t.kind !== 'entity') throw new Error(`service document: singleton ${s.name} has unknown entity type ${s.type}`);
-    return { name: s.name, kind: 'Singleton', url: s.name };
-  });
+  const value = model.container.singletons.map((s): ServiceDocumentEntry => ({ name: s.name, kind: 'Singleton', url: s.name }));
   return { '@odata.context': `${root}/$metadata`, value };
 }

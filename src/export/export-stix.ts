@@ -30,7 +30,8 @@ import type { EntityType, Model, NavigationProperty } from '../model/model.js';
 import type { CollectionQuery, SortValue } from '../odata/plan/query-plan.js';
 import { createEnumSpelling } from '../odata/serialize/enum-spelling.js';
 import { writeEntity, type Json, type WriteOptions } from '../odata/serialize/write-entity.js';
-import type { EntityRecord, Store } from '../storage/store.js';
+import type { EntityRecord } from '../model/records.js';
+import type { Store } from '../storage/store.js';
 import { keyAccess } from '../import/queries.js';
 import { stixId } from './stix-ids.js';
 

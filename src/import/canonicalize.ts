@@ -18,7 +18,7 @@
  */
 import { isIP } from 'node:net';
 import { domainToASCII } from 'node:url';
-import { unclassifiedArtifactId } from '../seed/ids.js';
+import { unclassifiedArtifactId } from '../model/ids.js';
 import { T_HOSTNAME, T_IP_ADDRESS, T_UNCLASSIFIED } from '../seed/seed-dataset.js';
 
 export interface ArtifactJson {

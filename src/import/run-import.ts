@@ -19,8 +19,9 @@
  */
 import type { EntityType, EnumType, Model } from '../model/model.js';
 import { readEntity } from '../odata/deserialize/read-entity.js';
-import { indicatorId } from '../seed/ids.js';
-import type { EntityRecord, Store, WriteRecord } from '../storage/store.js';
+import { indicatorId } from '../model/ids.js';
+import type { Store } from '../storage/store.js';
+import type { EntityRecord, WriteRecord } from '../model/records.js';
 import type { ArtifactJson } from './canonicalize.js';
 import { detectFormat, expandInput, readFileChunks, type ImportFormat } from './detect-format.js';
 import { ProfileBook, type ProfileState } from './profile-book.js';

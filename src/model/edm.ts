@@ -3,6 +3,8 @@
  *
  * Types are declared with CSDL-style qualified type references ("Edm.String", "self.indicatorSource",
  * "Collection(self.intelligenceProfileCountryOrRegionOfOrigin)"); `model.ts` resolves them once at load time.
+ * Declarations keep their literal names (see `names.ts`), so code elsewhere refers to a property as
+ * `PROFILE.p.title`, never as the string 'title'.
  */
 
 export type PrimitiveName =
@@ -28,6 +30,8 @@ export interface NavigationDecl {
   readonly type: string;
   readonly nullable?: boolean;
   readonly containsTarget?: boolean;
+  /** tigraph's own addition to a Graph type (not in Microsoft's CSDL); written to $metadata all the same. */
+  readonly extension?: boolean;
 }
 
 export interface EntityTypeDecl {
@@ -40,6 +44,8 @@ export interface EntityTypeDecl {
   readonly key?: readonly string[];
   readonly properties: readonly PropertyDecl[];
   readonly navigationProperties: readonly NavigationDecl[];
+  /** A type of tigraph's own (not in Microsoft's CSDL). */
+  readonly extension?: boolean;
 }
 
 export interface ComplexTypeDecl {
@@ -47,6 +53,7 @@ export interface ComplexTypeDecl {
   readonly namespace: string;
   readonly name: string;
   readonly properties: readonly PropertyDecl[];
+  readonly extension?: boolean;
 }
 
 export interface EnumMemberDecl {
@@ -59,9 +66,29 @@ export interface EnumTypeDecl {
   readonly namespace: string;
   readonly name: string;
   readonly members: readonly EnumMemberDecl[];
+  readonly extension?: boolean;
 }
 
 export type TypeDecl = EntityTypeDecl | ComplexTypeDecl | EnumTypeDecl;
+
+/**
+ * A bound action (OData 4.0 §12.1), e.g. `POST …/threatIntelligence/microsoft.graph.security.import`. Besides the
+ * CSDL (binding parameter, return type), it declares what the HTTP layer needs to route it: how its request body
+ * is read and which access it needs.
+ */
+export interface ActionDecl {
+  readonly namespace: string;
+  readonly name: string;
+  /** Qualified type reference of the binding parameter, e.g. 'self.threatIntelligence'. */
+  readonly bindingType: string;
+  readonly returnType: string;
+  /** 'bytes': the body is passed on unparsed with its media type; 'json': a JSON body. */
+  readonly body: 'bytes' | 'json';
+  readonly access: 'read' | 'write';
+  /** Query parameters the action reads (tigraph passes action parameters in the query: the body is the payload). */
+  readonly queryParameters: readonly string[];
+  readonly extension?: boolean;
+}
 
 /** Capability annotations (Org.OData.Capabilities.V1) as declared by the official CSDL for a type. */
 export interface CapabilityDecl {
@@ -79,14 +106,27 @@ export interface CapabilityDecl {
 }
 
 /**
- * A collection served below /security/threatIntelligence: a contained navigation property of the
- * threatIntelligence singleton entity, in CSDL terms.
+ * How tigraph serves one collection below the service root (a contained navigation property of the root
+ * entity, `threatIntelligence`), beyond what the CSDL says.
  */
-export interface EntitySetDecl {
-  /** The navigation property name on threatIntelligence, e.g. 'intelProfiles'. */
-  readonly name: string;
-  /** Qualified element type, e.g. 'microsoft.graph.security.intelligenceProfile'. */
-  readonly entityType: string;
-  /** Whether GET on the collection itself is served (hosts/{id} is, the hosts list is not). */
-  readonly listable: boolean;
+export interface EntitySetBehaviour {
+  /** GET on the collection itself (hosts/{id} is served, the hosts list is not). Default true. */
+  readonly listable?: boolean;
+  /** POST/PATCH/DELETE. Default: the same as listable. */
+  readonly writable?: boolean;
+  /** Direction of the key when no $orderby is given (time-ordered keys listed newest first). Default 'asc'. */
+  readonly keyOrder?: 'asc' | 'desc';
+}
+
+/** Where a new entity's id comes from when a write omits it: a slug of this property (profiles: their title). */
+export interface IdRuleDecl {
+  readonly type: string;
+  readonly property: string;
+}
+
+/** How a property merges when an entity that already exists is written again in merge mode (imports). */
+export interface MergeRuleDecl {
+  readonly type: string;
+  readonly property: string;
+  readonly rule: 'min' | 'max';
 }

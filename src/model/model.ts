@@ -2,9 +2,9 @@
  * Resolves the declarations of `security-ti.ts` into a frozen, cross-linked model with fast lookups.
  * Every other stage (binding, SQL schema, serialization, $metadata) reads types from here.
  */
-import type { CapabilityDecl, EnumMemberDecl, PrimitiveName, PropertyDecl, NavigationDecl, TypeDecl } from './edm.js';
-import { ENTITY_SETS, GRAPH_NAMESPACE, SECURITY_NAMESPACE, TYPES } from './security-ti.js';
-import { CAPABILITIES } from './capabilities.js';
+import type { ActionDecl, CapabilityDecl, EntityTypeDecl, EnumMemberDecl, PrimitiveName, PropertyDecl, NavigationDecl, TypeDecl } from './edm.js';
+import { ACTIONS, DOCUMENTED_ENUM_SPELLINGS, ENTITY_CONTAINER, ENTITY_SET_BEHAVIOUR, GRAPH_NAMESPACE, ID_RULES, MERGE_RULES, SECURITY_NAMESPACE, TYPES } from './security-ti.js';
+import { CAPABILITIES, EXPANDABLE_NAVIGATIONS, SEARCHABLE_PROPERTIES } from './capabilities.js';
 
 export interface PrimitiveType {
   readonly kind: 'primitive';
@@ -19,7 +19,12 @@ export interface EnumType {
   readonly members: readonly EnumMemberDecl[];
   /** Value of the `unknownFutureValue` sentinel, if the enum is evolvable. */
   readonly sentinelValue: number | undefined;
+  /** Documented alternative member names (member → long name), when the docs spell them differently. */
+  readonly documentedNames: Readonly<Record<string, string>> | undefined;
+  readonly extension: boolean;
   memberByName(name: string): EnumMemberDecl | undefined;
+  /** A member by its CSDL name or its documented alternative name, case-insensitively. */
+  memberByAnyName(name: string): EnumMemberDecl | undefined;
   memberByValue(value: number): EnumMemberDecl | undefined;
 }
 
@@ -29,6 +34,7 @@ export interface ComplexType {
   readonly name: string;
   readonly qualifiedName: string;
   readonly properties: readonly StructuralProperty[];
+  readonly extension: boolean;
   property(name: string): StructuralProperty | undefined;
 }
 
@@ -47,6 +53,11 @@ export interface EntityType {
   readonly ownProperties: readonly StructuralProperty[];
   readonly ownNavigationProperties: readonly NavigationProperty[];
   readonly key: StructuralProperty;
+  readonly extension: boolean;
+  /** What `$search` looks in (declared for the type or a base type); empty when the type is not searchable. */
+  readonly searchableProperties: readonly StructuralProperty[];
+  /** The property whose slug is the id of a new entity written without one (a profile's title). */
+  readonly idSource: StructuralProperty | undefined;
   property(name: string): StructuralProperty | undefined;
   navigation(name: string): NavigationProperty | undefined;
 }
@@ -62,6 +73,8 @@ export interface StructuralProperty {
   readonly nullable: boolean;
   /** The CSDL type reference as declared (for $metadata). */
   readonly declaredType: string;
+  /** In merge mode (imports), a stored value is replaced only by an earlier ('min') or later ('max') one. */
+  readonly mergeRule: 'min' | 'max' | undefined;
 }
 
 export interface NavigationProperty {
@@ -73,19 +86,55 @@ export interface NavigationProperty {
   readonly containsTarget: boolean;
   readonly declaredType: string;
   readonly declaringType: EntityType;
+  /** tigraph serves `$expand` for it (declared in capabilities.ts). */
+  readonly expandable: boolean;
+  readonly extension: boolean;
 }
 
+/** A collection below the service root: a contained collection navigation of the root entity. */
 export interface EntitySet {
   readonly name: string;
   readonly entityType: EntityType;
   readonly listable: boolean;
+  readonly writable: boolean;
+  readonly keyOrder: 'asc' | 'desc';
   readonly capabilities: CapabilityDecl;
+}
+
+/** A bound action of the root entity (`…/threatIntelligence/microsoft.graph.security.import`). */
+export interface Action {
+  readonly namespace: string;
+  readonly name: string;
+  readonly qualifiedName: string;
+  readonly bindingType: EntityType;
+  readonly returnType: EntityType;
+  readonly body: ActionDecl['body'];
+  readonly access: ActionDecl['access'];
+  readonly queryParameters: readonly string[];
+  readonly extension: boolean;
+  readonly declaredBindingType: string;
+  readonly declaredReturnType: string;
+}
+
+export interface Container {
+  readonly name: string;
+  readonly singletons: readonly { readonly name: string; readonly type: EntityType }[];
+  /** Segments from the service root to the entity whose collections are served: ['security', 'threatIntelligence']. */
+  readonly rootPath: readonly string[];
+  /** The entity type at the end of rootPath (threatIntelligence). */
+  readonly rootType: EntityType;
 }
 
 export interface Model {
   readonly namespaces: readonly string[];
   readonly types: readonly (EnumType | ComplexType | EntityType)[];
   readonly entitySets: readonly EntitySet[];
+  readonly container: Container;
+  /** rootPath joined with '/': 'security/threatIntelligence'. */
+  readonly servicePath: string;
+  readonly actions: readonly Action[];
+  /** An action bound to the root entity, by qualified name or (as OData 4.01 allows) its local name; case-insensitive. */
+  action(name: string): Action | undefined;
   type(qualifiedName: string): EnumType | ComplexType | EntityType | undefined;
   entityType(qualifiedName: string): EntityType;
   entitySet(name: string): EntitySet | undefined;
@@ -130,7 +179,7 @@ function lookup<T extends { name: string }>(items: readonly T[], name: string): 
   return loose.length === 1 ? loose[0] : undefined;
 }
 
-export function buildModel(decls: readonly TypeDecl[] = TYPES): Model {
+export function buildModel(decls: readonly TypeDecl[] = TYPES, actionDecls: readonly ActionDecl[] = ACTIONS): Model {
   const byName = new Map<string, EnumType | ComplexType | EntityType>();
   const complexProps = new Map<string, StructuralProperty[]>();
   const entityState = new Map<
@@ -151,7 +200,17 @@ export function buildModel(decls: readonly TypeDecl[] = TYPES): Model {
         qualifiedName,
         members,
         sentinelValue: sentinel?.value,
+        documentedNames: DOCUMENTED_ENUM_SPELLINGS[qualifiedName],
+        extension: d.extension ?? false,
         memberByName: (n) => lookup(members, n),
+        memberByAnyName: (n) => {
+          const direct = lookup(members, n);
+          if (direct) return direct;
+          const alt = DOCUMENTED_ENUM_SPELLINGS[qualifiedName];
+          const lower = n.toLowerCase();
+          const csdlName = alt ? Object.keys(alt).find((k) => alt[k]!.toLowerCase() === lower) : undefined;
+          return csdlName === undefined ? undefined : lookup(members, csdlName);
+        },
         memberByValue: (v) => members.find((m) => m.value === v),
       });
     } else if (d.kind === 'ComplexType') {
@@ -163,6 +222,7 @@ export function buildModel(decls: readonly TypeDecl[] = TYPES): Model {
         name: d.name,
         qualifiedName,
         properties: props,
+        extension: d.extension ?? false,
         property: (n) => lookup(props, n),
       });
     } else {
@@ -187,7 +247,15 @@ export function buildModel(decls: readonly TypeDecl[] = TYPES): Model {
         ownProperties: state.own,
         ownNavigationProperties: state.ownNav,
         get key() {
-          return lookup(entityState.get(qualifiedName)!.all!, 'id')!;
+          return lookup(entityState.get(qualifiedName)!.all!, keyName(qualifiedName))!;
+        },
+        extension: d.extension ?? false,
+        get searchableProperties() {
+          return searchable(entity);
+        },
+        get idSource() {
+          const rule = ID_RULES.find((r) => r.type === qualifiedName);
+          return rule ? entity.property(rule.property) : undefined;
         },
         property: (n) => lookup(entityState.get(qualifiedName)!.all!, n),
         navigation: (n) => lookup(entityState.get(qualifiedName)!.allNav!, n),
@@ -205,7 +273,21 @@ export function buildModel(decls: readonly TypeDecl[] = TYPES): Model {
   };
   const toProperty = (p: PropertyDecl, where: string): StructuralProperty => {
     const { type, collection } = resolveValueType(p.type, `${where}.${p.name}`);
-    return { kind: 'property', name: p.name, type, collection, nullable: p.nullable ?? true, declaredType: p.type };
+    const merge = MERGE_RULES.find((r) => r.type === where && r.property === p.name);
+    return { kind: 'property', name: p.name, type, collection, nullable: p.nullable ?? true, declaredType: p.type, mergeRule: merge?.rule };
+  };
+  /** The key property name of an entity type: declared on the root of its hierarchy. */
+  const keyName = (qn: string): string => {
+    for (let d = declByName.get(qn); d; d = d.baseType ? declByName.get(qualify(d.baseType)) : undefined) if (d.key) return d.key[0]!;
+    throw new Error(`model: ${qn} has no key`);
+  };
+  const declByName = new Map(decls.filter((d): d is EntityTypeDecl => d.kind === 'EntityType').map((d) => [`${d.namespace}.${d.name}`, d]));
+  const searchable = (type: EntityType): StructuralProperty[] => {
+    for (let t: EntityType | undefined = type; t; t = t.baseType) {
+      const names = SEARCHABLE_PROPERTIES[t.qualifiedName];
+      if (names) return names.map((n) => type.property(n) ?? fail(`model: searchable property ${n} is not on ${t!.qualifiedName}`));
+    }
+    return [];
   };
 
   for (const d of decls) {
@@ -235,6 +317,8 @@ export function buildModel(decls: readonly TypeDecl[] = TYPES): Model {
           containsTarget: n.containsTarget ?? false,
           declaredType: n.type,
           declaringType: self,
+          expandable: EXPANDABLE_NAVIGATIONS.some((e) => e.declaringType === qn && e.navigation === n.name),
+          extension: n.extension ?? false,
         };
       }),
     );
@@ -267,15 +351,53 @@ export function buildModel(decls: readonly TypeDecl[] = TYPES): Model {
     }
     return { target: type.qualifiedName };
   };
-  const entitySets: EntitySet[] = ENTITY_SETS.map((s) => {
-    const et = entityType(s.entityType);
-    return { name: s.name, entityType: et, listable: s.listable, capabilities: capabilitiesOf(et) };
+  const singletons = ENTITY_CONTAINER.singletons.map((x) => ({ name: x.name, type: entityType(x.type) }));
+  const rootSingleton = singletons.find((x) => x.name === ENTITY_CONTAINER.serviceRoot.singleton);
+  if (!rootSingleton) throw new Error(`model: no singleton ${ENTITY_CONTAINER.serviceRoot.singleton}`);
+  let rootType = rootSingleton.type;
+  for (const name of ENTITY_CONTAINER.serviceRoot.navigations) {
+    const nav = rootType.navigation(name);
+    if (!nav || nav.collection || !nav.containsTarget) throw new Error(`model: ${rootType.qualifiedName}.${name} is not a contained single-valued navigation`);
+    rootType = nav.target;
+  }
+  const rootPath = [rootSingleton.name, ...ENTITY_CONTAINER.serviceRoot.navigations];
+  const entitySets: EntitySet[] = rootType.navigationProperties
+    .filter((n) => n.collection && n.containsTarget)
+    .map((n) => {
+      const behaviour = ENTITY_SET_BEHAVIOUR[n.name] ?? {};
+      const listable = behaviour.listable ?? true;
+      return { name: n.name, entityType: n.target, listable, writable: behaviour.writable ?? listable, keyOrder: behaviour.keyOrder ?? 'asc', capabilities: capabilitiesOf(n.target) };
+    });
+  const actions: Action[] = actionDecls.map((a) => {
+    const bindingType = entityType(parseTypeRef(a.bindingType).name);
+    if (bindingType !== rootType) throw new Error(`model: action ${a.name} is bound to ${bindingType.qualifiedName}; only actions bound to ${rootType.qualifiedName} are served`);
+    return {
+      namespace: a.namespace,
+      name: a.name,
+      qualifiedName: `${a.namespace}.${a.name}`,
+      bindingType,
+      returnType: entityType(parseTypeRef(a.returnType).name),
+      body: a.body,
+      access: a.access,
+      queryParameters: a.queryParameters,
+      extension: a.extension ?? false,
+      declaredBindingType: a.bindingType,
+      declaredReturnType: a.returnType,
+    };
   });
+  const action = (name: string): Action | undefined => {
+    const lower = name.toLowerCase();
+    return actions.find((a) => a.qualifiedName.toLowerCase() === lower) ?? actions.find((a) => a.name.toLowerCase() === lower);
+  };
 
   return Object.freeze({
     namespaces: [GRAPH_NAMESPACE, SECURITY_NAMESPACE],
     types,
     entitySets,
+    container: { name: ENTITY_CONTAINER.name, singletons, rootPath, rootType },
+    servicePath: rootPath.join('/'),
+    actions,
+    action,
     type: (qn: string) => byName.get(qualify(qn)),
     entityType,
     entitySet: (name: string) => lookup(entitySets, name),
@@ -284,6 +406,10 @@ export function buildModel(decls: readonly TypeDecl[] = TYPES): Model {
     isAssignable,
     capabilitiesOf,
   });
+}
+
+function fail(message: string): never {
+  throw new Error(message);
 }
 
 /** The model tigraph serves. */

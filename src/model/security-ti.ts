@@ -1,304 +1,324 @@
 /**
  * The served model: the Microsoft Graph threat-intelligence types of namespace microsoft.graph.security,
  * transcribed from the official CSDL (msgraph-metadata schemas/v1.0-Prod.csdl; beta is element-for-element
- * identical for these types). This file is the only place where type and property names are written;
- * routing, query binding, SQL, serialization and $metadata all derive from it.
+ * identical for these types). Together with `tigraph-extensions.ts` (tigraph's own import job types) this is the
+ * only place where type and property names are written; routing, query binding, SQL, serialization and
+ * $metadata all derive from it, and code elsewhere reaches names through the typed accessors of `names.ts`.
  *
  * Declaration order inside each type follows the CSDL. Known, deliberate gaps against the official CSDL are
  * listed in `OMITTED_NAVIGATIONS` with the reason.
  */
-import type { ComplexTypeDecl, EntitySetDecl, EntityTypeDecl, EnumTypeDecl, TypeDecl } from './edm.js';
+import { complexType, entityType, enumType, GRAPH_NAMESPACE, SECURITY_NAMESPACE } from './declare.js';
+import type { EntitySetBehaviour, EntityTypeDecl, IdRuleDecl, MergeRuleDecl, TypeDecl } from './edm.js';
+import { IMPORT_ACTION, IMPORT_JOB_TYPES, IMPORT_JOBS_NAVIGATION } from './tigraph-extensions.js';
 
-export const GRAPH_NAMESPACE = 'microsoft.graph';
-export const SECURITY_NAMESPACE = 'microsoft.graph.security';
-
-const enumType = (name: string, members: string[]): EnumTypeDecl => ({
-  kind: 'EnumType',
-  namespace: SECURITY_NAMESPACE,
-  name,
-  members: members.map((m, value) => ({ name: m, value })),
-});
-
-const complexType = (name: string, properties: ComplexTypeDecl['properties'], namespace = SECURITY_NAMESPACE): ComplexTypeDecl => ({
-  kind: 'ComplexType',
-  namespace,
-  name,
-  properties,
-});
-
-const entityType = (
-  name: string,
-  baseType: string,
-  properties: EntityTypeDecl['properties'],
-  navigationProperties: EntityTypeDecl['navigationProperties'] = [],
-  abstract = false,
-): EntityTypeDecl => ({ kind: 'EntityType', namespace: SECURITY_NAMESPACE, name, baseType, abstract, properties, navigationProperties });
+export { GRAPH_NAMESPACE, SECURITY_NAMESPACE };
 
 const NN = false; // Nullable="false"
 
-export const TYPES: readonly TypeDecl[] = [
-  // microsoft.graph
-  {
-    kind: 'EntityType',
-    namespace: GRAPH_NAMESPACE,
-    name: 'entity',
-    abstract: true,
-    key: ['id'],
-    properties: [{ name: 'id', type: 'Edm.String', nullable: NN }],
-    navigationProperties: [],
-  },
-  complexType(
-    'physicalAddress',
-    [
-      { name: 'city', type: 'Edm.String' },
-      { name: 'countryOrRegion', type: 'Edm.String' },
-      { name: 'postalCode', type: 'Edm.String' },
-      { name: 'state', type: 'Edm.String' },
-      { name: 'street', type: 'Edm.String' },
-    ],
-    GRAPH_NAMESPACE,
-  ),
+// microsoft.graph
+export const entity = {
+  kind: 'EntityType',
+  namespace: GRAPH_NAMESPACE,
+  name: 'entity',
+  abstract: true,
+  key: ['id'],
+  properties: [{ name: 'id', type: 'Edm.String', nullable: NN }],
+  navigationProperties: [],
+} as const satisfies EntityTypeDecl;
 
-  // enums
-  enumType('contentFormat', ['text', 'html', 'markdown', 'unknownFutureValue']),
-  enumType('indicatorSource', ['microsoft', 'osint', 'public', 'unknownFutureValue']),
-  enumType('intelligenceProfileKind', ['actor', 'tool', 'unknownFutureValue']),
-  enumType('hostReputationClassification', ['unknown', 'neutral', 'suspicious', 'malicious', 'unknownFutureValue']),
-  enumType('hostReputationRuleSeverity', ['unknown', 'low', 'medium', 'high', 'unknownFutureValue']),
+export const physicalAddress = complexType(
+  'physicalAddress',
+  [
+    { name: 'city', type: 'Edm.String' },
+    { name: 'countryOrRegion', type: 'Edm.String' },
+    { name: 'postalCode', type: 'Edm.String' },
+    { name: 'state', type: 'Edm.String' },
+    { name: 'street', type: 'Edm.String' },
+  ],
+  GRAPH_NAMESPACE,
+);
 
-  // complex types
-  complexType('autonomousSystem', [
-    { name: 'name', type: 'Edm.String', nullable: NN },
-    { name: 'number', type: 'Edm.Int32', nullable: NN },
-    { name: 'organization', type: 'Edm.String', nullable: NN },
-    { name: 'value', type: 'Edm.String', nullable: NN },
-  ]),
-  complexType('formattedContent', [
-    { name: 'content', type: 'Edm.String' },
-    { name: 'format', type: 'self.contentFormat' },
-  ]),
-  complexType('intelligenceProfileCountryOrRegionOfOrigin', [
-    { name: 'code', type: 'Edm.String', nullable: NN },
-    { name: 'label', type: 'Edm.String', nullable: NN },
-  ]),
-  complexType('hostSslCertificatePort', [
+// enums
+export const contentFormat = enumType('contentFormat', ['text', 'html', 'markdown', 'unknownFutureValue']);
+export const indicatorSource = enumType('indicatorSource', ['microsoft', 'osint', 'public', 'unknownFutureValue']);
+export const intelligenceProfileKind = enumType('intelligenceProfileKind', ['actor', 'tool', 'unknownFutureValue']);
+export const hostReputationClassification = enumType('hostReputationClassification', ['unknown', 'neutral', 'suspicious', 'malicious', 'unknownFutureValue']);
+export const hostReputationRuleSeverity = enumType('hostReputationRuleSeverity', ['unknown', 'low', 'medium', 'high', 'unknownFutureValue']);
+
+// complex types
+export const autonomousSystem = complexType('autonomousSystem', [
+  { name: 'name', type: 'Edm.String', nullable: NN },
+  { name: 'number', type: 'Edm.Int32', nullable: NN },
+  { name: 'organization', type: 'Edm.String', nullable: NN },
+  { name: 'value', type: 'Edm.String', nullable: NN },
+]);
+export const formattedContent = complexType('formattedContent', [
+  { name: 'content', type: 'Edm.String' },
+  { name: 'format', type: 'self.contentFormat' },
+]);
+export const intelligenceProfileCountryOrRegionOfOrigin = complexType('intelligenceProfileCountryOrRegionOfOrigin', [
+  { name: 'code', type: 'Edm.String', nullable: NN },
+  { name: 'label', type: 'Edm.String', nullable: NN },
+]);
+export const hostSslCertificatePort = complexType('hostSslCertificatePort', [
+  { name: 'firstSeenDateTime', type: 'Edm.DateTimeOffset' },
+  { name: 'lastSeenDateTime', type: 'Edm.DateTimeOffset' },
+  { name: 'port', type: 'Edm.Int32' },
+]);
+export const sslCertificateEntity = complexType('sslCertificateEntity', [
+  { name: 'address', type: 'graph.physicalAddress' },
+  { name: 'alternateNames', type: 'Collection(Edm.String)' },
+  { name: 'commonName', type: 'Edm.String' },
+  { name: 'email', type: 'Edm.String' },
+  { name: 'givenName', type: 'Edm.String' },
+  { name: 'organizationName', type: 'Edm.String' },
+  { name: 'organizationUnitName', type: 'Edm.String' },
+  { name: 'serialNumber', type: 'Edm.String' },
+  { name: 'surname', type: 'Edm.String' },
+]);
+export const hostReputationRule = complexType('hostReputationRule', [
+  { name: 'description', type: 'Edm.String', nullable: NN },
+  { name: 'name', type: 'Edm.String', nullable: NN },
+  { name: 'relatedDetailsUrl', type: 'Edm.String' },
+  { name: 'severity', type: 'self.hostReputationRuleSeverity', nullable: NN },
+]);
+
+// indicators
+export const articleIndicator = entityType('articleIndicator', 'self.indicator', []);
+export const artifact = entityType('artifact', 'graph.entity', [], [], { abstract: true });
+export const host = entityType(
+  'host',
+  'self.artifact',
+  [
     { name: 'firstSeenDateTime', type: 'Edm.DateTimeOffset' },
     { name: 'lastSeenDateTime', type: 'Edm.DateTimeOffset' },
-    { name: 'port', type: 'Edm.Int32' },
-  ]),
-  complexType('sslCertificateEntity', [
-    { name: 'address', type: 'graph.physicalAddress' },
-    { name: 'alternateNames', type: 'Collection(Edm.String)' },
-    { name: 'commonName', type: 'Edm.String' },
-    { name: 'email', type: 'Edm.String' },
-    { name: 'givenName', type: 'Edm.String' },
-    { name: 'organizationName', type: 'Edm.String' },
-    { name: 'organizationUnitName', type: 'Edm.String' },
-    { name: 'serialNumber', type: 'Edm.String' },
-    { name: 'surname', type: 'Edm.String' },
-  ]),
-  complexType('hostReputationRule', [
-    { name: 'description', type: 'Edm.String', nullable: NN },
-    { name: 'name', type: 'Edm.String', nullable: NN },
-    { name: 'relatedDetailsUrl', type: 'Edm.String' },
-    { name: 'severity', type: 'self.hostReputationRuleSeverity', nullable: NN },
-  ]),
-
-  // indicators
-  entityType('articleIndicator', 'self.indicator', []),
-  entityType('artifact', 'graph.entity', [], [], true),
-  entityType(
-    'host',
-    'self.artifact',
-    [
-      { name: 'firstSeenDateTime', type: 'Edm.DateTimeOffset' },
-      { name: 'lastSeenDateTime', type: 'Edm.DateTimeOffset' },
-    ],
-    [
-      { name: 'childHostPairs', type: 'Collection(self.hostPair)' },
-      { name: 'components', type: 'Collection(self.hostComponent)' },
-      { name: 'cookies', type: 'Collection(self.hostCookie)' },
-      { name: 'hostPairs', type: 'Collection(self.hostPair)' },
-      { name: 'parentHostPairs', type: 'Collection(self.hostPair)' },
-      { name: 'passiveDns', type: 'Collection(self.passiveDnsRecord)' },
-      { name: 'passiveDnsReverse', type: 'Collection(self.passiveDnsRecord)' },
-      { name: 'reputation', type: 'self.hostReputation', containsTarget: true },
-      { name: 'sslCertificates', type: 'Collection(self.hostSslCertificate)' },
-      { name: 'subdomains', type: 'Collection(self.subdomain)' },
-      { name: 'trackers', type: 'Collection(self.hostTracker)' },
-    ],
-    true,
-  ),
-  entityType(
-    'hostComponent',
-    'self.artifact',
-    [
-      { name: 'category', type: 'Edm.String' },
-      { name: 'firstSeenDateTime', type: 'Edm.DateTimeOffset', nullable: NN },
-      { name: 'lastSeenDateTime', type: 'Edm.DateTimeOffset', nullable: NN },
-      { name: 'name', type: 'Edm.String', nullable: NN },
-      { name: 'version', type: 'Edm.String' },
-    ],
-    [{ name: 'host', type: 'self.host', nullable: NN }],
-  ),
-  entityType(
-    'hostCookie',
-    'self.artifact',
-    [
-      { name: 'domain', type: 'Edm.String', nullable: NN },
-      { name: 'firstSeenDateTime', type: 'Edm.DateTimeOffset', nullable: NN },
-      { name: 'lastSeenDateTime', type: 'Edm.DateTimeOffset', nullable: NN },
-      { name: 'name', type: 'Edm.String', nullable: NN },
-    ],
-    [{ name: 'host', type: 'self.host', nullable: NN }],
-  ),
-  entityType('hostname', 'self.host', [
-    { name: 'registrant', type: 'Edm.String' },
-    { name: 'registrar', type: 'Edm.String' },
-  ]),
-  entityType(
-    'hostSslCertificate',
-    'self.artifact',
-    [
-      { name: 'firstSeenDateTime', type: 'Edm.DateTimeOffset' },
-      { name: 'lastSeenDateTime', type: 'Edm.DateTimeOffset' },
-      { name: 'ports', type: 'Collection(self.hostSslCertificatePort)' },
-    ],
-    [
-      { name: 'host', type: 'self.host' },
-      { name: 'sslCertificate', type: 'self.sslCertificate' },
-    ],
-  ),
-  entityType(
-    'hostTracker',
-    'self.artifact',
-    [
-      { name: 'firstSeenDateTime', type: 'Edm.DateTimeOffset', nullable: NN },
-      { name: 'kind', type: 'Edm.String', nullable: NN },
-      { name: 'lastSeenDateTime', type: 'Edm.DateTimeOffset', nullable: NN },
-      { name: 'value', type: 'Edm.String', nullable: NN },
-    ],
-    [{ name: 'host', type: 'self.host', nullable: NN }],
-  ),
-  entityType(
-    'indicator',
-    'graph.entity',
-    [{ name: 'source', type: 'self.indicatorSource', nullable: NN }],
-    [{ name: 'artifact', type: 'self.artifact', nullable: NN }],
-    true,
-  ),
-  entityType(
-    'intelligenceProfile',
-    'graph.entity',
-    [
-      { name: 'aliases', type: 'Collection(Edm.String)' },
-      { name: 'countriesOrRegionsOfOrigin', type: 'Collection(self.intelligenceProfileCountryOrRegionOfOrigin)' },
-      { name: 'description', type: 'self.formattedContent', nullable: NN },
-      { name: 'firstActiveDateTime', type: 'Edm.DateTimeOffset', nullable: NN },
-      { name: 'kind', type: 'self.intelligenceProfileKind', nullable: NN },
-      { name: 'summary', type: 'self.formattedContent', nullable: NN },
-      { name: 'targets', type: 'Collection(Edm.String)' },
-      { name: 'title', type: 'Edm.String', nullable: NN },
-      { name: 'tradecraft', type: 'self.formattedContent' },
-    ],
-    [{ name: 'indicators', type: 'Collection(self.intelligenceProfileIndicator)' }],
-  ),
-  entityType('intelligenceProfileIndicator', 'self.indicator', [
+  ],
+  [
+    { name: 'childHostPairs', type: 'Collection(self.hostPair)' },
+    { name: 'components', type: 'Collection(self.hostComponent)' },
+    { name: 'cookies', type: 'Collection(self.hostCookie)' },
+    { name: 'hostPairs', type: 'Collection(self.hostPair)' },
+    { name: 'parentHostPairs', type: 'Collection(self.hostPair)' },
+    { name: 'passiveDns', type: 'Collection(self.passiveDnsRecord)' },
+    { name: 'passiveDnsReverse', type: 'Collection(self.passiveDnsRecord)' },
+    { name: 'reputation', type: 'self.hostReputation', containsTarget: true },
+    { name: 'sslCertificates', type: 'Collection(self.hostSslCertificate)' },
+    { name: 'subdomains', type: 'Collection(self.subdomain)' },
+    { name: 'trackers', type: 'Collection(self.hostTracker)' },
+  ],
+  { abstract: true },
+);
+export const hostComponent = entityType(
+  'hostComponent',
+  'self.artifact',
+  [
+    { name: 'category', type: 'Edm.String' },
     { name: 'firstSeenDateTime', type: 'Edm.DateTimeOffset', nullable: NN },
+    { name: 'lastSeenDateTime', type: 'Edm.DateTimeOffset', nullable: NN },
+    { name: 'name', type: 'Edm.String', nullable: NN },
+    { name: 'version', type: 'Edm.String' },
+  ],
+  [{ name: 'host', type: 'self.host', nullable: NN }],
+);
+export const hostCookie = entityType(
+  'hostCookie',
+  'self.artifact',
+  [
+    { name: 'domain', type: 'Edm.String', nullable: NN },
+    { name: 'firstSeenDateTime', type: 'Edm.DateTimeOffset', nullable: NN },
+    { name: 'lastSeenDateTime', type: 'Edm.DateTimeOffset', nullable: NN },
+    { name: 'name', type: 'Edm.String', nullable: NN },
+  ],
+  [{ name: 'host', type: 'self.host', nullable: NN }],
+);
+export const hostname = entityType('hostname', 'self.host', [
+  { name: 'registrant', type: 'Edm.String' },
+  { name: 'registrar', type: 'Edm.String' },
+]);
+export const hostSslCertificate = entityType(
+  'hostSslCertificate',
+  'self.artifact',
+  [
+    { name: 'firstSeenDateTime', type: 'Edm.DateTimeOffset' },
     { name: 'lastSeenDateTime', type: 'Edm.DateTimeOffset' },
-  ]),
-  entityType('ipAddress', 'self.host', [
-    { name: 'autonomousSystem', type: 'self.autonomousSystem' },
-    { name: 'countryOrRegion', type: 'Edm.String' },
-    { name: 'hostingProvider', type: 'Edm.String' },
-    { name: 'netblock', type: 'Edm.String' },
-  ]),
-  entityType(
-    'passiveDnsRecord',
-    'self.artifact',
-    [
-      { name: 'collectedDateTime', type: 'Edm.DateTimeOffset', nullable: NN },
-      { name: 'firstSeenDateTime', type: 'Edm.DateTimeOffset', nullable: NN },
-      { name: 'lastSeenDateTime', type: 'Edm.DateTimeOffset', nullable: NN },
-      { name: 'recordType', type: 'Edm.String', nullable: NN },
-    ],
-    [
-      { name: 'artifact', type: 'self.artifact', nullable: NN },
-      { name: 'parentHost', type: 'self.host', nullable: NN },
-    ],
-  ),
-  entityType(
-    'sslCertificate',
-    'self.artifact',
-    [
-      { name: 'expirationDateTime', type: 'Edm.DateTimeOffset' },
-      { name: 'fingerprint', type: 'Edm.String' },
-      { name: 'firstSeenDateTime', type: 'Edm.DateTimeOffset' },
-      { name: 'issueDateTime', type: 'Edm.DateTimeOffset' },
-      { name: 'issuer', type: 'self.sslCertificateEntity' },
-      { name: 'lastSeenDateTime', type: 'Edm.DateTimeOffset' },
-      { name: 'serialNumber', type: 'Edm.String' },
-      { name: 'sha1', type: 'Edm.String' },
-      { name: 'subject', type: 'self.sslCertificateEntity' },
-    ],
-    [{ name: 'relatedHosts', type: 'Collection(self.host)' }],
-  ),
-  entityType('unclassifiedArtifact', 'self.artifact', [
+    { name: 'ports', type: 'Collection(self.hostSslCertificatePort)' },
+  ],
+  [
+    { name: 'host', type: 'self.host' },
+    { name: 'sslCertificate', type: 'self.sslCertificate' },
+  ],
+);
+export const hostTracker = entityType(
+  'hostTracker',
+  'self.artifact',
+  [
+    { name: 'firstSeenDateTime', type: 'Edm.DateTimeOffset', nullable: NN },
     { name: 'kind', type: 'Edm.String', nullable: NN },
+    { name: 'lastSeenDateTime', type: 'Edm.DateTimeOffset', nullable: NN },
     { name: 'value', type: 'Edm.String', nullable: NN },
-  ]),
+  ],
+  [{ name: 'host', type: 'self.host', nullable: NN }],
+);
+export const indicator = entityType(
+  'indicator',
+  'graph.entity',
+  [{ name: 'source', type: 'self.indicatorSource', nullable: NN }],
+  [{ name: 'artifact', type: 'self.artifact', nullable: NN }],
+  { abstract: true },
+);
+export const intelligenceProfile = entityType(
+  'intelligenceProfile',
+  'graph.entity',
+  [
+    { name: 'aliases', type: 'Collection(Edm.String)' },
+    { name: 'countriesOrRegionsOfOrigin', type: 'Collection(self.intelligenceProfileCountryOrRegionOfOrigin)' },
+    { name: 'description', type: 'self.formattedContent', nullable: NN },
+    { name: 'firstActiveDateTime', type: 'Edm.DateTimeOffset', nullable: NN },
+    { name: 'kind', type: 'self.intelligenceProfileKind', nullable: NN },
+    { name: 'summary', type: 'self.formattedContent', nullable: NN },
+    { name: 'targets', type: 'Collection(Edm.String)' },
+    { name: 'title', type: 'Edm.String', nullable: NN },
+    { name: 'tradecraft', type: 'self.formattedContent' },
+  ],
+  [{ name: 'indicators', type: 'Collection(self.intelligenceProfileIndicator)' }],
+);
+export const intelligenceProfileIndicator = entityType('intelligenceProfileIndicator', 'self.indicator', [
+  { name: 'firstSeenDateTime', type: 'Edm.DateTimeOffset', nullable: NN },
+  { name: 'lastSeenDateTime', type: 'Edm.DateTimeOffset' },
+]);
+export const ipAddress = entityType('ipAddress', 'self.host', [
+  { name: 'autonomousSystem', type: 'self.autonomousSystem' },
+  { name: 'countryOrRegion', type: 'Edm.String' },
+  { name: 'hostingProvider', type: 'Edm.String' },
+  { name: 'netblock', type: 'Edm.String' },
+]);
+export const passiveDnsRecord = entityType(
+  'passiveDnsRecord',
+  'self.artifact',
+  [
+    { name: 'collectedDateTime', type: 'Edm.DateTimeOffset', nullable: NN },
+    { name: 'firstSeenDateTime', type: 'Edm.DateTimeOffset', nullable: NN },
+    { name: 'lastSeenDateTime', type: 'Edm.DateTimeOffset', nullable: NN },
+    { name: 'recordType', type: 'Edm.String', nullable: NN },
+  ],
+  [
+    { name: 'artifact', type: 'self.artifact', nullable: NN },
+    { name: 'parentHost', type: 'self.host', nullable: NN },
+  ],
+);
+export const sslCertificate = entityType(
+  'sslCertificate',
+  'self.artifact',
+  [
+    { name: 'expirationDateTime', type: 'Edm.DateTimeOffset' },
+    { name: 'fingerprint', type: 'Edm.String' },
+    { name: 'firstSeenDateTime', type: 'Edm.DateTimeOffset' },
+    { name: 'issueDateTime', type: 'Edm.DateTimeOffset' },
+    { name: 'issuer', type: 'self.sslCertificateEntity' },
+    { name: 'lastSeenDateTime', type: 'Edm.DateTimeOffset' },
+    { name: 'serialNumber', type: 'Edm.String' },
+    { name: 'sha1', type: 'Edm.String' },
+    { name: 'subject', type: 'self.sslCertificateEntity' },
+  ],
+  [{ name: 'relatedHosts', type: 'Collection(self.host)' }],
+);
+export const unclassifiedArtifact = entityType('unclassifiedArtifact', 'self.artifact', [
+  { name: 'kind', type: 'Edm.String', nullable: NN },
+  { name: 'value', type: 'Edm.String', nullable: NN },
+]);
 
-  // targets of host navigations (declared so that $metadata is a complete, resolvable document)
-  entityType(
-    'hostPair',
-    'graph.entity',
-    [
-      { name: 'firstSeenDateTime', type: 'Edm.DateTimeOffset' },
-      { name: 'lastSeenDateTime', type: 'Edm.DateTimeOffset' },
-      { name: 'linkKind', type: 'Edm.String' },
-    ],
-    [
-      { name: 'childHost', type: 'self.host', nullable: NN },
-      { name: 'parentHost', type: 'self.host', nullable: NN },
-    ],
-  ),
-  entityType(
-    'hostReputation',
-    'graph.entity',
-    [
-      { name: 'classification', type: 'self.hostReputationClassification', nullable: NN },
-      { name: 'rules', type: 'Collection(self.hostReputationRule)' },
-      { name: 'score', type: 'Edm.Int32', nullable: NN },
-    ],
-  ),
-  entityType('subdomain', 'graph.entity', [{ name: 'firstSeenDateTime', type: 'Edm.DateTimeOffset' }], [
-    { name: 'host', type: 'self.host', nullable: NN },
-  ]),
+// targets of host navigations (declared so that $metadata is a complete, resolvable document)
+export const hostPair = entityType(
+  'hostPair',
+  'graph.entity',
+  [
+    { name: 'firstSeenDateTime', type: 'Edm.DateTimeOffset' },
+    { name: 'lastSeenDateTime', type: 'Edm.DateTimeOffset' },
+    { name: 'linkKind', type: 'Edm.String' },
+  ],
+  [
+    { name: 'childHost', type: 'self.host', nullable: NN },
+    { name: 'parentHost', type: 'self.host', nullable: NN },
+  ],
+);
+export const hostReputation = entityType('hostReputation', 'graph.entity', [
+  { name: 'classification', type: 'self.hostReputationClassification', nullable: NN },
+  { name: 'rules', type: 'Collection(self.hostReputationRule)' },
+  { name: 'score', type: 'Edm.Int32', nullable: NN },
+]);
+export const subdomain = entityType('subdomain', 'graph.entity', [{ name: 'firstSeenDateTime', type: 'Edm.DateTimeOffset' }], [{ name: 'host', type: 'self.host', nullable: NN }]);
 
-  // the service root: /security (singleton of microsoft.graph.security) → /threatIntelligence (contained
-  // entity) → the collections of ENTITY_SETS, which are contained navigation properties of threatIntelligence
-  entityType('threatIntelligence', 'graph.entity', [], [
-    { name: 'hosts', type: 'Collection(self.host)', containsTarget: true },
-    { name: 'intelligenceProfileIndicators', type: 'Collection(self.intelligenceProfileIndicator)', containsTarget: true },
-    { name: 'intelProfiles', type: 'Collection(self.intelligenceProfile)', containsTarget: true },
-  ]),
-  {
-    // microsoft.graph.security (the entity type of the singleton), not the namespace of the same spelling.
-    // The official CSDL declares it in the microsoft.graph schema and refers to threatIntelligence via `self.`.
-    kind: 'EntityType',
-    namespace: GRAPH_NAMESPACE,
-    name: 'security',
-    baseType: 'graph.entity',
-    properties: [],
-    navigationProperties: [{ name: 'threatIntelligence', type: 'self.threatIntelligence', containsTarget: true }],
-  },
+// the service root: /security (singleton of microsoft.graph.security) → /threatIntelligence (contained entity) →
+// the collections below it, which are its contained navigation properties
+export const threatIntelligence = entityType('threatIntelligence', 'graph.entity', [], [
+  { name: 'hosts', type: 'Collection(self.host)', containsTarget: true },
+  { name: 'intelligenceProfileIndicators', type: 'Collection(self.intelligenceProfileIndicator)', containsTarget: true },
+  { name: 'intelProfiles', type: 'Collection(self.intelligenceProfile)', containsTarget: true },
+  IMPORT_JOBS_NAVIGATION,
+]);
+/**
+ * microsoft.graph.security (the entity type of the singleton), not the namespace of the same spelling. The
+ * official CSDL declares it in the microsoft.graph schema and refers to threatIntelligence via `self.`.
+ */
+export const security = {
+  kind: 'EntityType',
+  namespace: GRAPH_NAMESPACE,
+  name: 'security',
+  baseType: 'graph.entity',
+  properties: [],
+  navigationProperties: [{ name: 'threatIntelligence', type: 'self.threatIntelligence', containsTarget: true }],
+} as const satisfies EntityTypeDecl;
+
+export const TYPES: readonly TypeDecl[] = [
+  entity,
+  physicalAddress,
+  contentFormat,
+  indicatorSource,
+  intelligenceProfileKind,
+  hostReputationClassification,
+  hostReputationRuleSeverity,
+  autonomousSystem,
+  formattedContent,
+  intelligenceProfileCountryOrRegionOfOrigin,
+  hostSslCertificatePort,
+  sslCertificateEntity,
+  hostReputationRule,
+  articleIndicator,
+  artifact,
+  host,
+  hostComponent,
+  hostCookie,
+  hostname,
+  hostSslCertificate,
+  hostTracker,
+  indicator,
+  intelligenceProfile,
+  intelligenceProfileIndicator,
+  ipAddress,
+  passiveDnsRecord,
+  sslCertificate,
+  unclassifiedArtifact,
+  hostPair,
+  hostReputation,
+  subdomain,
+  threatIntelligence,
+  security,
+  ...IMPORT_JOB_TYPES,
 ];
 
-/** The entity container of $metadata and the service document: the one singleton tigraph serves. */
-export const ENTITY_CONTAINER: { readonly name: string; readonly singletons: readonly { name: string; type: string }[] } = {
+export const ACTIONS = [IMPORT_ACTION] as const;
+
+/**
+ * The entity container of $metadata and the service document, and the path to the served collections: the
+ * `security` singleton's contained `threatIntelligence`, whose contained navigations are the collections.
+ */
+export const ENTITY_CONTAINER = {
   name: 'GraphService',
   singletons: [{ name: 'security', type: `${GRAPH_NAMESPACE}.security` }],
-};
+  /** Singleton, then contained single-valued navigations, down to the entity whose collections are served. */
+  serviceRoot: { singleton: 'security', navigations: [security.navigationProperties[0].name] },
+} as const;
 
 /**
  * Navigation properties of the official CSDL that the served model leaves out, with the reason. The $metadata
@@ -313,7 +333,7 @@ export const OMITTED_NAVIGATIONS: readonly { type: string; name: string; reason:
 
 function threatIntelligenceOmissions(): { type: string; name: string; reason: string }[] {
   const notModeled = 'element type is not modeled (its CSDL is not in the reference extract)';
-  const notServed = 'element type is modeled, but tigraph serves no collection for it (not in ENTITY_SETS)';
+  const notServed = 'element type is modeled, but tigraph serves no collection for it';
   const entries: [string, string][] = [
     ['articleIndicators', notServed],
     ['articles', notModeled],
@@ -330,7 +350,7 @@ function threatIntelligenceOmissions(): { type: string; name: string; reason: st
     ['whoisHistoryRecords', notModeled],
     ['whoisRecords', notModeled],
   ];
-  return entries.map(([name, reason]) => ({ type: 'threatIntelligence', name, reason }));
+  return entries.map(([name, reason]) => ({ type: threatIntelligence.name, name, reason }));
 }
 
 /** v1.0 navigations of microsoft.graph.security other than threatIntelligence (beta has more); none is served. */
@@ -339,15 +359,14 @@ function securityOmissions(): { type: string; name: string; reason: string }[] {
     'alerts', 'alerts_v2', 'attackSimulation', 'auditLog', 'cases', 'collaboration', 'dataSecurityAndGovernance', 'identities',
     'incidents', 'labels', 'secureScoreControlProfiles', 'secureScores', 'subjectRightsRequests', 'triggers', 'triggerTypes',
   ];
-  return names.map((name) => ({ type: 'security', name, reason: 'outside threat intelligence: tigraph serves only security/threatIntelligence' }));
+  return names.map((name) => ({ type: security.name, name, reason: 'outside threat intelligence: tigraph serves only security/threatIntelligence' }));
 }
 
-/** The collections below /security/threatIntelligence that tigraph serves. */
-export const ENTITY_SETS: readonly EntitySetDecl[] = [
-  { name: 'intelProfiles', entityType: `${SECURITY_NAMESPACE}.intelligenceProfile`, listable: true },
-  { name: 'intelligenceProfileIndicators', entityType: `${SECURITY_NAMESPACE}.intelligenceProfileIndicator`, listable: true },
-  { name: 'hosts', entityType: `${SECURITY_NAMESPACE}.host`, listable: false },
-];
+/** How tigraph serves the collections of threatIntelligence, where it differs from the defaults. */
+export const ENTITY_SET_BEHAVIOUR: Readonly<Record<string, EntitySetBehaviour>> = {
+  hosts: { listable: false },
+  [IMPORT_JOBS_NAVIGATION.name]: { listable: true, writable: false, keyOrder: 'desc' },
+};
 
 /**
  * Documented alternative spelling of indicatorSource members (Microsoft's beta resource page for
@@ -355,7 +374,7 @@ export const ENTITY_SETS: readonly EntitySetDecl[] = [
  * with the documented-spelling option.
  */
 export const DOCUMENTED_ENUM_SPELLINGS: Readonly<Record<string, Readonly<Record<string, string>>>> = {
-  [`${SECURITY_NAMESPACE}.indicatorSource`]: {
+  [`${SECURITY_NAMESPACE}.${indicatorSource.name}`]: {
     microsoft: 'microsoftDefenderThreatIntelligence',
     osint: 'openSourceIntelligence',
   },
@@ -365,12 +384,12 @@ export const DOCUMENTED_ENUM_SPELLINGS: Readonly<Record<string, Readonly<Record<
  * How values merge when an entity that already exists is written again in merge mode (imports): the earliest
  * first-seen and the latest last-seen time win; every other property takes the new value.
  */
-export const MERGE_RULES: Readonly<Record<string, Readonly<Record<string, 'min' | 'max'>>>> = {
-  [`${SECURITY_NAMESPACE}.intelligenceProfileIndicator`]: { firstSeenDateTime: 'min', lastSeenDateTime: 'max' },
-  [`${SECURITY_NAMESPACE}.host`]: { firstSeenDateTime: 'min', lastSeenDateTime: 'max' },
-};
+export const MERGE_RULES: readonly MergeRuleDecl[] = [
+  { type: `${SECURITY_NAMESPACE}.intelligenceProfileIndicator`, property: 'firstSeenDateTime', rule: 'min' },
+  { type: `${SECURITY_NAMESPACE}.intelligenceProfileIndicator`, property: 'lastSeenDateTime', rule: 'max' },
+  { type: `${SECURITY_NAMESPACE}.host`, property: 'firstSeenDateTime', rule: 'min' },
+  { type: `${SECURITY_NAMESPACE}.host`, property: 'lastSeenDateTime', rule: 'max' },
+];
 
 /** Where a new entity's id comes from when a write omits it: a slug of this property (profiles: their title). */
-export const ID_FROM_PROPERTY: Readonly<Record<string, string>> = {
-  [`${SECURITY_NAMESPACE}.intelligenceProfile`]: 'title',
-};
+export const ID_RULES: readonly IdRuleDecl[] = [{ type: `${SECURITY_NAMESPACE}.intelligenceProfile`, property: 'title' }];

@@ -33,7 +33,8 @@
 import { createHash } from 'node:crypto';
 import { mulberry32 } from './random.js';
 import { buildDocExamples } from './doc-examples.js';
-import { deepFreeze, indicatorId, unclassifiedArtifactId } from './ids.js';
+import { indicatorId, slugId, unclassifiedArtifactId } from '../model/ids.js';
+import { deepFreeze } from './deep-freeze.js';
 import { type SeedDataset, T_HOSTNAME, T_INDICATOR, T_IP_ADDRESS, T_PROFILE, T_UNCLASSIFIED } from './seed-dataset.js';
 
 export type { SeedDataset } from './seed-dataset.js';
@@ -216,13 +217,6 @@ const SPECS: readonly ProfileSpec[] = [
   },
 ];
 
-/** Lower-case slug of a title: 'Midnight Blizzard' → 'midnight-blizzard'. */
-export function slug(title: string): string {
-  return title
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '');
-}
 
 
 const rngFor = (label: string): (() => number) =>
@@ -255,7 +249,7 @@ const SEEN_TO_MS = Date.parse(SYNTHETIC_SEEN_TO);
 const iso = (ms: number): string => new Date(Math.floor(ms / 1000) * 1000).toISOString();
 
 function syntheticProfile(spec: ProfileSpec, block: number, nextIpv4: () => string): Record<string, unknown> {
-  const profileId = slug(spec.title);
+  const profileId = slugId(spec.title);
   const rng = rngFor(`tigraph-demo|${profileId}`);
   const start = Math.max(SEEN_FROM_MS, Date.parse(spec.firstActiveDateTime));
   const indicators: Record<string, unknown>[] = [];

@@ -27,7 +27,8 @@
  *   dates are the host's own (2009-09-02T03:29:10.000Z) — the docs show no indicator for this host.
  * - The artifact `fake-malicious.site` has only its id: the docs show no other property of it.
  */
-import { deepFreeze, indicatorId } from './ids.js';
+import { indicatorId } from '../model/ids.js';
+import { deepFreeze } from './deep-freeze.js';
 import { type SeedDataset, T_HOSTNAME, T_INDICATOR, T_PROFILE } from './seed-dataset.js';
 
 export type { SeedDataset } from './seed-dataset.js';

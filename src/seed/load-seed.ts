@@ -1,7 +1,8 @@
 /** Loads a seed dataset (Graph JSON with deep-inserted indicators) into a store, validated by the model. */
 import type { Model } from '../model/model.js';
 import { readEntity } from '../odata/deserialize/read-entity.js';
-import type { Store, WriteRecord } from '../storage/store.js';
+import type { WriteRecord } from '../model/records.js';
+import type { Store } from '../storage/store.js';
 import type { SeedDataset } from './seed-dataset.js';
 
 export async function loadSeed(store: Store, model: Model, dataset: SeedDataset, profileSet = 'intelProfiles'): Promise<{ entities: number }> {

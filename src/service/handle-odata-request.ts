@@ -107,7 +107,8 @@ export function createService(config: ServiceConfig): (req: ServiceRequest) => P
     const prefs = readPreferences(req.prefer);
     const type = resource.kind === 'navigation' ? resource.navigation.target : resource.type;
     const options = bindQueryOptions(req.query, {
-      type,
+      model: config.model,
+    type,
       isCollection: resource.kind === 'collection',
       where: resource.kind === 'collection' ? resource.contextPath.split('/').at(-1)! : type.name,
       strict: config.strict,

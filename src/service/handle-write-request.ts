@@ -7,12 +7,11 @@
  */
 import { errors } from '../errors/catalog.js';
 import type { EntityType, Model } from '../model/model.js';
-import { ID_FROM_PROPERTY } from '../model/security-ti.js';
 import { readEntity } from '../odata/deserialize/read-entity.js';
 import type { BoundResource } from '../odata/path/bind-resource-path.js';
-import type { ParentScope } from '../odata/plan/query-plan.js';
-import { indicatorId } from '../seed/ids.js';
-import type { EntityRecord, Store, WriteRecord } from '../storage/store.js';
+import { derivedId, indicatorId } from '../model/ids.js';
+import type { EntityRecord, ParentScope, WriteRecord } from '../model/records.js';
+import type { Store } from '../storage/store.js';
 
 export interface WriteOutcome {
   readonly status: 201 | 204;
@@ -20,23 +19,15 @@ export interface WriteOutcome {
   readonly created?: { readonly resource: BoundResource & { kind: 'entity' } };
 }
 
-export const slug = (title: string): string =>
-  title
-    .normalize('NFKD')
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '')
-    .slice(0, 200) || 'profile';
-
 const keyOf = (r: EntityRecord): unknown => r.values[r.type.key.name];
 
-/** A body without an id gets one from the model's ID_FROM_PROPERTY (a profile's title), before children link to it. */
+/** A body without an id gets one by the model's id rule (a profile: the slug of its title), before children link to it. */
 function withDerivedId(body: unknown, type: EntityType): unknown {
-  const from = ID_FROM_PROPERTY[type.qualifiedName];
-  if (!from || typeof body !== 'object' || body === null || Array.isArray(body)) return body;
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) return body;
   const b = body as Record<string, unknown>;
-  const source = b[from];
-  return b[type.key.name] === undefined && typeof source === 'string' ? { ...b, [type.key.name]: slug(source) } : body;
+  if (b[type.key.name] !== undefined) return body;
+  const id = derivedId(type, b);
+  return id === undefined ? body : { ...b, [type.key.name]: id };
 }
 
 /** Indicators without an id get one derived from (profile, artifact). */
@@ -44,7 +35,7 @@ function assignIndicatorIds(writes: readonly WriteRecord[]): WriteRecord[] {
   return writes.map((w) => {
     const r = w.record;
     if (typeof keyOf(r) === 'string') return w;
-    const artifact = Object.values(r.navigations).find((n) => n !== null);
+    const artifact = Object.values(r.navigations).find((n): n is NonNullable<typeof n> => n !== null);
     if (!artifact) throw errors.invalidPropertyValue(r.type.key.name, r.type.qualifiedName, 'an id is required');
     const id = indicatorId(w.parent?.key ?? '', artifact.kind === 'ref' ? artifact.id : (keyOf(artifact) as string));
     return { ...w, record: { ...r, values: { ...r.values, [r.type.key.name]: id } } };

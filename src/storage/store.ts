@@ -1,40 +1,15 @@
 /**
- * The store interface every backend implements (SQLite now, PostgreSQL next). It speaks model terms:
- * query plans in, entity records out. Values in records are in storage form (see schema/derive-schema.ts):
- * DateTimeOffset as epoch ms, enums as member values, complex values as plain objects, collections as arrays.
+ * The store interface every backend implements (SQLite, PostgreSQL). It speaks model terms: query plans in,
+ * entity records (model/records.ts) out.
  */
 import type { EntityType, NavigationProperty } from '../model/model.js';
-import type { CollectionQuery, CountQuery, EntityQuery, ParentScope, SortValue } from '../odata/plan/query-plan.js';
-
-export interface EntityRef {
-  readonly kind: 'ref';
-  readonly type: EntityType;
-  readonly id: string;
-}
-
-export interface EntityRecord {
-  readonly kind: 'record';
-  /** The concrete type. */
-  readonly type: EntityType;
-  readonly values: Readonly<Record<string, unknown>>;
-  /** Single-valued navigations: a reference, or the full record when expanded. */
-  readonly navigations: Readonly<Record<string, EntityRef | EntityRecord | null>>;
-  /** The collection navigation that lists this entity, when stored with one (an indicator's profile). */
-  readonly listedBy?: ParentScope;
-}
+import type { EntityRecord, WriteRecord } from '../model/records.js';
+import type { CollectionQuery, CountQuery, EntityQuery, SortValue } from '../odata/plan/query-plan.js';
 
 export interface Page {
   readonly records: readonly EntityRecord[];
   /** Sort values of each record, in orderBy order (for the keyset $skiptoken). */
   readonly sortKeys: readonly (readonly SortValue[])[];
-}
-
-export interface WriteRecord {
-  readonly record: EntityRecord;
-  /** Collection navigation that lists this entity (an indicator's profile). */
-  readonly parent?: ParentScope;
-  /** Insert only when no entity with this key exists (a referenced artifact known only by its id). */
-  readonly ifAbsent?: boolean;
 }
 
 export interface WriteOptions {

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { XMLValidator } from 'fast-xml-parser';
 import { MODEL } from '../../src/model/model.js';
-import { DOCUMENTED_ENUM_SPELLINGS, ENTITY_SETS, GRAPH_NAMESPACE, SECURITY_NAMESPACE } from '../../src/model/security-ti.js';
+import { DOCUMENTED_ENUM_SPELLINGS, GRAPH_NAMESPACE, SECURITY_NAMESPACE } from '../../src/model/security-ti.js';
 import { writeCsdlXml } from '../../src/csdl/write-csdl-xml.js';
 import { escapeXml } from '../../src/csdl/xml.js';
 import { checkComplete, parseCsdl, resolveRef } from './csdl-compare.js';
@@ -59,7 +59,7 @@ test('threatIntelligence contains exactly the served collections, reached from t
   const ti = doc.types.get(`${SECURITY_NAMESPACE}.threatIntelligence`)!;
   assert.deepEqual(
     ti.navigations.map((n) => [n.name, resolveRef(doc, n.type).name, n.containsTarget]).sort(),
-    ENTITY_SETS.map((s) => [s.name, s.entityType, true]).sort(),
+    MODEL.container.rootType.navigationProperties.filter((n) => n.containsTarget && n.collection).map((n) => [n.name, n.target.qualifiedName, true]).sort(),
   );
   const security = doc.types.get(`${GRAPH_NAMESPACE}.security`)!;
   assert.equal(security.baseType, 'graph.entity');
@@ -91,4 +91,30 @@ test('output is deterministic', () => {
 test('XML special characters are escaped', () => {
   assert.equal(escapeXml(`a<b>&"c'`), 'a&lt;b&gt;&amp;&quot;c&apos;');
   assert.equal(escapeXml('plain'), 'plain');
+});
+
+test("tigraph's extensions are written by default and left out with includeExtensions: false", () => {
+  const lines = (xml: string) => xml.split('\n').map((l) => l.trim());
+  const served = lines(csdl);
+  const official = lines(writeCsdlXml(MODEL, { enumSpelling: 'csdl', includeExtensions: false }));
+  const action = ['<Action Name="import" IsBound="true">', '<Parameter Name="bindingParameter" Type="self.threatIntelligence" />', '<ReturnType Type="self.importJob" />', '</Action>'];
+  const at = served.indexOf(action[0]!);
+  assert.deepEqual(served.slice(at, at + 4), action);
+  assert.ok(served.includes('<NavigationProperty Name="importJobs" Type="Collection(self.importJob)" ContainsTarget="true" />'));
+  assert.ok(served.includes('<EntityType Name="importJob" BaseType="graph.entity">'));
+  const extensionLines = served.filter((l) => !official.includes(l));
+  assert.deepEqual(
+    extensionLines.filter((l) => /^<(EntityType|ComplexType|EnumType|Action|NavigationProperty) /.test(l)).map((l) => l.replace(/ (Type|BaseType|IsBound)="[^"]*"| \/?>|>/g, '')).sort(),
+    [
+      '<Action Name="import"',
+      '<ComplexType Name="importIndicatorCounts"',
+      '<ComplexType Name="importProfileCounts"',
+      '<ComplexType Name="importReason"',
+      '<ComplexType Name="importReasons"',
+      '<ComplexType Name="importSummary"',
+      '<EntityType Name="importJob"',
+      '<EnumType Name="importJobStatus"',
+      '<NavigationProperty Name="importJobs" ContainsTarget="true"',
+    ],
+  );
 });

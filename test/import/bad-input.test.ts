@@ -4,7 +4,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { indicatorId } from '../../src/seed/ids.js';
+import { indicatorId } from '../../src/model/ids.js';
 import { byReason, counts, importInto, INDICATOR, memoryStore, PROFILE } from './helpers.js';
 
 let tmp: string;

@@ -7,7 +7,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { indicatorId } from '../../src/seed/ids.js';
+import { indicatorId } from '../../src/model/ids.js';
 import { startTestServer } from '../support/test-server.js';
 import { byReason, counts, datasetSkip, ds, importInto, memoryStore, NOW } from './helpers.js';
 

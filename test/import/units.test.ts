@@ -5,7 +5,7 @@ import { parseCsvRecord } from '../../src/import/csv.js';
 import { parseStixPattern } from '../../src/import/stix-pattern.js';
 import { JsonSplitter, JsonStreamError } from '../../src/import/stream-json-array.js';
 import { titleFromFileName } from '../../src/import/readers/ioc-list.js';
-import { slugOf } from '../../src/import/profile-book.js';
+import { slugId as slugOf } from '../../src/model/ids.js';
 import { parseCsvDate } from '../../src/import/types.js';
 
 const id = (v: string, hint?: Parameters<typeof canonicalize>[1]): string => {

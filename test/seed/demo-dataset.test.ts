@@ -4,9 +4,10 @@ import { isIP } from 'node:net';
 import { dirname, join } from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { DEMO_DATASET, LARGE_PROFILE_ID, SYNTHETIC_LABEL, buildDemoDataset, slug } from '../../src/seed/demo-dataset.js';
+import { DEMO_DATASET, LARGE_PROFILE_ID, SYNTHETIC_LABEL, buildDemoDataset } from '../../src/seed/demo-dataset.js';
+import { slugId as slug } from '../../src/model/ids.js';
 import { DOC_EXAMPLES } from '../../src/seed/doc-examples.js';
-import { indicatorId, unclassifiedArtifactId } from '../../src/seed/ids.js';
+import { indicatorId, unclassifiedArtifactId } from '../../src/model/ids.js';
 import { SECURITY_NAMESPACE, TYPES } from '../../src/model/security-ti.js';
 
 type Json = Record<string, unknown>;

@@ -12,7 +12,7 @@ import {
   DOC_INDICATOR_ID,
   buildDocExamples,
 } from '../../src/seed/doc-examples.js';
-import { indicatorId } from '../../src/seed/ids.js';
+import { indicatorId } from '../../src/model/ids.js';
 
 type Json = Record<string, unknown>;
 

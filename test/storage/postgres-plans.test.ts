@@ -12,7 +12,7 @@ import { postgresDialect } from '../../src/storage/postgres/postgres-dialect.js'
 import type { PostgresStore } from '../../src/storage/postgres/postgres-store.js';
 import { deriveSchema } from '../../src/storage/schema/derive-schema.js';
 import { compileCollectionQuery } from '../../src/storage/sql/compile-query.js';
-import type { WriteRecord } from '../../src/storage/store.js';
+import type { WriteRecord } from '../../src/model/records.js';
 import { createTestPostgresStore, POSTGRES_SKIP_REASON, TEST_DATABASE_URL } from '../support/postgres.js';
 import { planFor } from './store-cases.js';
 

@@ -43,7 +43,7 @@ export function planFor(path: string, query = '', pageSize = 3): ReturnType<type
   if (parsed.kind !== 'resource') throw new Error(`not a resource path: ${path}`);
   const resource = bindResourcePath(MODEL, parsed.segments);
   if (resource.kind !== 'collection') throw new Error(`not a collection: ${path}`);
-  const options = bindQueryOptions(query, { type: resource.type, isCollection: true, where: path, strict: false, includeUnknownEnumMembers: false, limits: DEFAULT_LIMITS });
+  const options = bindQueryOptions(query, { model: MODEL, type: resource.type, isCollection: true, where: path, strict: false, includeUnknownEnumMembers: false, limits: DEFAULT_LIMITS });
   const shapeQuery = query.replace(/&?\$skiptoken=[^&]*/, '');
   return planCollection(resource, options, { defaultPageSize: pageSize, maxPageSize: pageSize }, (o) => queryShape(resource, o, shapeQuery, ''));
 }

@@ -5,7 +5,6 @@
  */
 import { errors } from '../../errors/catalog.js';
 import type { EnumType } from '../../model/model.js';
-import { DOCUMENTED_ENUM_SPELLINGS } from '../../model/security-ti.js';
 import type { LiteralToken } from '../uri/syntax-tree.js';
 import { EDM, NULL_TYPE, typeName } from './primitive-types.js';
 import type { ConstantNode, NodeType } from './semantic-tree.js';
@@ -94,7 +93,7 @@ export function bindBareMember(name: string, position: number, target: NodeType,
 
 /** Resolves a member by CSDL name, documented long name (both case-insensitive) or numeric value. */
 export function bindEnumMember(type: EnumType, text: string, position: number, ctx: LiteralContext): ConstantNode {
-  const member = type.memberByName(text) ?? documentedMember(type, text) ?? (/^\d+$/.test(text) ? type.memberByValue(Number(text)) : undefined);
+  const member = type.memberByAnyName(text) ?? (/^\d+$/.test(text) ? type.memberByValue(Number(text)) : undefined);
   if (!member) {
     throw errors.typeMismatch(
       ctx.option,
@@ -108,11 +107,4 @@ export function bindEnumMember(type: EnumType, text: string, position: number, c
   return { kind: 'Constant', value: member.value, type };
 }
 
-function documentedMember(type: EnumType, text: string) {
-  const spellings = DOCUMENTED_ENUM_SPELLINGS[type.qualifiedName];
-  if (!spellings) return undefined;
-  const lower = text.toLowerCase();
-  const csdlName = Object.keys(spellings).find((k) => spellings[k]!.toLowerCase() === lower);
-  return csdlName === undefined ? undefined : type.memberByName(csdlName);
-}
 

@@ -3,9 +3,7 @@
  * and capabilities → BoundQueryOptions. Pure; throws only catalog ODataErrors (status 400).
  */
 import { errors } from '../../errors/catalog.js';
-import { MODEL } from '../../model/model.js';
-import type { EntityType, EnumType } from '../../model/model.js';
-import { SECURITY_NAMESPACE } from '../../model/security-ti.js';
+import type { EntityType, EnumType, Model } from '../../model/model.js';
 import { enforceFilterLimits, enforceLimit, enforceOptionLength, type QueryLimits } from '../limits/query-limits.js';
 import { parseExpression } from '../uri/parse-expression.js';
 import { parseQueryString, type RawQueryOption, type SystemQueryOptionName } from '../uri/parse-query-options.js';
@@ -19,6 +17,8 @@ import { enforceOptionCapabilities, propertyGuard } from './enforce-capabilities
 import type { BoundQueryOptions } from './semantic-tree.js';
 
 export interface QueryContext {
+  /** The model `type` belongs to: capabilities and enum types are looked up here. */
+  readonly model: Model;
   readonly type: EntityType;
   readonly isCollection: boolean;
   /** The addressed collection or entity, for messages, e.g. 'intelProfiles'. */
@@ -31,9 +31,6 @@ export interface QueryContext {
 /** Options allowed when a single entity is addressed. */
 const SINGLE_ENTITY_OPTIONS: ReadonlySet<SystemQueryOptionName> = new Set(['select', 'expand', 'format']);
 
-/** Types whose collections the storage layer can full-text search. */
-const SEARCHABLE_TYPES: ReadonlySet<string> = new Set([`${SECURITY_NAMESPACE}.intelligenceProfile`]);
-
 export function bindQueryOptions(rawQuery: string, ctx: QueryContext): BoundQueryOptions {
   const raw = parseQueryString(rawQuery);
   const { limits, type, where } = ctx;
@@ -44,9 +41,9 @@ export function bindQueryOptions(rawQuery: string, ctx: QueryContext): BoundQuer
   const format = raw.get('format');
   if (format) checkFormat(format);
   const search = raw.get('search');
-  if (search && !isSearchable(type)) throw errors.queryOptionNotAllowed(search.name, where);
+  if (search && type.searchableProperties.length === 0) throw errors.queryOptionNotAllowed(search.name, where);
 
-  const caps = MODEL.capabilitiesOf(type);
+  const caps = ctx.model.capabilitiesOf(type);
   if (ctx.strict) enforceOptionCapabilities(raw.keys(), caps, where);
 
   const filterOption = raw.get('filter');
@@ -85,23 +82,18 @@ function bindFilterOption(option: RawQueryOption, ctx: QueryContext, onRootMembe
   return bindFilter(tree, {
     type: ctx.type,
     includeUnknownEnumMembers: ctx.includeUnknownEnumMembers,
-    enumType: (qn) => findEnumType(ctx.type, qn),
+    enumType: (qn) => findEnumType(ctx.model, ctx.type, qn),
     onRootMember,
   });
 }
 
 /** Enum types by qualified name (case-insensitive): those reachable from `type`'s properties first, then the served model. */
-function findEnumType(type: EntityType, qualifiedName: string): EnumType | undefined {
+function findEnumType(model: Model, type: EntityType, qualifiedName: string): EnumType | undefined {
   const lower = qualifiedName.toLowerCase();
   const candidates: EnumType[] = [];
   for (const p of type.properties) if (p.type.kind === 'enum') candidates.push(p.type);
-  for (const t of MODEL.types) if (t.kind === 'enum') candidates.push(t);
+  for (const t of model.types) if (t.kind === 'enum') candidates.push(t);
   return candidates.find((t) => t.qualifiedName.toLowerCase() === lower);
-}
-
-function isSearchable(type: EntityType): boolean {
-  for (let t: EntityType | undefined = type; t; t = t.baseType) if (SEARCHABLE_TYPES.has(t.qualifiedName)) return true;
-  return false;
 }
 
 function checkFormat(option: RawQueryOption): void {

@@ -5,15 +5,12 @@
  */
 import { errors } from '../../errors/catalog.js';
 import type { EntityType, NavigationProperty, StructuralProperty } from '../../model/model.js';
-import { EXPANDABLE_NAVIGATIONS as EXPANDABLE } from '../../model/capabilities.js';
 import { enforceLimit, type QueryLimits } from '../limits/query-limits.js';
 import { parseSelect } from '../uri/parse-select-expand.js';
 import type { ExpandToken, SelectToken } from '../uri/syntax-tree.js';
 import type { ExpandItem, SelectItem } from './semantic-tree.js';
 
-export function isExpandable(nav: NavigationProperty): boolean {
-  return EXPANDABLE.some((e) => e.declaringType === nav.declaringType.qualifiedName && e.navigation === nav.name);
-}
+export const isExpandable = (nav: NavigationProperty): boolean => nav.expandable;
 
 /** undefined when `*` is among the items (all properties). */
 export function bindSelect(tokens: readonly SelectToken[], type: EntityType, limits: QueryLimits, option = '$select'): readonly SelectItem[] | undefined {

@@ -6,7 +6,7 @@
  */
 import { errors } from '../../errors/catalog.js';
 import type { EntityType, Model, StructuralProperty, ValueType } from '../../model/model.js';
-import type { EntityRecord, EntityRef, WriteRecord } from '../../storage/store.js';
+import type { EntityRecord, EntityRef, WriteRecord } from '../../model/records.js';
 import { readEnumMember } from '../serialize/enum-spelling.js';
 
 export interface ReadOptions {

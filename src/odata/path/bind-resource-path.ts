@@ -4,7 +4,7 @@
  */
 import { errors } from '../../errors/catalog.js';
 import type { EntitySet, EntityType, Model, NavigationProperty } from '../../model/model.js';
-import type { ParentScope } from '../plan/query-plan.js';
+import type { ParentScope } from '../../model/records.js';
 import type { PathSegment } from './parse-resource-path.js';
 
 export type BoundResource =

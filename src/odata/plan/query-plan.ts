@@ -3,13 +3,9 @@
  * `build-query-plan.ts`; compiled to SQL per dialect by storage/sql.
  */
 import type { EntityType, NavigationProperty } from '../../model/model.js';
+import type { ParentScope } from '../../model/records.js';
 import type { BoolNode, OrderByItem, SearchNode } from '../bind/semantic-tree.js';
 
-/** Restricts a collection to the entities related to one parent (intelProfiles/{id}/indicators). */
-export interface ParentScope {
-  readonly navigation: NavigationProperty;
-  readonly key: string;
-}
 
 export type SortValue = string | number | null;
 

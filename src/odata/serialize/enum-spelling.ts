@@ -1,10 +1,9 @@
 /**
  * How enum members are spelled on the wire. `csdl` is the official CSDL/SDK spelling (the default);
- * `documented` uses the long names from Microsoft's beta resource page (DOCUMENTED_ENUM_SPELLINGS), for
- * clients generated from that page. Input accepts both everywhere (see `readEnumMember`).
+ * `documented` uses the long names from Microsoft's beta resource page (the enum type's `documentedNames`), for
+ * clients generated from that page. Input accepts both everywhere (the model's `memberByAnyName`).
  */
 import type { EnumType } from '../../model/model.js';
-import { DOCUMENTED_ENUM_SPELLINGS } from '../../model/security-ti.js';
 
 export type EnumSpellingMode = 'csdl' | 'documented';
 
@@ -19,7 +18,7 @@ export function createEnumSpelling(mode: EnumSpellingMode): EnumSpelling {
   const names = (type: EnumType): string[] => {
     let list = cache.get(type);
     if (!list) {
-      const alt = mode === 'documented' ? DOCUMENTED_ENUM_SPELLINGS[type.qualifiedName] : undefined;
+      const alt = mode === 'documented' ? type.documentedNames : undefined;
       list = [];
       for (const m of type.members) list[m.value] = alt?.[m.name] ?? m.name;
       cache.set(type, list);
@@ -37,11 +36,5 @@ export function createEnumSpelling(mode: EnumSpellingMode): EnumSpelling {
 
 /** Resolves a member name in either spelling, case-insensitively. */
 export function readEnumMember(type: EnumType, name: string): number | undefined {
-  const direct = type.memberByName(name);
-  if (direct) return direct.value;
-  const alt = DOCUMENTED_ENUM_SPELLINGS[type.qualifiedName];
-  if (!alt) return undefined;
-  const lower = name.toLowerCase();
-  const entry = Object.entries(alt).find(([, documented]) => documented.toLowerCase() === lower);
-  return entry ? type.memberByName(entry[0])?.value : undefined;
+  return type.memberByAnyName(name)?.value;
 }

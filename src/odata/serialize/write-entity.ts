@@ -5,7 +5,7 @@
  * DateTimeOffset is ISO 8601 UTC (`toISOString`, ending in Z).
  */
 import type { ComplexType, StructuralProperty, ValueType } from '../../model/model.js';
-import type { EntityRecord, EntityRef } from '../../storage/store.js';
+import type { EntityRecord, EntityRef } from '../../model/records.js';
 import type { ExpandItem, SelectItem } from '../bind/semantic-tree.js';
 import type { EnumSpelling } from './enum-spelling.js';
 

@@ -6,9 +6,9 @@
 import { sql } from 'kysely';
 import type { CompiledQuery } from 'kysely';
 import type { EntityType, StructuralProperty } from '../../model/model.js';
-import { SEARCHABLE_PROPERTIES } from '../../model/capabilities.js';
 import type { AnyNode, BoolNode, ComparisonNode, OrderByItem, PropertyAccessNode, RangeVariable, SearchNode, ValueNode } from '../../odata/bind/semantic-tree.js';
-import type { CollectionQuery, CountQuery, EntityQuery, ParentScope, SortValue } from '../../odata/plan/query-plan.js';
+import type { ParentScope } from '../../model/records.js';
+import type { CollectionQuery, CountQuery, EntityQuery, SortValue } from '../../odata/plan/query-plan.js';
 import type { Schema, TableDef } from '../schema/derive-schema.js';
 import type { Sql, SqlDialect } from './sql-dialect.js';
 
@@ -38,6 +38,11 @@ function column(table: TableDef, property: StructuralProperty): string {
   return c.name;
 }
 
+/**
+ * A property reached from $it or a lambda variable, possibly through single-valued navigations (artifact/id,
+ * a/b/c/name). Each hop past the first reads the next id with a correlated scalar subquery by key; a key at the
+ * end of the path is that id itself, any other property one more lookup.
+ */
 function compileAccess(node: PropertyAccessNode, scope: Scope): Sql {
   const v = resolve(scope, node.source);
   if (!v) throw new Error('compile: unbound range variable');
@@ -46,27 +51,26 @@ function compileAccess(node: PropertyAccessNode, scope: Scope): Sql {
     return scope.dialect.jsonItemValue(v.alias, node.complexPath.map((p) => p.name), numeric);
   }
   let table = v.table!;
-  let base: Sql | undefined;
-  let alias = v.alias;
+  /** The id of the entity the navigations reached so far; undefined while still on the source row. */
+  let id: Sql | undefined;
+  const lookup = (of: TableDef, value: (alias: string) => Sql, key: Sql): Sql => {
+    const inner = `n${scope.nextAlias++}`;
+    return sql`(SELECT ${value(inner)} FROM ${sql.table(of.name)} AS ${sql.id(inner)} WHERE ${ref(inner, of.keyColumn)} = ${key})`;
+  };
   for (const nav of node.navigation) {
     const n = table.navigations.find((x) => x.navigation.name === nav.name);
     if (!n) throw new Error(`compile: ${table.name} has no navigation ${nav.name}`);
-    if (node.property && node.property === n.target.rootType.key && node.complexPath.length === 0 && nav === node.navigation.at(-1)) {
-      return ref(alias, n.idColumn);
-    }
-    // A non-key property of a related entity: correlated scalar subquery by key.
-    const inner = `n${scope.nextAlias++}`;
-    const prop = node.property!;
-    const value = node.complexPath.length
-      ? scope.dialect.jsonValue(ref(inner, column(n.target, prop)), node.complexPath.map((p) => p.name), numeric)
-      : ref(inner, column(n.target, prop));
-    base = sql`(SELECT ${value} FROM ${sql.table(n.target.name)} AS ${sql.id(inner)} WHERE ${ref(inner, n.target.keyColumn)} = ${ref(alias, n.idColumn)})`;
+    id = id === undefined ? ref(v.alias, n.idColumn) : lookup(table, (a) => ref(a, n.idColumn), id);
     table = n.target;
-    alias = inner;
-    return base;
   }
-  const col = ref(alias, column(table, node.property!));
-  return node.complexPath.length ? scope.dialect.jsonValue(col, node.complexPath.map((p) => p.name), numeric) : col;
+  const property = node.property!;
+  const value = (alias: string): Sql => {
+    const col = ref(alias, column(table, property));
+    return node.complexPath.length ? scope.dialect.jsonValue(col, node.complexPath.map((p) => p.name), numeric) : col;
+  };
+  if (id === undefined) return value(v.alias);
+  if (property === table.rootType.key && node.complexPath.length === 0) return id;
+  return lookup(table, value, id);
 }
 
 function compileValue(node: ValueNode, scope: Scope): Sql {
@@ -237,9 +241,7 @@ function compileSearch(node: SearchNode, type: EntityType, table: TableDef, alia
     case 'SearchTerm': {
       const { dialect } = scope;
       const term = sql`${node.term}`;
-      const names = SEARCHABLE_PROPERTIES[type.qualifiedName] ?? [];
-      const parts = names.map((name): Sql => {
-        const p = type.property(name)!;
+      const parts = type.searchableProperties.map((p): Sql => {
         const col = ref(alias, column(table, p));
         if (p.collection) {
           const a = `s${scope.nextAlias++}`;
@@ -252,6 +254,10 @@ function compileSearch(node: SearchNode, type: EntityType, table: TableDef, alia
         return dialect.containsIgnoringCase(col, term);
       });
       return parts.length ? sql`(${sql.join(parts, sql` OR `)})` : sql`1 = 0`;
+    }
+    default: {
+      const never: never = node;
+      throw new Error(`compile: unknown search node ${JSON.stringify(never)}`);
     }
   }
 }

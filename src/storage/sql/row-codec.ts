@@ -4,7 +4,7 @@
  */
 import type { EntityType, StructuralProperty } from '../../model/model.js';
 import type { ColumnDef, Schema, TableDef } from '../schema/derive-schema.js';
-import type { EntityRecord, EntityRef, WriteRecord } from '../store.js';
+import type { EntityRecord, EntityRef, WriteRecord } from '../../model/records.js';
 
 export type Row = Record<string, unknown>;
 

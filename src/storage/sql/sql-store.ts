@@ -8,8 +8,8 @@ import type { EntityType, Model, NavigationProperty } from '../../model/model.js
 import type { Sql, Statement } from './sql-dialect.js';
 import type { CollectionQuery, CountQuery, EntityQuery, SortValue } from '../../odata/plan/query-plan.js';
 import { deriveSchema, type Schema, type TableDef } from '../schema/derive-schema.js';
-import type { EntityRecord, Page, Store, StoreHealth, WriteOptions, WriteRecord } from '../store.js';
-import { MERGE_RULES } from '../../model/security-ti.js';
+import type { EntityRecord, WriteRecord } from '../../model/records.js';
+import type { Page, Store, StoreHealth, WriteOptions } from '../store.js';
 import { compileByKeys, compileCollectionQuery, compileCountQuery, compileEntityQuery } from './compile-query.js';
 import { createCodecs, type Row, type TableCodec } from './row-codec.js';
 import type { SqlDialect } from './sql-dialect.js';
@@ -135,15 +135,10 @@ export abstract class SqlStore implements Store {
     return [...grouped].sort((a, b) => rank(a[0]) - rank(b[0]));
   }
 
-  /** Column → 'min' | 'max' for the table's hierarchy, from the model's MERGE_RULES. */
+  /** Column → 'min' | 'max' for the table's hierarchy, from the merge rules the model declares on its properties. */
   protected mergeRules(table: TableDef): Map<string, 'min' | 'max'> {
     const rules = new Map<string, 'min' | 'max'>();
-    for (const type of this.model.subtypesOf(table.rootType).concat(ancestors(table.rootType))) {
-      for (const [property, rule] of Object.entries(MERGE_RULES[type.qualifiedName] ?? {})) {
-        const col = table.propertyColumns.get(property);
-        if (col) rules.set(col.name, rule);
-      }
-    }
+    for (const col of table.columns) if (col.property?.mergeRule) rules.set(col.name, col.property.mergeRule);
     return rules;
   }
 
@@ -192,12 +187,6 @@ export abstract class SqlStore implements Store {
 /** Marker key values, replaced per request in a cached entity statement (never sent to the database). */
 const KEY_MARKER = '\u0000tigraph-key\u0000';
 const PARENT_MARKER = '\u0000tigraph-parent\u0000';
-
-function ancestors(type: EntityType): EntityType[] {
-  const out: EntityType[] = [];
-  for (let t = type.baseType; t; t = t.baseType) out.push(t);
-  return out;
-}
 
 function normalizeSortValue(v: unknown): SortValue {
   if (v === null || v === undefined) return null;

@@ -9,7 +9,8 @@ import type { Statement } from '../sql/sql-dialect.js';
 import type { Model } from '../../model/model.js';
 import { SqlStore } from '../sql/sql-store.js';
 import type { Row } from '../sql/row-codec.js';
-import type { StoreHealth, WriteOptions, WriteRecord } from '../store.js';
+import type { WriteRecord } from '../../model/records.js';
+import type { StoreHealth, WriteOptions } from '../store.js';
 import { migrate } from './migrate-sqlite.js';
 import { sqliteDialect } from './sqlite-dialect.js';
 

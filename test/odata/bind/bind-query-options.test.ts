@@ -13,7 +13,8 @@ const INDICATOR = MODEL.entityType(`${NS}.intelligenceProfileIndicator`);
 const HOST = MODEL.entityType(`${NS}.host`);
 const PASSIVE_DNS = MODEL.entityType(`${NS}.passiveDnsRecord`);
 
-const ctx = (type: EntityType, extra: Partial<QueryContext> = {}): QueryContext => ({
+const ctx = (type: EntityType, extra: Partial<Omit<QueryContext, "model">> = {}): QueryContext => ({
+  model: MODEL,
   type,
   isCollection: true,
   where: type === PROFILE ? 'intelProfiles' : 'intelligenceProfileIndicators',

@@ -28,7 +28,7 @@ const DECLS: TypeDecl[] = [
 ];
 const model = buildModel([...TYPES, ...DECLS]);
 const WIDGET = model.entityType(`${NS}.widget`);
-const ctx = (includeUnknownEnumMembers: boolean): QueryContext => ({ type: WIDGET, isCollection: true, where: 'widgets', strict: false, includeUnknownEnumMembers, limits: DEFAULT_LIMITS });
+const ctx = (includeUnknownEnumMembers: boolean): QueryContext => ({ model, type: WIDGET, isCollection: true, where: 'widgets', strict: false, includeUnknownEnumMembers, limits: DEFAULT_LIMITS });
 
 describe('enum members beyond the unknownFutureValue sentinel', () => {
   for (const form of ["'ultraviolet'", 'ultraviolet', "test.sentinel.color'ultraviolet'"]) {

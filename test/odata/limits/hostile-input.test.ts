@@ -12,7 +12,7 @@ import { mulberry32 as prng } from '../../../src/seed/random.js';
 
 const PROFILE = MODEL.entityType('microsoft.graph.security.intelligenceProfile');
 const INDICATOR = MODEL.entityType('microsoft.graph.security.intelligenceProfileIndicator');
-const base = (limits = DEFAULT_LIMITS): QueryContext => ({ type: PROFILE, isCollection: true, where: 'intelProfiles', strict: false, includeUnknownEnumMembers: false, limits });
+const base = (limits = DEFAULT_LIMITS): QueryContext => ({ model: MODEL, type: PROFILE, isCollection: true, where: 'intelProfiles', strict: false, includeUnknownEnumMembers: false, limits });
 const ROOMY = { ...DEFAULT_LIMITS, maxOptionLength: 2_000_000 };
 
 

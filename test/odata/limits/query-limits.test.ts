@@ -8,7 +8,7 @@ import { assertBadRequest } from '../uri/assert-odata-error.js';
 
 const PROFILE = MODEL.entityType('microsoft.graph.security.intelligenceProfile');
 const parse = (text: string) => parseExpression(text, { maxDepth: 32, maxLiteralLength: 4096, maxInListItems: 100 });
-const bind = (q: string, limits = DEFAULT_LIMITS) => bindQueryOptions(q, { type: PROFILE, isCollection: true, where: 'intelProfiles', strict: false, includeUnknownEnumMembers: false, limits });
+const bind = (q: string, limits = DEFAULT_LIMITS) => bindQueryOptions(q, { model: MODEL, type: PROFILE, isCollection: true, where: 'intelProfiles', strict: false, includeUnknownEnumMembers: false, limits });
 
 describe('query limits', () => {
   it('defaults are sane, with $top capped at 999 like Graph directory APIs', () => {
