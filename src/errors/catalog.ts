@@ -68,6 +68,12 @@ export const errors = {
   conflict: (what: string, key: string) => new ODataError(409, 'Conflict', `A '${what}' with id '${key}' already exists.`),
   unsupportedMediaType: (type: string) => new ODataError(415, 'UnsupportedMediaType', `Content-Type '${type}' is not supported; send application/json.`),
   payloadTooLarge: (limit: number) => new ODataError(413, 'RequestEntityTooLarge', `The request body exceeds ${limit} bytes.`),
+  invalidActionParameter: (name: string, expected: string) =>
+    new ODataError(400, 'BadRequest', `Invalid value for query option '${name}': expected ${expected}.`, { target: name }),
+  unsupportedImportMediaType: (type: string) =>
+    new ODataError(415, 'UnsupportedMediaType', `Content-Type '${type}' is not supported; send application/json (STIX 2.1, MISP), text/csv or text/plain.`),
+  importQueueFull: (capacity: number, retryAfterSeconds: number) =>
+    new ODataError(503, 'ServiceUnavailable', `The service is temporarily unavailable: ${capacity} import jobs are queued or running; retry after ${retryAfterSeconds} s.`, { headers: { 'Retry-After': String(retryAfterSeconds) } }),
   notListable: (set: string) => new ODataError(400, 'BadRequest', `Listing '${set}' is not supported; address a single item by its id.`),
 
   // 5xx

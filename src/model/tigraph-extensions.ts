@@ -13,7 +13,8 @@ import type { ActionDecl } from './edm.js';
 const NN = false;
 const EXT = { extension: true } as const;
 
-export const importJobStatus = enumType('importJobStatus', ['notStarted', 'running', 'succeeded', 'failed', 'unknownFutureValue'], true);
+/** `interrupted`: the server stopped while the job ran (whole batches written before stay written). */
+export const importJobStatus = enumType('importJobStatus', ['notStarted', 'running', 'succeeded', 'failed', 'interrupted', 'unknownFutureValue'], true);
 
 export const importProfileCounts = complexType(
   'importProfileCounts',
@@ -78,6 +79,8 @@ export const importJob = entityType(
     { name: 'status', type: 'self.importJobStatus', nullable: NN },
     { name: 'createdDateTime', type: 'Edm.DateTimeOffset', nullable: NN },
     { name: 'completedDateTime', type: 'Edm.DateTimeOffset' },
+    /** Refreshed while the job runs; a queued or running job not refreshed for a while belongs to a stopped server. */
+    { name: 'lastUpdatedDateTime', type: 'Edm.DateTimeOffset', nullable: NN },
     { name: 'format', type: 'Edm.String' },
     { name: 'summary', type: 'self.importSummary' },
     { name: 'error', type: 'Edm.String' },

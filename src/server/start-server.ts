@@ -3,22 +3,29 @@
  * Used by `tigraph serve` and by the tests (in-process, on a free port).
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { DEFAULT_FAULT_POLICY, withFaultInjection, type FaultPolicy } from '../faults/fault-injection.js';
-import { join } from 'node:path';
+import { DEFAULT_FAULT_POLICY, type FaultPolicy } from '../faults/fault-policy.js';
 import pino, { type Logger } from 'pino';
 import { createEphemeralSigningKey, loadOrCreateSigningKey, type SigningKey } from '../auth/signing-key.js';
 import { createTokenVerifier } from '../auth/verify-token.js';
 import { createRequestListener } from '../http/create-request-listener.js';
+import { answerHealth } from '../http/middleware/answer-health.js';
+import { authenticate } from '../http/middleware/authenticate.js';
+import { dispatch } from '../http/middleware/dispatch.js';
+import { injectFaults } from '../http/middleware/inject-faults.js';
+import { limitUrl } from '../http/middleware/limit-url.js';
+import { readBody } from '../http/middleware/read-body.js';
+import { route } from '../http/middleware/route.js';
+import { createResponder } from '../http/respond.js';
 import { answerClientError } from '../http/write-error.js';
 import { MODEL, type Model } from '../model/model.js';
 import { DEFAULT_LIMITS, type QueryLimits } from '../odata/limits/query-limits.js';
 import type { EnumSpellingMode } from '../odata/serialize/enum-spelling.js';
 import { DEMO_DATASET } from '../seed/demo-dataset.js';
 import { loadSeed } from '../seed/load-seed.js';
-import { createService } from '../service/handle-odata-request.js';
-import { SqliteStore } from '../storage/sqlite/sqlite-store.js';
-import { PostgresStore } from '../storage/postgres/postgres-store.js';
+import { createService, type Service } from '../service/handle-odata-request.js';
+import { openStore } from '../storage/open-store.js';
 import type { Store } from '../storage/store.js';
+import type { ImportJobQueueOptions } from '../service/import-job-queue.js';
 
 export interface ServerOptions {
   readonly host: string;
@@ -45,6 +52,9 @@ export interface ServerOptions {
   readonly databaseSchema?: string;
   /** Graph-shaped 429/503 answered to a share of requests (or on request by header); see faults/. */
   readonly faults?: FaultPolicy;
+  /** The draw fault injection uses (tests make it deterministic). */
+  readonly faultRandom?: () => number;
+  readonly importQueue?: Partial<ImportJobQueueOptions>;
   /** Use this store instead of opening one (tests, other backends). */
   readonly store?: Store;
   readonly model?: Model;
@@ -77,15 +87,9 @@ export interface RunningServer {
   readonly logger: Logger;
   /** The request listener, to mount on more servers (HTTPS). */
   readonly listener: (req: IncomingMessage, res: ServerResponse) => void;
+  /** The OData service (its import job queue: `service.jobs`). */
+  readonly service: Service;
   close(): Promise<void>;
-}
-
-/** The store the options name: PostgreSQL for a database URL, else SQLite (file in the data dir, or memory). */
-export async function openStore(model: Model, options: Pick<ServerOptions, 'databaseUrl' | 'poolSize' | 'databaseSchema' | 'inMemory' | 'dataDir'>): Promise<Store> {
-  if (options.databaseUrl) {
-    return PostgresStore.open(model, { connectionString: options.databaseUrl, poolSize: options.poolSize, ...(options.databaseSchema ? { schema: options.databaseSchema } : {}) });
-  }
-  return new SqliteStore(model, { filename: options.inMemory ? ':memory:' : join(options.dataDir, 'tigraph.db') });
 }
 
 export async function startServer(partial: Partial<ServerOptions> = {}): Promise<RunningServer> {
@@ -99,19 +103,33 @@ export async function startServer(partial: Partial<ServerOptions> = {}): Promise
     seeded = true;
   }
   const signingKey = options.inMemory ? await createEphemeralSigningKey() : await loadOrCreateSigningKey(options.dataDir);
-  const service = createService({
+  const service = await createService({
     model,
     store,
     paging: { defaultPageSize: options.defaultPageSize, maxPageSize: options.maxPageSize },
     limits: options.limits ?? DEFAULT_LIMITS,
     strict: options.strict,
     betaEnumSpelling: options.betaEnumSpelling,
+    logger,
+    ...(options.importQueue ? { importQueue: options.importQueue } : {}),
   });
-  const listener = withFaultInjection(
-    createRequestListener({ service, verifyToken: createTokenVerifier(signingKey), store, logger, maxUrlLength: options.maxUrlLength, maxBodyBytes: options.maxBodyBytes, trustProxy: options.trustProxy ?? false }),
-    options.faults ?? DEFAULT_FAULT_POLICY,
-    { onFault: (f, req) => logger.info({ status: f.status, method: req.method, url: req.url }, 'injected fault') },
-  );
+  const responder = createResponder(logger);
+  // The chain, in order: request ids (the listener) → URL limit → health → route → auth → faults → body → dispatch.
+  const listener = createRequestListener({
+    responder,
+    steps: [
+      limitUrl(options.maxUrlLength),
+      answerHealth(store, responder),
+      route(service.route),
+      authenticate(createTokenVerifier(signingKey)),
+      injectFaults(options.faults ?? DEFAULT_FAULT_POLICY, {
+        ...(options.faultRandom ? { random: options.faultRandom } : {}),
+        onFault: (f, x) => logger.info({ requestId: x.requestId, status: f.status, method: x.method, url: x.url }, 'injected fault'),
+      }),
+      readBody(options.maxBodyBytes),
+      dispatch(service.dispatch, responder, options.trustProxy ?? false),
+    ],
+  });
   const server = createServer({ maxHeaderSize: options.maxHeaderSize, requestTimeout: options.requestTimeoutMs, keepAliveTimeout: 5000 }, listener);
   // Malformed or oversized requests that never become a request object still get a Graph error body.
   server.on('clientError', answerClientError);
@@ -130,11 +148,13 @@ export async function startServer(partial: Partial<ServerOptions> = {}): Promise
     seeded,
     logger,
     listener,
+    service,
     async close() {
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeIdleConnections();
       });
+      await service.close();
       if (!options.store) await store.close();
       logger.flush();
     },

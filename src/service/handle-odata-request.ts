@@ -10,8 +10,8 @@ import { writeServiceDocument } from '../csdl/write-service-document.js';
 import { bindQueryOptions } from '../odata/bind/bind-query-options.js';
 import type { BoundQueryOptions, SelectItem } from '../odata/bind/semantic-tree.js';
 import type { QueryLimits } from '../odata/limits/query-limits.js';
-import { bindResourcePath, type BoundResource } from '../odata/path/bind-resource-path.js';
-import { parseResourcePath, type ApiVersion } from '../odata/path/parse-resource-path.js';
+import type { BoundResource } from '../odata/path/bind-resource-path.js';
+import type { ApiVersion } from '../odata/path/parse-resource-path.js';
 import { planCollection, planCount, planEntity, queryShape, type PagingSettings } from '../odata/plan/build-query-plan.js';
 import { encodeSkipToken } from '../odata/paging/skip-token.js';
 import { createEnumSpelling, type EnumSpelling, type EnumSpellingMode } from '../odata/serialize/enum-spelling.js';
@@ -19,7 +19,11 @@ import { writeEntity, type Json, type WriteOptions } from '../odata/serialize/wr
 import type { Store } from '../storage/store.js';
 import { buildNextLink, rawOptionValue } from './next-link.js';
 import { handleWrite } from './handle-write-request.js';
-import { ImportJobs } from './import-jobs.js';
+import { SETS } from '../model/names.js';
+import { handleImportAction } from './handle-import-action.js';
+import { ImportJobQueue, type ImportJobQueueOptions } from './import-job-queue.js';
+import { routeRequest, type Route } from './route-request.js';
+import type { Logger } from 'pino';
 
 export const JSON_CONTENT_TYPE = 'application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false;charset=utf-8';
 
@@ -31,6 +35,8 @@ export interface ServiceConfig {
   readonly strict: boolean;
   /** Enum spelling on /beta ('documented' = the long names of Microsoft's beta resource page); v1.0 always uses the CSDL's. */
   readonly betaEnumSpelling: EnumSpellingMode;
+  readonly importQueue?: Partial<ImportJobQueueOptions>;
+  readonly logger?: Logger;
 }
 
 export interface ServiceRequest {
@@ -42,7 +48,7 @@ export interface ServiceRequest {
   /** scheme://host[:port] of this server as the client addressed it. */
   readonly origin: string;
   readonly prefer: string | undefined;
-  /** The parsed JSON body of a write (POST/PATCH). */
+  /** The body as the route declares it: parsed JSON for writes, a RawBody for a bytes action. */
   readonly body?: unknown;
 }
 
@@ -52,8 +58,6 @@ export interface ServiceResponse {
   readonly body: string;
 }
 
-const READ_METHODS = ['GET', 'HEAD'];
-export const WRITE_METHODS = ['POST', 'PATCH', 'DELETE'];
 
 interface Preferences {
   readonly includeUnknownEnumMembers: boolean;
@@ -67,12 +71,26 @@ function readPreferences(prefer: string | undefined): Preferences {
   return { includeUnknownEnumMembers: parts.includes('include-unknown-enum-members'), maxPageSize: max ? Math.max(1, Number(max[1])) : undefined };
 }
 
-export function createService(config: ServiceConfig): (req: ServiceRequest) => Promise<ServiceResponse> {
+/** The service: `route` decides what a request needs (access, body) before it is read; `dispatch` answers it. */
+export interface Service {
+  /** Route and answer in one step (in-process callers that authenticate elsewhere, or not at all). */
+  (req: ServiceRequest): Promise<ServiceResponse>;
+  route(method: string, path: string): Route;
+  dispatch(route: Route, req: ServiceRequest): Promise<ServiceResponse>;
+  readonly jobs: ImportJobQueue;
+  /** Stops the import queue (unfinished jobs are marked interrupted). */
+  close(): Promise<void>;
+}
+
+export async function createService(config: ServiceConfig): Promise<Service> {
+  const { model } = config;
   const spellings: Record<ApiVersion, EnumSpelling> = { 'v1.0': createEnumSpelling('csdl'), beta: createEnumSpelling(config.betaEnumSpelling) };
   const metadata: Record<ApiVersion, string> = {
-    'v1.0': writeCsdlXml(config.model, { enumSpelling: 'csdl' }),
-    beta: writeCsdlXml(config.model, { enumSpelling: config.betaEnumSpelling }),
+    'v1.0': writeCsdlXml(model, { enumSpelling: 'csdl' }),
+    beta: writeCsdlXml(model, { enumSpelling: config.betaEnumSpelling }),
   };
+  const jobs = await ImportJobQueue.open(model, config.store, { ...config.importQueue, ...(config.logger ? { logger: config.logger } : {}) });
+  const jobSet = model.entitySet(SETS.importJobs)!;
 
   const json = (status: number, body: unknown, extra: Record<string, string> = {}): ServiceResponse => ({
     status,
@@ -80,42 +98,49 @@ export function createService(config: ServiceConfig): (req: ServiceRequest) => P
     body: JSON.stringify(body),
   });
 
-  const importJobs = new ImportJobs(config.model, config.store);
+  /** 201/202 answers: the entity read back, its context and Location. */
+  const created = async (status: number, version: ApiVersion, origin: string, resource: BoundResource & { kind: 'entity' }): Promise<ServiceResponse> => {
+    const serviceRoot = `${origin}/${version}`;
+    const record = await config.store.findOne({ kind: 'entity', type: resource.type, key: resource.key, parent: resource.parent, expand: [] });
+    if (!record) throw errors.resourceNotFound(resource.type.qualifiedName, resource.key); // deleted by a concurrent request
+    const location = `${serviceRoot}/${model.servicePath}/${resource.set.name}/${encodeURIComponent(resource.key)}`;
+    const entity = writeEntity(record, undefined, [], { enums: spellings[version], includeUnknownEnumMembers: false });
+    return json(status, { '@odata.context': `${serviceRoot}/$metadata#${resource.contextPath}/$entity`, ...entity }, { Location: location });
+  };
 
-  return async function handle(req: ServiceRequest): Promise<ServiceResponse> {
-    const jobResponse = await importJobs.handle(req);
-    if (jobResponse) return jobResponse;
-    const parsed = parseResourcePath(req.path);
-    if (parsed.kind === 'unknown') throw errors.pathNotFound(req.path);
-    const serviceRoot = `${req.origin}/${parsed.version}`;
-    if (!READ_METHODS.includes(req.method)) {
-      if (parsed.kind !== 'resource' || !WRITE_METHODS.includes(req.method)) throw errors.methodNotAllowed(req.method, READ_METHODS);
-      const target = bindResourcePath(config.model, parsed.segments);
-      const outcome = await handleWrite(config.model, config.store, req.method, target, req.body);
-      if (!outcome.created) return { status: 204, headers: { 'OData-Version': '4.0' }, body: '' };
-      const { resource } = outcome.created;
-      const record = await config.store.findOne({ kind: 'entity', type: resource.type, key: resource.key, parent: resource.parent, expand: [] });
-      if (!record) throw errors.resourceNotFound(resource.type.qualifiedName, resource.key); // deleted by a concurrent request
-      const location = `${serviceRoot}/security/threatIntelligence/${resource.set.name}/${encodeURIComponent(resource.key)}`;
-      const entity = writeEntity(record, undefined, [], { enums: spellings[parsed.version], includeUnknownEnumMembers: false });
-      return json(201, { '@odata.context': `${serviceRoot}/$metadata#${resource.contextPath}/$entity`, ...entity }, { Location: location });
+  async function dispatch(route: Route, req: ServiceRequest): Promise<ServiceResponse> {
+    const { target } = route;
+    if (target.kind === 'error') throw target.error;
+    const serviceRoot = `${req.origin}/${target.version}`;
+    if (target.kind === 'metadata') return { status: 200, headers: { 'Content-Type': 'application/xml;charset=utf-8', 'OData-Version': '4.0' }, body: metadata[target.version] };
+    if (target.kind === 'serviceDocument') return json(200, writeServiceDocument(model, serviceRoot));
+    const resource = target.resource;
+    if (resource.kind === 'action') {
+      const id = await handleImportAction(jobs, resource.action, req.query, req.body);
+      return created(202, target.version, req.origin, { kind: 'entity', set: jobSet, type: jobSet.entityType, key: id, parent: undefined, contextPath: `${model.servicePath}/${jobSet.name}` });
     }
-    if (parsed.kind === 'metadata') return { status: 200, headers: { 'Content-Type': 'application/xml;charset=utf-8', 'OData-Version': '4.0' }, body: metadata[parsed.version] };
-    if (parsed.kind === 'serviceDocument') return json(200, writeServiceDocument(config.model, serviceRoot));
+    if (route.access === 'write') {
+      const outcome = await handleWrite(model, config.store, req.method, resource, req.body);
+      if (!outcome.created) return { status: 204, headers: { 'OData-Version': '4.0' }, body: '' };
+      return created(201, target.version, req.origin, outcome.created.resource);
+    }
+    return read(resource, target.version, req);
+  }
 
-    const resource = bindResourcePath(config.model, parsed.segments);
+  async function read(resource: Exclude<BoundResource, { kind: 'action' }>, version: ApiVersion, req: ServiceRequest): Promise<ServiceResponse> {
+    const serviceRoot = `${req.origin}/${version}`;
     const prefs = readPreferences(req.prefer);
     const type = resource.kind === 'navigation' ? resource.navigation.target : resource.type;
     const options = bindQueryOptions(req.query, {
       model: config.model,
-    type,
+      type,
       isCollection: resource.kind === 'collection',
       where: resource.kind === 'collection' ? resource.contextPath.split('/').at(-1)! : type.name,
       strict: config.strict,
       includeUnknownEnumMembers: prefs.includeUnknownEnumMembers,
       limits: config.limits,
     });
-    const write: WriteOptions = { enums: spellings[parsed.version], includeUnknownEnumMembers: prefs.includeUnknownEnumMembers };
+    const write: WriteOptions = { enums: spellings[version], includeUnknownEnumMembers: prefs.includeUnknownEnumMembers };
     const applied: Record<string, string> = {};
     if (prefs.includeUnknownEnumMembers) applied['Preference-Applied'] = 'include-unknown-enum-members';
     const context = (path: string, select: readonly SelectItem[] | undefined, suffix = ''): string =>
@@ -153,7 +178,11 @@ export function createService(config: ServiceConfig): (req: ServiceRequest) => P
         return json(200, { '@odata.context': context(resource.contextPath, options.select, '/$entity'), ...writeEntity(target, options.select, options.expand, write) }, applied);
       }
     }
-  };
+  }
+
+  const route = (method: string, path: string): Route => routeRequest(model, method, path);
+  const service = (async (req: ServiceRequest) => dispatch(route(req.method, req.path), req)) as Service;
+  return Object.assign(service, { route, dispatch, jobs, close: () => jobs.close() });
 }
 
 export type { BoundQueryOptions, BoundResource };

@@ -3,12 +3,14 @@
  * and the Graph-shaped 429/503 responses the wrapped listener writes.
  */
 import assert from 'node:assert/strict';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import { ODataError } from '../../src/errors/odata-error.js';
-import { DEFAULT_FAULT_POLICY, describeFaultPolicy, maybeInjectFault, parseFaultPolicy, withFaultInjection } from '../../src/faults/fault-injection.js';
+import { DEFAULT_FAULT_POLICY, describeFaultPolicy, maybeInjectFault, parseFaultPolicy } from '../../src/faults/fault-policy.js';
 import { startTestServer, TI, type TestServer } from '../support/test-server.js';
 import { mulberry32 as seeded } from '../../src/seed/random.js';
+
+/** What `--inject header=on` gives: the request header honoured, no random faults. */
+const HEADER_ON = parseFaultPolicy('header=on');
 
 const sequence = (...values: number[]) => {
   let i = 0;
@@ -20,7 +22,8 @@ describe('--inject policy', () => {
     assert.deepEqual(parseFaultPolicy('429=0.1,503=0.05'), { rates: [{ status: 429, probability: 0.1 }, { status: 503, probability: 0.05 }], retryAfterSeconds: 1, honourHeader: true });
     assert.deepEqual(parseFaultPolicy(' 503=5% , retry-after=2, header=off '), { rates: [{ status: 503, probability: 0.05 }], retryAfterSeconds: 2, honourHeader: false });
     assert.equal(describeFaultPolicy(parseFaultPolicy('429=0.1,503=0.05')), '429 for 10% and 503 for 5% of requests (Retry-After: 1); header x-tigraph-inject-fault honoured');
-    assert.equal(describeFaultPolicy(DEFAULT_FAULT_POLICY), 'no random faults; header x-tigraph-inject-fault honoured');
+    assert.equal(describeFaultPolicy(DEFAULT_FAULT_POLICY), 'no random faults; header x-tigraph-inject-fault ignored');
+    assert.equal(describeFaultPolicy(HEADER_ON), 'no random faults; header x-tigraph-inject-fault honoured');
   });
 
   it('rejects bad input with a message naming the item', () => {
@@ -76,26 +79,26 @@ describe('--inject policy', () => {
 describe('x-tigraph-inject-fault header', () => {
   const never = () => 0.99;
   it('forces the fault for that request, with the default or its own Retry-After', () => {
-    assert.equal(maybeInjectFault(DEFAULT_FAULT_POLICY, { 'x-tigraph-inject-fault': '429' }, never)?.status, 429);
-    const f = maybeInjectFault(DEFAULT_FAULT_POLICY, { 'x-tigraph-inject-fault': '503; retry-after=0' }, never)!;
+    assert.equal(maybeInjectFault(HEADER_ON, { 'x-tigraph-inject-fault': '429' }, never)?.status, 429);
+    const f = maybeInjectFault(HEADER_ON, { 'x-tigraph-inject-fault': '503; retry-after=0' }, never)!;
     assert.equal(f.status, 503);
     assert.deepEqual(f.headers, { 'Retry-After': '0' });
   });
 
   it('attempts=N faults only the first N attempts (Retry-Attempt absent or below N), so SDK retries get through', () => {
     const h = { 'x-tigraph-inject-fault': '429; attempts=1' };
-    assert.equal(maybeInjectFault(DEFAULT_FAULT_POLICY, h, never)?.status, 429);
-    assert.equal(maybeInjectFault(DEFAULT_FAULT_POLICY, { ...h, 'retry-attempt': '1' }, never), undefined);
+    assert.equal(maybeInjectFault(HEADER_ON, h, never)?.status, 429);
+    assert.equal(maybeInjectFault(HEADER_ON, { ...h, 'retry-attempt': '1' }, never), undefined);
     const two = { 'x-tigraph-inject-fault': '503;attempts=2' };
-    assert.equal(maybeInjectFault(DEFAULT_FAULT_POLICY, { ...two, 'retry-attempt': '1' }, never)?.status, 503);
-    assert.equal(maybeInjectFault(DEFAULT_FAULT_POLICY, { ...two, 'retry-attempt': '2' }, never), undefined);
-    assert.equal(maybeInjectFault(DEFAULT_FAULT_POLICY, { 'x-tigraph-inject-fault': '429', 'retry-attempt': '3' }, never)?.status, 429, 'no attempts: every attempt');
+    assert.equal(maybeInjectFault(HEADER_ON, { ...two, 'retry-attempt': '1' }, never)?.status, 503);
+    assert.equal(maybeInjectFault(HEADER_ON, { ...two, 'retry-attempt': '2' }, never), undefined);
+    assert.equal(maybeInjectFault(HEADER_ON, { 'x-tigraph-inject-fault': '429', 'retry-attempt': '3' }, never)?.status, 429, 'no attempts: every attempt');
   });
 
   it('is answered with 400 when malformed, and ignored with header=off', () => {
     for (const value of ['500', 'abc', '429; foo=1', '429; retry-after=99999']) {
       assert.throws(
-        () => maybeInjectFault(DEFAULT_FAULT_POLICY, { 'x-tigraph-inject-fault': value }, never),
+        () => maybeInjectFault(HEADER_ON, { 'x-tigraph-inject-fault': value }, never),
         (e) => e instanceof ODataError && e.status === 400 && /x-tigraph-inject-fault/.test(e.message),
         value,
       );
@@ -104,24 +107,21 @@ describe('x-tigraph-inject-fault header', () => {
   });
 });
 
-describe('withFaultInjection (wrapped request listener)', () => {
+describe('injectFaults (a step of the listener chain, after authentication)', () => {
   let s: TestServer;
-  let server: Server;
   let url: string;
   const faults: number[] = [];
   before(async () => {
-    s = await startTestServer();
-    const listener = s.server.listeners('request')[0] as (req: IncomingMessage, res: ServerResponse) => void;
-    server = createServer(withFaultInjection(listener, parseFaultPolicy('429=0.5'), { random: sequence(0.1, 0.9), onFault: (f) => faults.push(f.status) }));
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const a = server.address();
-    url = `http://127.0.0.1:${typeof a === 'object' && a ? a.port : 0}`;
+    const draws = sequence(0.1, 0.9);
+    s = await startTestServer({ faults: parseFaultPolicy('429=0.5'), faultRandom: () => { const r = draws(); return r; } });
+    url = s.url;
+    const original = s.logger.info.bind(s.logger);
+    s.logger.info = ((obj: { status?: number }, msg?: string) => {
+      if (msg === 'injected fault' && obj.status !== undefined) faults.push(obj.status);
+      return original(obj as never, msg as never);
+    }) as typeof s.logger.info;
   });
   after(async () => {
-    await new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      server.closeIdleConnections();
-    });
     await s.close();
   });
 
@@ -130,7 +130,7 @@ describe('withFaultInjection (wrapped request listener)', () => {
     const res = await fetch(`${url}/v1.0${TI}/intelProfiles`, { headers });
     assert.equal(res.status, 429);
     assert.equal(res.headers.get('retry-after'), '1');
-    assert.match(res.headers.get('content-type')!, /^application\/json/);
+    assert.equal(res.headers.get('content-type'), 'application/json;charset=utf-8');
     assert.equal(res.headers.get('client-request-id'), 'my-client-id');
     const body = (await res.json()) as { error: { code: string; message: string; innerError: Record<string, string> } };
     assert.equal(body.error.code, 'TooManyRequests');
@@ -143,10 +143,22 @@ describe('withFaultInjection (wrapped request listener)', () => {
     assert.deepEqual(faults, [429]);
   });
 
-  it('never faults health probes, and faults before authentication (like a proxy in front of Graph)', async () => {
+  it('never faults health probes, and never answers a fault before authentication', async () => {
     for (let i = 0; i < 4; i++) assert.equal((await fetch(`${url}/healthz`)).status, 200);
     const res = await fetch(`${url}/v1.0${TI}/intelProfiles`, { headers: { 'x-tigraph-inject-fault': '503' } });
-    assert.equal(res.status, 503);
-    assert.equal(((await res.json()) as { error: { code: string } }).error.code, 'ServiceUnavailable');
+    assert.equal(res.status, 401);
+    assert.equal(((await res.json()) as { error: { code: string } }).error.code, 'InvalidAuthenticationToken');
+  });
+});
+
+describe('the fault header without --inject', () => {
+  it('is ignored: a server started without --inject never faults on request', async () => {
+    const s = await startTestServer();
+    try {
+      const res = await fetch(`${s.url}/v1.0${TI}/intelProfiles?$top=1`, { headers: { Authorization: `Bearer ${s.token}`, 'x-tigraph-inject-fault': '503; retry-after=3600' } });
+      assert.equal(res.status, 200);
+    } finally {
+      await s.close();
+    }
   });
 });

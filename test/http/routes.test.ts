@@ -131,10 +131,13 @@ describe('routes', () => {
     it(`${v}: other methods answer 405 with a Graph error and Allow`, async () => {
       const writer = await s.mint({ roles: ['ThreatIntelligence.ReadWrite.All'] });
       for (const [method, path, allow] of [
-        ['PUT', `intelligenceProfileIndicators/${DOC_INDICATOR_ID}`, 'GET, HEAD'],
+        ['PUT', `intelligenceProfileIndicators/${DOC_INDICATOR_ID}`, 'GET, HEAD, PATCH, DELETE'],
         ['POST', `intelligenceProfileIndicators/${DOC_INDICATOR_ID}`, 'GET, HEAD, PATCH, DELETE'],
         ['DELETE', `hosts/${DOC_HOST_ID}`, 'GET, HEAD'],
-        ['OPTIONS', 'intelProfiles', 'GET, HEAD'],
+        ['OPTIONS', 'intelProfiles', 'GET, HEAD, POST'],
+        ['PUT', `intelProfiles/${DOC_INDICATOR_ID}/indicators/$count`, 'GET, HEAD'],
+        ['POST', 'importJobs', 'GET, HEAD'],
+        ['GET', 'microsoft.graph.security.import', 'POST'],
       ] as const) {
         const r = await fetch(`${s.url}/${v}${TI}/${path}`, { method, headers: { Authorization: `Bearer ${writer}`, 'Content-Type': 'application/json' }, ...(method === 'POST' ? { body: '{}' } : {}) });
         assert.equal(r.status, 405, `${method} ${path}`);

@@ -39,7 +39,7 @@ export const writesOf = (...profiles: Record<string, unknown>[]) => profiles.fla
 
 /** The collection plan the service builds for `path?query` (one page of `pageSize`). */
 export function planFor(path: string, query = '', pageSize = 3): ReturnType<typeof planCollection> {
-  const parsed = parseResourcePath(`/v1.0/security/threatIntelligence/${path}`);
+  const parsed = parseResourcePath(`/v1.0/${MODEL.servicePath}/${path}`, MODEL.container.rootPath);
   if (parsed.kind !== 'resource') throw new Error(`not a resource path: ${path}`);
   const resource = bindResourcePath(MODEL, parsed.segments);
   if (resource.kind !== 'collection') throw new Error(`not a collection: ${path}`);

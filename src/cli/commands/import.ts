@@ -11,7 +11,7 @@ import { MODEL } from '../../model/model.js';
 import { FORMATS, spoolStdin } from '../../import/detect-format.js';
 import { DEFAULT_BATCH_SIZE, formatSummary, runImport, type ImportProgress } from '../../import/run-import.js';
 import { SOURCES } from '../../import/types.js';
-import { openStore } from '../../server/start-server.js';
+import { openStore } from '../../storage/open-store.js';
 
 function renderProgress(p: ImportProgress): string {
   const s = Math.max(p.elapsedMs / 1000, 0.001);

@@ -1,9 +1,11 @@
 /** `tigraph serve`: runs the API server (the default of `npm start`). */
+import { MODEL } from '../../model/model.js';
+import { SETS } from '../../model/names.js';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { resolve } from 'node:path';
 import { mintToken } from '../../auth/mint-token.js';
 import { DEFAULT_SERVER_OPTIONS, startServer } from '../../server/start-server.js';
-import { describeFaultPolicy, parseFaultPolicy, type FaultPolicy } from '../../faults/fault-injection.js';
+import { describeFaultPolicy, parseFaultPolicy, type FaultPolicy } from '../../faults/fault-policy.js';
 import { startHttpsServer, type RunningHttpsServer } from '../../server/start-https.js';
 import { loadCertificateFiles, loadOrCreateDevCertificates } from '../../tls/dev-certificates.js';
 
@@ -100,7 +102,7 @@ export function registerServeCommand(program: Command): void {
         const port = new URL(https.url).port;
         const loopback = ['127.0.0.1', 'localhost', '::1'].includes(opts.host);
         const base = loopback ? `https://localhost:${port}` : https.url;
-        tlsLines.push(`  https:     ${base}/v1.0/security/threatIntelligence/intelProfiles`);
+        tlsLines.push(`  https:     ${base}/v1.0/${MODEL.servicePath}/${SETS.intelProfiles}`);
         if (dev) {
           tlsLines.push(
             `  tls:       development CA ${dev.caCertPath} (${dev.action}; SHA-256 ${dev.caFingerprint256})`,
@@ -113,8 +115,8 @@ export function registerServeCommand(program: Command): void {
       if (opts.inject) tlsLines.push(`  faults:    ${describeFaultPolicy(opts.inject)}`);
       const lines = [
         `tigraph is serving the Microsoft Graph threat-intelligence API`,
-        `  v1.0:      ${running.url}/v1.0/security/threatIntelligence/intelProfiles`,
-        `  beta:      ${running.url}/beta/security/threatIntelligence/intelProfiles`,
+        `  v1.0:      ${running.url}/v1.0/${MODEL.servicePath}/${SETS.intelProfiles}`,
+        `  beta:      ${running.url}/beta/${MODEL.servicePath}/${SETS.intelProfiles}`,
         `  metadata:  ${running.url}/v1.0/$metadata`,
         `  health:    ${running.url}/healthz`,
         ...tlsLines,

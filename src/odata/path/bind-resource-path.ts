@@ -1,9 +1,10 @@
 /**
- * Binds parsed path segments against the model: entity set → key → navigation → key | $count.
+ * Binds parsed path segments against the model: entity set → key → navigation → key | $count, or an action
+ * bound to the root entity (`microsoft.graph.security.import`).
  * Unknown names end here with Graph's 400 "Resource not found for the segment '…'".
  */
 import { errors } from '../../errors/catalog.js';
-import type { EntitySet, EntityType, Model, NavigationProperty } from '../../model/model.js';
+import type { Action, EntitySet, EntityType, Model, NavigationProperty } from '../../model/model.js';
 import type { ParentScope } from '../../model/records.js';
 import type { PathSegment } from './parse-resource-path.js';
 
@@ -13,7 +14,9 @@ export type BoundResource =
   /** One entity by key, possibly through a parent's collection navigation. */
   | { readonly kind: 'entity'; readonly set: EntitySet; readonly type: EntityType; readonly key: string; readonly parent: ParentScope | undefined; readonly contextPath: string }
   /** A single-valued navigation of one entity (intelligenceProfileIndicators/{id}/artifact). */
-  | { readonly kind: 'navigation'; readonly set: EntitySet; readonly sourceType: EntityType; readonly key: string; readonly navigation: NavigationProperty; readonly contextPath: string };
+  | { readonly kind: 'navigation'; readonly set: EntitySet; readonly sourceType: EntityType; readonly key: string; readonly navigation: NavigationProperty; readonly contextPath: string }
+  /** An action bound to the root entity (…/threatIntelligence/microsoft.graph.security.import). */
+  | { readonly kind: 'action'; readonly action: Action; readonly contextPath: string };
 
 const MAX_KEY_LENGTH = 1024;
 const quoteKey = (key: string): string => `'${encodeURIComponent(key.replace(/'/g, "''"))}'`;
@@ -28,8 +31,13 @@ export function bindResourcePath(model: Model, segments: readonly PathSegment[])
   const [first, ...rest] = segments;
   if (!first || first.kind !== 'name') throw errors.unknownSegment(first?.kind === 'count' ? '$count' : '');
   const set = model.entitySet(first.name);
-  if (!set) throw errors.unknownSegment(first.name);
-  const setPath = `security/threatIntelligence/${set.name}`;
+  if (!set) {
+    const action = model.action(first.name);
+    if (!action) throw errors.unknownSegment(first.name);
+    if (rest.length) throw errors.unknownSegment(describe(rest[0]!));
+    return { kind: 'action', action, contextPath: `${model.servicePath}/${action.qualifiedName}` };
+  }
+  const setPath = `${model.servicePath}/${set.name}`;
   if (rest.length === 0) {
     if (!set.listable) throw errors.notListable(set.name);
     return { kind: 'collection', set, type: set.entityType, parent: undefined, count: false, contextPath: setPath };

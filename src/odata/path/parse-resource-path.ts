@@ -1,6 +1,7 @@
 /**
  * Parses the request path (still percent-encoded) into untyped segments: the API version, then either
- * `$metadata`, the service document, or a resource path below /security/threatIntelligence. Keys are accepted
+ * `$metadata`, the service document, or a resource path below the model's root path (given by the caller from the
+ * entity container: security/threatIntelligence). Keys are accepted
  * as segments (`/x/{id}`) and in parentheses (`/x('{id}')`, `/x(id='{id}')`); names are case-insensitive,
  * keys case-sensitive.
  */
@@ -20,7 +21,6 @@ export type ParsedPath =
   | { readonly kind: 'unknown' };
 
 const VERSIONS: Readonly<Record<string, ApiVersion>> = { 'v1.0': 'v1.0', beta: 'beta' };
-const ROOT = ['security', 'threatintelligence'];
 
 function decode(raw: string): string {
   try {
@@ -48,19 +48,20 @@ function splitKey(segment: string): { name: string; key?: string } {
   return { name, key: inner };
 }
 
-export function parseResourcePath(rawPath: string): ParsedPath {
+/** `rootPath`: the segments from the version root to the entity whose collections are served (any case). */
+export function parseResourcePath(rawPath: string, rootPath: readonly string[]): ParsedPath {
   const parts = rawPath.split('/').filter((p) => p.length > 0);
   const version = VERSIONS[decode(parts[0] ?? '').toLowerCase()];
   if (!version) return { kind: 'unknown' };
   if (parts.length === 1) return { kind: 'serviceDocument', version };
   const second = decode(parts[1]!);
   if (parts.length === 2 && second.toLowerCase() === '$metadata') return { kind: 'metadata', version };
-  for (let i = 0; i < ROOT.length; i++) {
+  for (let i = 0; i < rootPath.length; i++) {
     const seg = parts[1 + i];
-    if (seg === undefined || decode(seg).toLowerCase() !== ROOT[i]) return { kind: 'unknown' };
+    if (seg === undefined || decode(seg).toLowerCase() !== rootPath[i]!.toLowerCase()) return { kind: 'unknown' };
   }
   const segments: PathSegment[] = [];
-  for (const raw of parts.slice(1 + ROOT.length)) {
+  for (const raw of parts.slice(1 + rootPath.length)) {
     const seg = decode(raw);
     if (seg === '$count') {
       segments.push({ kind: 'count' });

@@ -16,13 +16,14 @@ export interface PagingSettings {
 const pathText = (a: PropertyAccessNode): string => [...a.navigation.map((n) => n.name), a.property?.name ?? '$it', ...a.complexPath.map((p) => p.name)].join('/');
 
 /** Ordering made total by the key, and the shape string a skip token is bound to. */
-export function stableOrder(type: EntityType, orderBy: readonly OrderByItem[]): OrderByItem[] {
+/** `keyOrder`: the direction of the key when nothing else orders (the set's declared default: newest import job first). */
+export function stableOrder(type: EntityType, orderBy: readonly OrderByItem[], keyOrder: 'asc' | 'desc' = 'asc'): OrderByItem[] {
   const key = type.key;
   const hasKey = orderBy.some((o) => o.expression.source.kind === 'It' && o.expression.navigation.length === 0 && o.expression.property === key && o.expression.complexPath.length === 0);
   if (hasKey) return [...orderBy];
   const keyAccess: PropertyAccessNode = { kind: 'PropertyAccess', source: { kind: 'It', type }, navigation: [], property: key, complexPath: [], type: key.type };
   // The key follows the last key's direction, so one index (…, sort column, key) serves the order in either direction.
-  return [...orderBy, { expression: keyAccess, direction: orderBy.at(-1)?.direction ?? 'asc' }];
+  return [...orderBy, { expression: keyAccess, direction: orderBy.at(-1)?.direction ?? keyOrder }];
 }
 
 export function queryShape(resource: BoundResource & { kind: 'collection' }, orderBy: readonly OrderByItem[], filterText: string, searchText: string): string {
@@ -35,7 +36,7 @@ export function planCollection(
   paging: PagingSettings,
   shapeOf: (orderBy: readonly OrderByItem[]) => string,
 ): { query: CollectionQuery; pageSize: number; shape: string } {
-  const orderBy = stableOrder(resource.type, options.orderBy);
+  const orderBy = stableOrder(resource.type, options.orderBy, resource.parent ? 'asc' : resource.set.keyOrder);
   const shape = shapeOf(orderBy);
   const pageSize = Math.min(options.top ?? paging.defaultPageSize, paging.maxPageSize);
   const after = options.skipToken !== undefined ? decodeSkipToken(options.skipToken, shape, orderBy.length) : undefined;

@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { TestContext } from 'node:test';
 import { mintToken } from '../../../src/auth/mint-token.js';
-import { DEFAULT_FAULT_POLICY, withFaultInjection } from '../../../src/faults/fault-injection.js';
+import { parseFaultPolicy } from '../../../src/faults/fault-policy.js';
 import { DOC_CONTOSO_INDICATOR_ID, DOC_HOST_ID, DOC_INDICATOR_HOSTNAME, DOC_INDICATOR_ID } from '../../../src/seed/doc-examples.js';
 import { LARGE_PROFILE_ID } from '../../../src/seed/demo-dataset.js';
 import { startHttpsServer, type RunningHttpsServer } from '../../../src/server/start-https.js';
@@ -109,13 +109,13 @@ async function allIds(server: TestServer, path: string): Promise<string[]> {
 export async function startConformanceEnv(): Promise<ConformanceEnv> {
   const dataDir = await mkdtemp(join(tmpdir(), 'tigraph-conformance-'));
   const certs = await loadOrCreateDevCertificates(dataDir);
-  const main = await startTestServer();
-  const documented = await startServer({ inMemory: true, port: 0, logLevel: 'silent', betaEnumSpelling: 'documented' });
+  const main = await startTestServer({ faults: parseFaultPolicy('header=on') });
+  const documented = await startServer({ inMemory: true, port: 0, logLevel: 'silent', betaEnumSpelling: 'documented', faults: parseFaultPolicy('header=on') });
   const documentedToken = await mintToken(documented.signingKey);
   const requests: TracedRequest[] = [];
   const tls = { port: 0, host: '127.0.0.1', certPem: certs.certPem, keyPem: certs.keyPem };
-  const https = await startHttpsServer(traced(withFaultInjection(listenerOf(main), DEFAULT_FAULT_POLICY), requests), tls);
-  const documentedHttps = await startHttpsServer(traced(withFaultInjection(listenerOf(documented), DEFAULT_FAULT_POLICY), requests), tls);
+  const https = await startHttpsServer(traced(listenerOf(main), requests), tls);
+  const documentedHttps = await startHttpsServer(traced(listenerOf(documented), requests), tls);
   const portOf = (u: string): string => new URL(u).port;
 
   const largeProfileIndicatorIds = await allIds(main, `/beta${TI}/intelProfiles/${LARGE_PROFILE_ID}/indicators?$select=id&$top=999`);

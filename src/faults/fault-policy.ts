@@ -19,17 +19,18 @@
  *    `attempts=N` limits the fault to the first N attempts of a request: the Graph SDK retry handlers (Kiota's and
  *    microsoft-graph-client's) send `Retry-Attempt: n` on the n-th retry and re-send the original headers, so
  *    `attempts=1` fails the first attempt and lets the first retry through, while no `attempts` fails every attempt
- *    (the client exhausts its retries and surfaces the 429). The header is honoured whenever the policy allows it,
- *    which is the default even without `--inject` (it only affects the request that carries it); `--inject header=off`
- *    turns it off. An unparseable header value is answered with 400 BadRequest rather than ignored.
+ *    (the client exhausts its retries and surfaces the 429). The header is honoured only on a server started with
+ *    `--inject` (`--inject header=on` honours it with no random faults; `--inject header=off` ignores it). An
+ *    unparseable header value is answered with 400 BadRequest rather than ignored.
  *
- * Health probes (`/healthz`, `/readyz`) are never faulted.
+ * The middleware that applies the policy (src/http/middleware/inject-faults.ts) runs after authentication, so an
+ * unauthenticated caller never gets a fault; health probes (`/healthz`, `/readyz`) are never faulted.
  */
-import { randomUUID } from 'node:crypto';
-import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import { errors } from '../errors/catalog.js';
 import type { ODataError } from '../errors/odata-error.js';
-import { ERROR_CONTENT_TYPE, errorBody } from '../http/write-error.js';
+
+/** Request headers by lower-case name, as node:http gives them. */
+export type RequestHeaders = Readonly<Record<string, string | string[] | undefined>>;
 
 export const FAULT_HEADER = 'x-tigraph-inject-fault';
 export const RETRY_ATTEMPT_HEADER = 'retry-attempt';
@@ -44,8 +45,8 @@ export interface FaultPolicy {
   readonly honourHeader: boolean;
 }
 
-/** No random faults; the request header is honoured. */
-export const DEFAULT_FAULT_POLICY: FaultPolicy = Object.freeze({ rates: Object.freeze([]), retryAfterSeconds: 1, honourHeader: true });
+/** Without `--inject`: no random faults, and the request header is ignored (a client cannot fault a server that was not started for it). */
+export const DEFAULT_FAULT_POLICY: FaultPolicy = Object.freeze({ rates: Object.freeze([]), retryAfterSeconds: 1, honourHeader: false });
 
 const MAX_RETRY_AFTER = 3600;
 
@@ -134,7 +135,7 @@ function headerFault(value: string, retryAttempt: string | undefined, defaultRet
  * against the policy's shares. Returns the Graph-shaped error to answer with, or undefined. Throws a 400
  * ODataError when the header is malformed.
  */
-export function maybeInjectFault(policy: FaultPolicy, headers: IncomingHttpHeaders, random: () => number = Math.random): ODataError | undefined {
+export function maybeInjectFault(policy: FaultPolicy, headers: RequestHeaders, random: () => number = Math.random): ODataError | undefined {
   const asked = single(headers[FAULT_HEADER]);
   if (policy.honourHeader && asked !== undefined) return headerFault(asked, single(headers[RETRY_ATTEMPT_HEADER]), policy.retryAfterSeconds);
   if (policy.rates.length === 0) return undefined;
@@ -147,47 +148,3 @@ export function maybeInjectFault(policy: FaultPolicy, headers: IncomingHttpHeade
   return undefined;
 }
 
-const HEALTH_PATH = /^\/(healthz|readyz)(\?|$)/;
-const CLIENT_REQUEST_ID = /^[\x21-\x7e]{1,128}$/;
-
-export interface FaultInjectionOptions {
-  readonly random?: () => number;
-  /** Called for every injected fault (logging, tests). */
-  readonly onFault?: (fault: ODataError, req: IncomingMessage) => void;
-}
-
-/**
- * Wraps a request listener so that faults are answered before the request reaches it (as a proxy in front of
- * Graph would). The error body and headers are the ones the listener itself writes for errors (`request-id`,
- * `client-request-id`, `innerError`, JSON content type), plus `Retry-After`.
- */
-export function withFaultInjection(
-  listener: (req: IncomingMessage, res: ServerResponse) => void,
-  policy: FaultPolicy,
-  options: FaultInjectionOptions = {},
-): (req: IncomingMessage, res: ServerResponse) => void {
-  const random = options.random ?? Math.random;
-  return (req, res) => {
-    if (HEALTH_PATH.test(req.url ?? '/')) return listener(req, res);
-    let fault: ODataError | undefined;
-    try {
-      fault = maybeInjectFault(policy, req.headers, random);
-    } catch (e) {
-      fault = e as ODataError;
-    }
-    if (!fault) return listener(req, res);
-    options.onFault?.(fault, req);
-    const requestId = randomUUID();
-    const sent = single(req.headers['client-request-id']);
-    const clientRequestId = sent !== undefined && CLIENT_REQUEST_ID.test(sent) ? sent : requestId;
-    const body = errorBody(fault, requestId, clientRequestId);
-    res.writeHead(fault.status, {
-      'Content-Type': ERROR_CONTENT_TYPE,
-      ...fault.headers,
-      'request-id': requestId,
-      'client-request-id': clientRequestId,
-      'Content-Length': Buffer.byteLength(body),
-    });
-    res.end(req.method === 'HEAD' ? undefined : body);
-  };
-}
