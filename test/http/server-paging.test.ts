@@ -121,7 +121,7 @@ describe('server-driven paging', () => {
   it('Prefer: odata.maxpagesize lowers the page size', async () => {
     const r = await s.json(`/v1.0${TI}/intelligenceProfileIndicators`, { Prefer: 'odata.maxpagesize=3' });
     assert.equal(r.body.value.length, 3);
-    assert.match(r.headers.get('preference-applied')!, /odata\.maxpagesize=3/);
+    assert.equal(r.headers.get('preference-applied'), 'odata.maxpagesize=3');
   });
 
   it('rejects tokens that are forged, stale for another query, or garbage with 400', async () => {
@@ -129,7 +129,7 @@ describe('server-driven paging', () => {
     const token = new URL(r.body['@odata.nextLink']).searchParams.get('$skiptoken')!;
     const other = await s.json(`/v1.0${TI}/intelligenceProfileIndicators?$top=5&$orderby=lastSeenDateTime&$skiptoken=${token}`);
     assert.equal(other.status, 400);
-    assert.match(other.body.error.message, /different query/);
+    assert.equal(other.body.error.message, 'Invalid $skiptoken: the token belongs to a different query ($filter, $orderby, $search or path changed).');
     for (const bad of ['x', 'W10', '!!!', Buffer.from('[1,"abc",[1]]').toString('base64url'), 'A'.repeat(5000)]) {
       const b = await s.json(`/v1.0${TI}/intelligenceProfileIndicators?$skiptoken=${bad}`);
       assert.equal(b.status, 400, bad.slice(0, 20));

@@ -18,18 +18,35 @@ describe('--strict enforces the CSDL capability annotations', () => {
     }
   });
 
+  const strictMessage = (what: string, where: string): string => `${what} is not supported on ${where} (strict mode enforces the Graph CSDL capability annotations).`;
+
   it('rejects what it does not, with Graph 400s', async () => {
-    for (const q of [
-      `intelligenceProfileIndicators?$filter=${encodeURIComponent("source eq 'osint'")}`,
-      'intelligenceProfileIndicators?$expand=artifact',
-      `intelProfiles?$filter=${encodeURIComponent("title eq 'x'")}`,
-      'intelProfiles?$orderby=kind',
-    ]) {
+    const cases: [string, string][] = [
+      [`intelligenceProfileIndicators?$filter=${encodeURIComponent("source eq 'osint'")}`, strictMessage('$filter', 'intelligenceProfileIndicators')],
+      [`intelProfiles?$filter=${encodeURIComponent("title eq 'x'")}`, strictMessage("Filtering on the property 'title'", 'intelProfiles')],
+      ['intelProfiles?$orderby=kind', strictMessage("Sorting on the property 'kind'", 'intelProfiles')],
+    ];
+    for (const [q, message] of cases) {
       const r = await s.json(`/v1.0${TI}/${q}`);
       assert.equal(r.status, 400, q);
-      assert.equal(r.body.error.code === 'ExpandNotSupported' ? 'BadRequest' : r.body.error.code, 'BadRequest');
+      assert.deepEqual([r.body.error.code, r.body.error.message], ['BadRequest', message], q);
     }
   });
+
+  it('rejects $expand on a set whose CSDL forbids it with a 400', async () => {
+    const r = await s.json(`/v1.0${TI}/intelligenceProfileIndicators?$expand=artifact`);
+    assert.equal(r.status, 400);
+  });
+
+  it(
+    'the rejected $expand is Graph\'s ExpandNotSupported with its message',
+    { todo: "src/odata/bind/enforce-capabilities.ts answers BadRequest '$expand is not supported on intelligenceProfileIndicators (strict mode …)'; Graph answers an unsupported $expand with ExpandNotSupported (graph-protocol.md §3.3, §5.2), as the binder already does for non-expandable properties" },
+    async () => {
+      const r = await s.json(`/v1.0${TI}/intelligenceProfileIndicators?$expand=artifact`);
+      assert.equal(r.status, 400);
+      assert.deepEqual([r.body.error.code, r.body.error.message], ['ExpandNotSupported', "Expand is not allowed for property 'artifact' according to the entity schema."]);
+    },
+  );
 
   it('the same requests succeed without --strict', async () => {
     const lax = await startTestServer();

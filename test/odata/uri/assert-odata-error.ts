@@ -18,3 +18,17 @@ export function assertBadRequest(fn: () => unknown, ...fragments: (string | RegE
   }
   return thrown;
 }
+
+/** Asserts that `fn` throws a catalog ODataError with exactly this status, code and message. */
+export function assertODataError(fn: () => unknown, status: number, code: string, message: string): ODataError {
+  let thrown: unknown;
+  try {
+    fn();
+  } catch (e) {
+    thrown = e;
+  }
+  assert.ok(thrown !== undefined, `expected a ${status} ${code} (${message}) but nothing was thrown`);
+  assert.ok(thrown instanceof ODataError, `expected an ODataError but got ${String(thrown)}`);
+  assert.deepEqual({ status: thrown.status, code: thrown.code, message: thrown.message }, { status, code, message });
+  return thrown;
+}
