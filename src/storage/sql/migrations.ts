@@ -13,7 +13,11 @@ export interface Migration {
 }
 
 export function migrations(schema: Schema, dialect: SqlDialect): Migration[] {
-  return [{ version: 1, statements: schemaStatements(schema, dialect) }];
+  return [
+    { version: 1, statements: schemaStatements(schema, dialect) },
+    // The server-side ingestion time for TAXII (ingest-time.ts).
+    { version: 2, statements: dialect.ingestTimeStatements(schema.tables) },
+  ];
 }
 
 export const checksum = (m: Migration): string => createHash('sha256').update(m.statements.join(';\n')).digest('hex').slice(0, 16);

@@ -1,0 +1,17 @@
+/**
+ * The server-side ingestion time (TAXII `date_added`, `added_after`): every stored row carries
+ * `tigraph_added`, microseconds since the epoch, stamped by the database itself (triggers, migration 2) from
+ * one clock row, `max(clock + 1, now)`. Taking the clock locks its row until the writing transaction ends, so
+ * stamps grow in commit order: a reader that has seen stamp T never later sees a new stamp ≤ T, which is what
+ * makes an incremental `added_after` poll neither miss nor repeat an object. An upsert that changes nothing
+ * keeps its stamp; one that changes any column gets a new one.
+ *
+ * Kept outside the model-derived schema (it is no Graph property): the codecs never read or write it.
+ */
+import type { TableDef } from '../schema/derive-schema.js';
+
+export const INGEST_COLUMN = 'tigraph_added';
+export const INGEST_CLOCK_TABLE = 'tigraph_ingest_clock';
+
+/** A table's ingestion-order index name: (tigraph_added, key) serves the TAXII keyset. */
+export const ingestIndexName = (table: TableDef): string => `ix_${table.name}_${INGEST_COLUMN}`;
