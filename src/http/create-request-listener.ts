@@ -13,6 +13,7 @@ import { WRITE_METHODS, type ServiceRequest, type ServiceResponse } from '../ser
 import { isImportActionPath, type RawBody } from '../service/import-jobs.js';
 import type { Store } from '../storage/store.js';
 import { ERROR_CONTENT_TYPE, errorBody, toODataError } from './write-error.js';
+import { handleTaxiiHttp } from './taxii-adapter.js'; // TAXII hook (issue 14)
 
 export interface ListenerConfig {
   readonly service: (req: ServiceRequest) => Promise<ServiceResponse>;
@@ -60,6 +61,11 @@ export function createRequestListener(config: ListenerConfig): (req: IncomingMes
         finish(status, { 'Content-Type': 'application/json;charset=utf-8', ...(status === 503 ? { 'Retry-After': '1' } : {}) }, JSON.stringify({ status: health.ok ? 'ok' : 'degraded', store: health.store, detail: health.detail }));
         return;
       }
+      // ── TAXII hook (issue 14): paths under /taxii2/ go to the TAXII 2.1 adapter ──
+      if (path === '/taxii2' || path.startsWith('/taxii2/')) {
+        return handleTaxiiHttp(req, res, { store: config.store, verifyToken: config.verifyToken, logger, maxBodyBytes: config.maxBodyBytes, origin: originOf(req, config.trustProxy ?? false) });
+      }
+      // ── end TAXII hook ──
       const method = req.method ?? 'GET';
       const writing = WRITE_METHODS.includes(method);
       if (!PUBLIC_PATH.test(path)) {

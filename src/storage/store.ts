@@ -29,8 +29,8 @@ export interface IngestQuery {
   readonly addedAfter?: number;
   /** Stamps at or before this. */
   readonly addedUntil?: number;
-  /** Keyset position: rows strictly after (added, part index, key). */
-  readonly after?: { readonly added: number; readonly part: number; readonly key: string };
+  /** Keyset position: rows after (added, part index, key); with `inclusive`, that row too. */
+  readonly after?: { readonly added: number; readonly part: number; readonly key: string; readonly inclusive?: boolean };
   readonly limit: number;
 }
 

@@ -27,7 +27,7 @@ export function compileIngestListing(query: IngestQuery, schema: Schema, dialect
     const a = query.after;
     if (a) {
       if (i < a.part) where.push(sql`${added} > ${a.added}`);
-      else if (i === a.part) where.push(sql`(${added} > ${a.added} OR (${added} = ${a.added} AND ${key} > ${a.key}))`);
+      else if (i === a.part) where.push(sql`(${added} > ${a.added} OR (${added} = ${a.added} AND ${key} ${a.inclusive ? sql`>=` : sql`>`} ${a.key}))`);
       else where.push(sql`${added} >= ${a.added}`);
     }
     const cond = where.length ? sql`WHERE ${sql.join(where, sql` AND `)}` : sql``;
