@@ -7,7 +7,8 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { runImport } from '../../src/import/run-import.js';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -17,12 +18,26 @@ import { MODEL } from '../../src/model/model.js';
 import { startHttpsServer, type RunningHttpsServer } from '../../src/server/start-https.js';
 import { loadOrCreateDevCertificates } from '../../src/tls/dev-certificates.js';
 import { startTestServer, type TestServer } from '../support/test-server.js';
+import { createTestPostgresStore, POSTGRES_SKIP_REASON, TEST_DATABASE_URL } from '../support/postgres.js';
+import type { Store } from '../../src/storage/store.js';
 
 const CLIENT = resolve(process.cwd(), '../shared/clients/cti-taxii-client');
 const DRIVER = resolve(process.cwd(), 'test/taxii/taxii-client-driver.py');
 const PYTHON = ['/tmp/taxii-venv/bin/python', '/usr/bin/python3', '/usr/local/bin/python3'].find((p) => existsSync(p));
 const skip = !existsSync(CLIENT) ? `the TAXII client is not at ${CLIENT}` : !PYTHON ? 'no Python 3 on this machine' : false;
 if (skip) console.warn(`SKIPPING the OASIS TAXII client tests: ${skip}`);
+
+/** An indicator imported after the seed. */
+export const LATER_INDICATOR = {
+  type: 'indicator',
+  spec_version: '2.1',
+  id: 'indicator--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f',
+  created: '2026-02-01T00:00:00.000Z',
+  modified: '2026-02-01T00:00:00.000Z',
+  pattern: "[domain-name:value = 'later.example.org']",
+  pattern_type: 'stix',
+  valid_from: '2026-02-01T00:00:00.000Z',
+};
 
 async function drive(base: string, token: string, weak: string, ca: string): Promise<any> {
   const { stdout } = await promisify(execFile)(PYTHON!, [DRIVER, base, token, weak, ca], {
@@ -32,14 +47,18 @@ async function drive(base: string, token: string, weak: string, ca: string): Pro
   return JSON.parse(stdout);
 }
 
-describe('TAXII 2.1 with the OASIS client', { skip }, () => {
+for (const storeKind of ['sqlite', 'postgres'] as const) {
+const storeSkip = skip || (storeKind === 'postgres' && !TEST_DATABASE_URL ? POSTGRES_SKIP_REASON : false);
+describe(`TAXII 2.1 with the OASIS client (${storeKind})`, { skip: storeSkip }, () => {
   let server: TestServer;
   let https: RunningHttpsServer;
   let dir: string;
   let ca: string;
   let exported: any[];
+  let pg: (Store & { dropSchema(): Promise<void> }) | undefined;
   before(async () => {
-    server = await startTestServer();
+    pg = storeKind === 'postgres' ? await createTestPostgresStore() : undefined;
+    server = await startTestServer(pg ? { store: pg } : {});
     dir = await mkdtemp(join(tmpdir(), 'tigraph-taxii-'));
     const certs = await loadOrCreateDevCertificates(dir);
     ca = certs.caCertPath;
@@ -48,10 +67,19 @@ describe('TAXII 2.1 with the OASIS client', { skip }, () => {
     let text = '';
     for await (const chunk of exportStix({ store: server.store, model: MODEL })) text += chunk;
     exported = JSON.parse(text).objects;
+    // A second ingestion (its own transaction, so a later stamp than the seed's).
+    const bundle = join(dir, 'later.json');
+    await writeFile(bundle, JSON.stringify({ type: 'bundle', id: 'bundle--5d0092c5-5f74-4287-9642-33f4c354e56d', objects: [LATER_INDICATOR] }));
+    await runImport({ store: server.store, model: MODEL, inputs: [bundle], format: 'stix', source: 'osint' });
+    let again = '';
+    for await (const chunk of exportStix({ store: server.store, model: MODEL })) again += chunk;
+    exported = JSON.parse(again).objects;
   });
   after(async () => {
     await https?.close();
     await server?.close();
+    await pg?.dropSchema();
+    await pg?.close();
     if (dir) await rm(dir, { recursive: true, force: true });
   });
 
@@ -100,3 +128,4 @@ describe('TAXII 2.1 with the OASIS client', { skip }, () => {
     });
   }
 });
+}
