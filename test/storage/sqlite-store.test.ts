@@ -54,9 +54,11 @@ describe('sqlite specifics', () => {
       const file = join(dir, 'db.sqlite');
       await new SqliteStore(MODEL, { filename: file }).close();
       const db = new Database(file);
-      db.prepare("UPDATE tigraph_migrations SET checksum = 'different' WHERE version = 1").run();
+      db.exec('ALTER TABLE intelligence_profile_indicator ADD COLUMN confidence INTEGER');
       db.close();
-      assert.throws(() => new SqliteStore(MODEL, { filename: file }), /schema drift/);
+      assert.throws(() => new SqliteStore(MODEL, { filename: file }), {
+        message: 'schema drift: table intelligence_profile_indicator has a column confidence that the model does not declare; add a migration',
+      });
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -8,8 +8,9 @@ import type { Statement } from '../sql/sql-dialect.js';
 import { errors } from '../../errors/catalog.js';
 import { ODataError } from '../../errors/odata-error.js';
 import type { Model } from '../../model/model.js';
-import { checksum, migrations } from '../sql/migrations.js';
+import { driftError, MIGRATIONS_TABLE, planMigration, schemaChecksum, type ExistingColumn, type ExistingSchema } from '../sql/migrations.js';
 import type { Row } from '../sql/row-codec.js';
+import { planIngestTime } from '../sql/ingest-time.js';
 import { SqlStore } from '../sql/sql-store.js';
 import type { WriteRecord } from '../../model/records.js';
 import type { StoreHealth, WriteOptions } from '../store.js';
@@ -126,16 +127,16 @@ export class PostgresStore extends SqlStore {
       await client.query('BEGIN');
       await client.query("SELECT pg_advisory_xact_lock(hashtext('tigraph-migrations'))");
       if (this.schemaName) await client.query(`CREATE SCHEMA IF NOT EXISTS "${this.schemaName}"`);
-      await client.query('CREATE TABLE IF NOT EXISTS "tigraph_migrations" ("version" INTEGER PRIMARY KEY, "checksum" TEXT NOT NULL, "applied_at" BIGINT NOT NULL)');
-      const applied = new Map((await client.query<{ version: number; checksum: string }>('SELECT version, checksum FROM tigraph_migrations')).rows.map((r) => [r.version, r.checksum]));
-      for (const m of migrations(this.schema, this.dialect)) {
-        const sum = checksum(m);
-        const have = applied.get(m.version);
-        if (have === sum) continue;
-        if (have !== undefined) throw new Error(`schema drift: migration ${m.version} was applied with checksum ${have}, the model now derives ${sum}; add a migration`);
-        for (const s of m.statements) await client.query(s);
-        await client.query('INSERT INTO tigraph_migrations (version, checksum, applied_at) VALUES ($1, $2, $3)', [m.version, sum, Date.now()]);
-      }
+      await client.query(`CREATE TABLE IF NOT EXISTS "${MIGRATIONS_TABLE}" ("version" INTEGER PRIMARY KEY, "checksum" TEXT NOT NULL, "applied_at" BIGINT NOT NULL)`);
+      const existing = await readExisting(client);
+      const plan = planMigration(this.schema, existing, this.dialect);
+      if (plan.drift.length > 0) throw driftError(plan.drift);
+      for (const s of [...plan.statements, ...planIngestTime(this.schema, existing, this.dialect)]) await client.query(s);
+      const sum = schemaChecksum(this.schema, this.dialect);
+      await client.query(
+        `INSERT INTO "${MIGRATIONS_TABLE}" (version, checksum, applied_at) VALUES (1, $1, $2) ON CONFLICT (version) DO UPDATE SET checksum = excluded.checksum, applied_at = excluded.applied_at WHERE "${MIGRATIONS_TABLE}".checksum <> excluded.checksum`,
+        [sum, Date.now()],
+      );
       await client.query('COMMIT');
     } catch (e) {
       await client.query('ROLLBACK').catch(() => {});
@@ -238,4 +239,19 @@ export class PostgresStore extends SqlStore {
   async close(): Promise<void> {
     await this.pool.end().catch(() => {});
   }
+}
+
+/** The tables, columns and indexes of the connection's current schema (the first of its search_path). */
+async function readExisting(client: pg.PoolClient): Promise<ExistingSchema> {
+  const columns = await client.query<{ table_name: string; column_name: string; data_type: string; is_nullable: string }>(
+    'SELECT table_name, column_name, data_type, is_nullable FROM information_schema.columns WHERE table_schema = current_schema() ORDER BY table_name, ordinal_position',
+  );
+  const tables = new Map<string, ExistingColumn[]>();
+  for (const r of columns.rows) {
+    const list = tables.get(r.table_name) ?? [];
+    list.push({ name: r.column_name, type: r.data_type, notNull: r.is_nullable === 'NO' });
+    tables.set(r.table_name, list);
+  }
+  const indexes = await client.query<{ indexname: string; tablename: string }>('SELECT indexname, tablename FROM pg_indexes WHERE schemaname = current_schema()');
+  return { tables, indexes: new Map(indexes.rows.map((r) => [r.indexname, r.tablename])) };
 }

@@ -8,6 +8,7 @@
  * Value encoding (same in every dialect): DateTimeOffset as epoch milliseconds (BIGINT), enums as their numeric
  * member value, Boolean as 0/1, complex values and collections as JSON text.
  */
+import { createHash } from 'node:crypto';
 import type { EntityType, Model, NavigationProperty, StructuralProperty } from '../../model/model.js';
 
 export type ColumnKind = 'text' | 'integer' | 'bigint' | 'double' | 'json';
@@ -59,6 +60,15 @@ export interface Schema {
   readonly tables: readonly TableDef[];
   /** The table that stores entities of `type` (its hierarchy's table). */
   tableOf(type: EntityType): TableDef;
+}
+
+/** PostgreSQL truncates identifiers to 63 bytes; longer index names are shortened with a hash of the full name. */
+export const MAX_IDENTIFIER_LENGTH = 63;
+
+export function indexName(full: string): string {
+  if (full.length <= MAX_IDENTIFIER_LENGTH) return full;
+  const hash = createHash('sha256').update(full).digest('hex').slice(0, 8);
+  return `${full.slice(0, MAX_IDENTIFIER_LENGTH - hash.length - 1)}_${hash}`;
 }
 
 export const snake = (name: string): string => name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
@@ -165,12 +175,12 @@ export function deriveSchema(model: Model): Schema {
     const prefixes = [undefined, ...table.foreignKeys.map((f) => f.column)];
     for (const prefix of prefixes) {
       const lead = prefix ? [prefix] : [];
-      if (prefix) table.indexes.push({ name: `ix_${table.name}_${prefix}`, columns: [prefix, table.keyColumn] });
-      for (const c of sortable) table.indexes.push({ name: `ix_${table.name}_${prefix ? `${prefix}_` : ''}${c.name}`, columns: [...lead, c.name, table.keyColumn] });
+      if (prefix) table.indexes.push({ name: indexName(`ix_${table.name}_${prefix}`), columns: [prefix, table.keyColumn] });
+      for (const c of sortable) table.indexes.push({ name: indexName(`ix_${table.name}_${prefix ? `${prefix}_` : ''}${c.name}`), columns: [...lead, c.name, table.keyColumn] });
     }
     for (const n of table.navigations) {
       const fk = table.foreignKeys[0];
-      table.indexes.push({ name: `ix_${table.name}_${n.idColumn}`, columns: fk ? [n.idColumn, fk.column] : [n.idColumn] });
+      table.indexes.push({ name: indexName(`ix_${table.name}_${n.idColumn}`), columns: fk ? [n.idColumn, fk.column] : [n.idColumn] });
     }
   }
   return { tables: [...tables.values()], tableOf };

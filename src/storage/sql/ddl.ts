@@ -1,5 +1,5 @@
 /** DDL derived from the schema, for any dialect: tables, keys and indexes. */
-import type { Schema, TableDef } from '../schema/derive-schema.js';
+import type { IndexDef, Schema, TableDef } from '../schema/derive-schema.js';
 import type { SqlDialect } from './sql-dialect.js';
 
 const q = (name: string): string => `"${name}"`;
@@ -8,11 +8,13 @@ export function createTableStatements(table: TableDef, dialect: SqlDialect): str
   const columns = table.columns.map((c) => `${q(c.name)} ${dialect.columnType(c.kind)}${c.notNull ? ' NOT NULL' : ''}`);
   return [
     `CREATE TABLE IF NOT EXISTS ${q(table.name)} (${columns.join(', ')}, PRIMARY KEY (${q(table.keyColumn)}))`,
-    ...table.indexes.map((i) => {
-      const nullable = (c: string): boolean => !(table.columns.find((x) => x.name === c)?.notNull ?? false);
-      return `CREATE INDEX IF NOT EXISTS ${q(i.name)} ON ${q(table.name)} (${i.columns.map((c) => dialect.indexColumn(q(c), nullable(c))).join(', ')})`;
-    }),
+    ...table.indexes.map((i) => createIndexStatement(table, i, dialect)),
   ];
+}
+
+export function createIndexStatement(table: TableDef, index: IndexDef, dialect: SqlDialect): string {
+  const nullable = (c: string): boolean => !(table.columns.find((x) => x.name === c)?.notNull ?? false);
+  return `CREATE INDEX IF NOT EXISTS ${q(index.name)} ON ${q(table.name)} (${index.columns.map((c) => dialect.indexColumn(q(c), nullable(c))).join(', ')})`;
 }
 
 export function schemaStatements(schema: Schema, dialect: SqlDialect): string[] {
