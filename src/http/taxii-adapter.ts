@@ -45,6 +45,20 @@ export async function handleTaxiiHttp(req: IncomingMessage, res: ServerResponse,
     const accept = req.headers.accept;
     if (!acceptsTaxii(accept)) throw errors.taxiiNotAcceptable(String(accept));
     const principal = await config.verifyToken(req.headers.authorization);
+    const method = req.method ?? 'GET';
+    let body: string | undefined;
+    if (method === 'POST') {
+      const declared = Number(req.headers['content-length'] ?? 0);
+      if (declared > config.maxBodyBytes) throw errors.payloadTooLarge(config.maxBodyBytes);
+      const chunks: Buffer[] = [];
+      let size = 0;
+      for await (const chunk of req) {
+        size += (chunk as Buffer).length;
+        if (size > config.maxBodyBytes) throw errors.payloadTooLarge(config.maxBodyBytes);
+        chunks.push(chunk as Buffer);
+      }
+      body = Buffer.concat(chunks).toString('utf8');
+    }
     let service = services.get(config.store);
     if (!service) {
       service = createTaxiiService({ store: config.store, model: MODEL, maxContentLength: config.maxBodyBytes });
@@ -52,7 +66,8 @@ export async function handleTaxiiHttp(req: IncomingMessage, res: ServerResponse,
     }
     send(
       await service({
-        method: req.method ?? 'GET',
+        method,
+        ...(body !== undefined ? { body, contentType: req.headers['content-type'] ?? '' } : {}),
         path: q < 0 ? url : url.slice(0, q),
         query: q < 0 ? '' : url.slice(q + 1),
         origin: config.origin,

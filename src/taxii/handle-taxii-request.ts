@@ -7,6 +7,7 @@
 import { errors } from '../errors/catalog.js';
 import type { Model } from '../model/model.js';
 import type { Store } from '../storage/store.js';
+import { ObjectAdder } from './add-objects.js';
 import { ObjectLister, type ObjectFilters, type ObjectPage } from './list-objects.js';
 import { listCollections, type TaxiiCollection } from './taxii-collections.js';
 import { formatMicros, parseMicros } from './taxii-time.js';
@@ -25,6 +26,10 @@ export interface TaxiiRequest {
   readonly origin: string;
   readonly canRead: boolean;
   readonly canWrite: boolean;
+  /** Content-Type of a POST, as sent. */
+  readonly contentType?: string;
+  /** The body of a POST (already bounded by max_content_length). */
+  readonly body?: string;
 }
 
 export interface TaxiiResponse {
@@ -80,6 +85,7 @@ function pageHeaders(page: ObjectPage): Record<string, string> {
 
 export function createTaxiiService(config: TaxiiConfig): (req: TaxiiRequest) => Promise<TaxiiResponse> {
   const lister = new ObjectLister(config.store, config.model);
+  const adder = new ObjectAdder(config.store, config.model);
 
   const collectionResource = (c: TaxiiCollection, req: TaxiiRequest): Record<string, unknown> => ({
     id: c.id,
@@ -114,17 +120,26 @@ export function createTaxiiService(config: TaxiiConfig): (req: TaxiiRequest) => 
     const path = req.path.endsWith('/') ? req.path : `${req.path}/`;
     const segments = path.split('/').filter(Boolean).map((s) => decodeURIComponent(s));
     const q = readQuery(req.query);
-    if (req.method !== 'GET' && req.method !== 'HEAD') throw errors.taxiiMethodNotAllowed(req.method);
+    const isPost = req.method === 'POST';
+    if (req.method !== 'GET' && req.method !== 'HEAD' && !(isPost && segments.length === 5 && segments[4] === 'objects')) throw errors.taxiiMethodNotAllowed(req.method);
     if (segments.length === 1) {
       return ok({ title: 'tigraph TAXII 2.1', description: 'Threat intelligence from tigraph.', default: `${req.origin}${API_ROOT}`, api_roots: [`${req.origin}${API_ROOT}`] });
     }
     if (segments[1] !== 'api') throw errors.taxiiNotFound(`API root '${segments[1]}'`);
     if (segments.length === 2) return ok({ title: 'tigraph', description: 'Intelligence profiles and indicators as STIX 2.1.', versions: [TAXII_MEDIA_TYPE], max_content_length: config.maxContentLength });
     if (!req.canRead) throw errors.taxiiForbidden('read this API root');
+    if (segments[2] === 'status' && segments.length === 4) return ok(adder.status(segments[3]!));
     if (segments[2] === 'collections') {
       if (segments.length === 3) return ok({ collections: (await listCollections(config.store, config.model)).map((c) => collectionResource(c, req)) });
       const c = await findCollection(segments[3]!);
       if (segments.length === 4) return ok(collectionResource(c, req));
+      if (isPost) {
+        const type = (req.contentType ?? '').replace(/\s+/g, '').toLowerCase();
+        if (type !== TAXII_MEDIA_TYPE) throw errors.taxiiUnsupportedMediaType(req.contentType ?? '(none)');
+        if (!req.canWrite) throw errors.taxiiForbidden(`write to collection '${c.id}'`);
+        const status = await adder.add(c, req.body ?? '');
+        return { status: 202, headers: { 'Content-Type': TAXII_MEDIA_TYPE }, body: JSON.stringify(status) };
+      }
       if (segments[4] === 'objects' && segments.length === 5) {
         const { filters, limit, next, fingerprint } = readFilters(q, [...ALLOWED]);
         const page = await lister.page(c, filters, limit, next, fingerprint);

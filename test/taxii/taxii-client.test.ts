@@ -39,8 +39,8 @@ export const LATER_INDICATOR = {
   valid_from: '2026-02-01T00:00:00.000Z',
 };
 
-async function drive(base: string, token: string, weak: string, ca: string): Promise<any> {
-  const { stdout } = await promisify(execFile)(PYTHON!, [DRIVER, base, token, weak, ca], {
+async function drive(base: string, token: string, weak: string, ca: string, writer: string): Promise<any> {
+  const { stdout } = await promisify(execFile)(PYTHON!, [DRIVER, base, token, weak, ca, writer], {
     // requests lets REQUESTS_CA_BUNDLE / CURL_CA_BUNDLE override a session's `verify`: trust only the dev CA.
     env: { ...process.env, PYTHONPATH: CLIENT, ...(ca ? { REQUESTS_CA_BUNDLE: ca, CURL_CA_BUNDLE: ca } : {}) },
     maxBuffer: 64 << 20 });
@@ -86,7 +86,11 @@ describe(`TAXII 2.1 with the OASIS client (${storeKind})`, { skip: storeSkip }, 
   for (const scheme of ['http', 'https'] as const) {
     it(`walks discovery, collections, every page, manifest, versions, added_after and errors over ${scheme}`, async () => {
       const weak = await server.mint({ roles: [] });
-      const out = await drive(scheme === 'http' ? server.url : https.url, server.token, weak, scheme === 'https' ? ca : '');
+      let text = '';
+      for await (const chunk of exportStix({ store: server.store, model: MODEL })) text += chunk;
+      exported = JSON.parse(text).objects;
+      const writer = await server.mint({ roles: ['ThreatIntelligence.ReadWrite.All'] });
+      const out = await drive(scheme === 'http' ? server.url : https.url, server.token, weak, scheme === 'https' ? ca : '', writer);
       const base = scheme === 'http' ? server.url : https.url;
       assert.equal(out.title, 'tigraph TAXII 2.1');
       assert.equal(out.api_root_url, `${base}/taxii2/api/`);
@@ -125,6 +129,21 @@ describe(`TAXII 2.1 with the OASIS client (${storeKind})`, { skip: storeSkip }, 
       assert.equal(out.errors.wrong_accept.body.title, 'Not Acceptable');
       assert.equal(out.errors.bad_added_after.status, 400);
       assert.equal(out.errors.bad_added_after.body.http_status, '400');
+      assert.equal(out.errors.wrong_content_type.status, 415);
+      assert.equal(out.errors.wrong_content_type.body.title, 'Unsupported Media Type');
+      assert.equal(out.errors.add_without_write, 'AccessError');
+
+      // add_objects with status polling: one indicator imported, the malformed one failed with the importer's reason.
+      assert.equal(out.osint_can_write, true);
+      assert.equal(out.add_status.status, 'complete');
+      assert.equal(out.add_status.total_count, 2);
+      assert.equal(out.add_status.success_count, 1);
+      assert.equal(out.add_status.failure_count, 1);
+      assert.equal(out.add_status.failures[0].id, 'indicator--0c7b5e0e-7c52-4c1c-8d8f-3f0d1d1b6a02');
+      assert.match(out.add_status.failures[0].message, /pattern/i);
+      assert.deepEqual(out.status_poll, { http: 200, status: 'complete', success_count: 1 });
+      // The osint collection: its identity is stamped at the epoch, so added_after gives just the new indicator.
+      assert.deepEqual(out.after_add, [{ type: 'indicator', name: `added-by-taxii-${scheme}.example` }]);
     });
   }
 });
