@@ -14,6 +14,7 @@ import { isImportActionPath, type RawBody } from '../service/import-jobs.js';
 import type { Store } from '../storage/store.js';
 import { ERROR_CONTENT_TYPE, errorBody, toODataError } from './write-error.js';
 import { handleTaxiiHttp } from './taxii-adapter.js'; // TAXII hook (issue 14)
+import { BATCH_PATH, runBatch } from './batch-adapter.js'; // $batch hook (issue 14)
 
 export interface ListenerConfig {
   readonly service: (req: ServiceRequest) => Promise<ServiceResponse>;
@@ -67,6 +68,14 @@ export function createRequestListener(config: ListenerConfig): (req: IncomingMes
       }
       // ── end TAXII hook ──
       const method = req.method ?? 'GET';
+      // ── $batch hook (issue 14): the batch's principal; each inner request checks its own permission ──
+      if (method === 'POST' && BATCH_PATH.test(path)) {
+        const principal = await config.verifyToken(req.headers.authorization);
+        const out = await runBatch(path, await readJsonBody(req, config.maxBodyBytes), principal, config.service, { origin: originOf(req, config.trustProxy ?? false), requestId, clientRequestId });
+        finish(out.status, out.headers, out.body);
+        return;
+      }
+      // ── end $batch hook ──
       const writing = WRITE_METHODS.includes(method);
       if (!PUBLIC_PATH.test(path)) {
         const principal = await config.verifyToken(req.headers.authorization);
