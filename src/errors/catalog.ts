@@ -88,6 +88,7 @@ export const errors = {
     new ODataError(415, 'Unsupported Media Type', `Content-Type '${type}' is not supported; send application/taxii+json;version=2.1.`),
   taxiiBadParameter: (name: string, detail: string) => new ODataError(400, 'Bad Request', `Invalid '${name}': ${detail}.`),
   taxiiForbidden: (what: string) => new ODataError(403, 'Forbidden', `The caller may not ${what}.`),
+  taxiiUnauthorized: () => new ODataError(401, 'Unauthorized', 'The username or password is not valid.', { headers: { 'WWW-Authenticate': 'Basic realm="tigraph TAXII"' } }),
   taxiiMethodNotAllowed: (method: string) => new ODataError(405, 'Method Not Allowed', `${method} is not allowed on this TAXII endpoint.`),
 } as const;
 

@@ -14,6 +14,7 @@ import { isImportActionPath, type RawBody } from '../service/import-jobs.js';
 import type { Store } from '../storage/store.js';
 import { ERROR_CONTENT_TYPE, errorBody, toODataError } from './write-error.js';
 import { handleTaxiiHttp } from './taxii-adapter.js'; // TAXII hook (issue 14)
+import type { BasicVerifier } from '../taxii/basic-credentials.js'; // TAXII hook (issue 14)
 import { BATCH_PATH, runBatch } from './batch-adapter.js'; // $batch hook (issue 14)
 
 export interface ListenerConfig {
@@ -25,6 +26,8 @@ export interface ListenerConfig {
   readonly maxBodyBytes: number;
   /** Behind a reverse proxy: take the scheme and host of absolute URLs from X-Forwarded-Proto/-Host. */
   readonly trustProxy?: boolean;
+  /** TAXII HTTP Basic users (issue 14). */
+  readonly taxiiBasic?: BasicVerifier;
 }
 
 const CLIENT_REQUEST_ID = /^[\x21-\x7e]{1,128}$/;
@@ -64,7 +67,7 @@ export function createRequestListener(config: ListenerConfig): (req: IncomingMes
       }
       // ── TAXII hook (issue 14): paths under /taxii2/ go to the TAXII 2.1 adapter ──
       if (path === '/taxii2' || path.startsWith('/taxii2/')) {
-        return handleTaxiiHttp(req, res, { store: config.store, verifyToken: config.verifyToken, logger, maxBodyBytes: config.maxBodyBytes, origin: originOf(req, config.trustProxy ?? false) });
+        return handleTaxiiHttp(req, res, { store: config.store, verifyToken: config.verifyToken, logger, maxBodyBytes: config.maxBodyBytes, origin: originOf(req, config.trustProxy ?? false), ...(config.taxiiBasic ? { basic: config.taxiiBasic } : {}) });
       }
       // ── end TAXII hook ──
       const method = req.method ?? 'GET';

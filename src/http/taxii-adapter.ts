@@ -12,6 +12,7 @@ import { MODEL } from '../model/model.js';
 import type { Store } from '../storage/store.js';
 import { createTaxiiService, TAXII_MEDIA_TYPE, type TaxiiRequest, type TaxiiResponse } from '../taxii/handle-taxii-request.js';
 import { toODataError } from './write-error.js';
+import type { BasicVerifier } from '../taxii/basic-credentials.js';
 
 export interface TaxiiHttpConfig {
   readonly store: Store;
@@ -19,6 +20,8 @@ export interface TaxiiHttpConfig {
   readonly logger: Logger;
   readonly maxBodyBytes: number;
   readonly origin: string;
+  /** HTTP Basic users (src/taxii/basic-credentials.ts); none = bearer tokens only. */
+  readonly basic?: BasicVerifier;
 }
 
 const services = new WeakMap<Store, (req: TaxiiRequest) => Promise<TaxiiResponse>>();
@@ -44,7 +47,13 @@ export async function handleTaxiiHttp(req: IncomingMessage, res: ServerResponse,
   try {
     const accept = req.headers.accept;
     if (!acceptsTaxii(accept)) throw errors.taxiiNotAcceptable(String(accept));
-    const principal = await config.verifyToken(req.headers.authorization);
+    const authorization = req.headers.authorization;
+    let principal: { readonly permissions: ReadonlySet<string> };
+    if (authorization !== undefined && /^Basic\s/i.test(authorization)) {
+      const permissions = config.basic ? await config.basic(authorization) : undefined;
+      if (!permissions) throw errors.taxiiUnauthorized();
+      principal = { permissions };
+    } else principal = await config.verifyToken(authorization);
     const method = req.method ?? 'GET';
     let body: string | undefined;
     if (method === 'POST') {

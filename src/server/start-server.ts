@@ -9,6 +9,7 @@ import pino, { type Logger } from 'pino';
 import { createEphemeralSigningKey, loadOrCreateSigningKey, type SigningKey } from '../auth/signing-key.js';
 import { createTokenVerifier } from '../auth/verify-token.js';
 import { createRequestListener } from '../http/create-request-listener.js';
+import { createBasicVerifier, loadTaxiiUsers } from '../taxii/basic-credentials.js'; // TAXII Basic (issue 14)
 import { answerClientError } from '../http/write-error.js';
 import { MODEL, type Model } from '../model/model.js';
 import { DEFAULT_LIMITS, type QueryLimits } from '../odata/limits/query-limits.js';
@@ -36,6 +37,8 @@ export interface ServerOptions {
   readonly maxBodyBytes: number;
   /** Honour X-Forwarded-Proto/-Host (only behind a proxy you control). */
   readonly trustProxy?: boolean;
+  /** TAXII HTTP Basic users as `name:password:read|write` (issue 14; hashed into <dataDir>/taxii-users.json). */
+  readonly taxiiUsers?: readonly string[];
   readonly requestTimeoutMs: number;
   readonly logLevel: string;
   /** postgres://… selects the PostgreSQL store; otherwise the embedded SQLite store in the data directory. */
@@ -108,7 +111,7 @@ export async function startServer(partial: Partial<ServerOptions> = {}): Promise
     betaEnumSpelling: options.betaEnumSpelling,
   });
   const listener = withFaultInjection(
-    createRequestListener({ service, verifyToken: createTokenVerifier(signingKey), store, logger, maxUrlLength: options.maxUrlLength, maxBodyBytes: options.maxBodyBytes, trustProxy: options.trustProxy ?? false }),
+    createRequestListener({ service, verifyToken: createTokenVerifier(signingKey), store, logger, maxUrlLength: options.maxUrlLength, maxBodyBytes: options.maxBodyBytes, trustProxy: options.trustProxy ?? false, taxiiBasic: createBasicVerifier(await loadTaxiiUsers(options.dataDir, options.taxiiUsers ?? [], !options.inMemory)) /* TAXII Basic (issue 14) */ }),
     options.faults ?? DEFAULT_FAULT_POLICY,
     { onFault: (f, req) => logger.info({ status: f.status, method: req.method, url: req.url }, 'injected fault') },
   );
