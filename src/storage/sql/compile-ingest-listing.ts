@@ -27,7 +27,8 @@ export function compileIngestListing(query: IngestQuery, schema: Schema, dialect
     const a = query.after;
     if (a) {
       if (i < a.part) where.push(sql`${added} > ${a.added}`);
-      else if (i === a.part) where.push(sql`(${added} > ${a.added} OR (${added} = ${a.added} AND ${key} ${a.inclusive ? sql`>=` : sql`>`} ${a.key}))`);
+      // A row-value comparison: both databases turn it into one range on the (tigraph_added, key) index (an OR would not).
+      else if (i === a.part) where.push(sql`(${added}, ${key}) ${a.inclusive ? sql`>=` : sql`>`} (${a.added}, ${a.key})`);
       else where.push(sql`${added} >= ${a.added}`);
     }
     const cond = where.length ? sql`WHERE ${sql.join(where, sql` AND `)}` : sql``;
