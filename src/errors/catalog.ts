@@ -85,6 +85,17 @@ export const errors = {
   tooManyRequests: (retryAfterSeconds = 1) =>
     new ODataError(429, 'TooManyRequests', 'Please retry again later.', { headers: { 'Retry-After': String(retryAfterSeconds) } }),
   invalidHeader: (name: string, detail: string) => new ODataError(400, 'BadRequest', `Invalid header '${name}': ${detail}.`),
+
+  // TAXII 2.1 (src/taxii): shaped as TAXII error messages at the TAXII boundary
+  taxiiNotFound: (what: string) => new ODataError(404, 'Not Found', `${what} does not exist.`),
+  taxiiNotAcceptable: (accept: string) =>
+    new ODataError(406, 'Not Acceptable', `The Accept header '${accept}' allows no media type this endpoint serves (application/taxii+json;version=2.1).`),
+  taxiiUnsupportedMediaType: (type: string) =>
+    new ODataError(415, 'Unsupported Media Type', `Content-Type '${type}' is not supported; send application/taxii+json;version=2.1.`),
+  taxiiBadParameter: (name: string, detail: string) => new ODataError(400, 'Bad Request', `Invalid '${name}': ${detail}.`),
+  taxiiForbidden: (what: string) => new ODataError(403, 'Forbidden', `The caller may not ${what}.`),
+  taxiiUnauthorized: () => new ODataError(401, 'Unauthorized', 'The username or password is not valid.', { headers: { 'WWW-Authenticate': 'Basic realm="tigraph TAXII"' } }),
+  taxiiMethodNotAllowed: (method: string) => new ODataError(405, 'Method Not Allowed', `${method} is not allowed on this TAXII endpoint.`),
 } as const;
 
 export type ErrorFactory = keyof typeof errors;

@@ -163,9 +163,7 @@ export async function* exportStix(options: StixExportOptions, summary: StixExpor
   };
   const CHUNK = 1 << 16;
 
-  for (const s of SOURCE_IDENTITIES) {
-    push({ type: 'identity', spec_version: '2.1', id: identityId(s.source), created: IDENTITY_TIME, modified: IDENTITY_TIME, name: s.name, identity_class: s.identityClass, x_tigraph_source: s.source });
-  }
+  for (const identity of sourceIdentities()) push(identity);
 
   // Profiles, their locations and originates-from relationships.
   const locations = new Set<string>();
@@ -173,50 +171,17 @@ export async function* exportStix(options: StixExportOptions, summary: StixExpor
   const profileSdos = new Map<string, string>();
   const profiles: AsyncIterable<EntityRecord> = only ? (async function* () { yield only!; })() : pager.all(profileType, undefined);
   for await (const r of profiles) {
-    const p = structural(r, o);
-    const id = String(p['id']);
-    const kind = p['kind'] === 'tool' ? 'tool' : 'intrusion-set';
-    const sdoId = stixId(kind, id);
+    const { id, sdoId, sdo, origins } = profileToStix(r, o);
     profileSdos.set(id, sdoId);
-    const firstActive = typeof p['firstActiveDateTime'] === 'string' ? p['firstActiveDateTime'] : IDENTITY_TIME;
-    const description = p['description'] as { content?: string | null } | null;
-    const aliases = Array.isArray(p['aliases']) ? p['aliases'] : [];
-    push({
-      type: kind,
-      spec_version: '2.1',
-      id: sdoId,
-      created: firstActive,
-      modified: firstActive,
-      name: p['title'],
-      ...(description?.content ? { description: description.content } : {}),
-      ...(aliases.length ? { aliases } : {}),
-      ...(kind === 'intrusion-set' ? { first_seen: firstActive } : { x_tigraph_first_active: firstActive }),
-      x_tigraph_id: id,
-      x_tigraph_summary: p['summary'] ?? null,
-      x_tigraph_description: p['description'] ?? null,
-      x_tigraph_tradecraft: p['tradecraft'] ?? null,
-      x_tigraph_targets: p['targets'] ?? [],
-    });
+    push(sdo);
     summary.profiles++;
-    const origins = (Array.isArray(p['countriesOrRegionsOfOrigin']) ? p['countriesOrRegionsOfOrigin'] : []) as { code: string; label: string }[];
-    for (const c of origins) {
-      const key = `${c.code}|${c.label}`;
-      const locId = stixId('location', key);
-      if (!locations.has(locId)) {
-        locations.add(locId);
-        push({ type: 'location', spec_version: '2.1', id: locId, created: IDENTITY_TIME, modified: IDENTITY_TIME, name: c.label, country: c.code, x_tigraph_country: c.code });
+    for (const { location, relationship } of origins) {
+      if (!locations.has(location.id as string)) {
+        locations.add(location.id as string);
+        push(location);
         summary.locations++;
       }
-      push({
-        type: 'relationship',
-        spec_version: '2.1',
-        id: stixId('relationship', `originates-from|${id}|${key}`),
-        created: firstActive,
-        modified: firstActive,
-        relationship_type: 'originates-from',
-        source_ref: sdoId,
-        target_ref: locId,
-      });
+      push(relationship);
       summary.relationships++;
     }
     if (buffer.length >= CHUNK) {
@@ -228,52 +193,16 @@ export async function* exportStix(options: StixExportOptions, summary: StixExpor
   // Indicators with their indicates relationships.
   const parent = onlyId !== undefined ? { navigation: indicatorsNav, key: onlyId } : undefined;
   for await (const r of pager.all(indicatorType, parent, [artifactNav])) {
-    const target = r.navigations['artifact'];
-    if (!target || target.kind !== 'record') {
-      summary.skipped.set('artifact not found', (summary.skipped.get('artifact not found') ?? 0) + 1);
-      continue;
-    }
-    const artifact = structural(target, o);
-    const pat = patternOf(artifact);
-    if ('skip' in pat) {
-      summary.skipped.set(pat.skip, (summary.skipped.get(pat.skip) ?? 0) + 1);
-      continue;
-    }
-    const v = structural(r, o);
-    const id = String(v['id']);
-    const firstSeen = String(v['firstSeenDateTime']);
-    const lastSeen = v['lastSeenDateTime'];
     const profileId = r.listedBy?.key;
-    const indicatorSdo = stixId('indicator', id);
-    push({
-      type: 'indicator',
-      spec_version: '2.1',
-      id: indicatorSdo,
-      created: firstSeen,
-      modified: firstSeen,
-      name: pat.value,
-      pattern: pat.pattern,
-      pattern_type: 'stix',
-      valid_from: firstSeen,
-      created_by_ref: identityId(String(v['source'])),
-      x_first_seen: firstSeen,
-      ...(typeof lastSeen === 'string' ? { x_last_seen: lastSeen } : {}),
-      x_tigraph_id: id,
-      x_tigraph_profile: profileId ?? '',
-      x_tigraph_artifact: artifact,
-    });
+    const out = indicatorToStix(r, o, profileId === undefined ? undefined : (profileSdos.get(profileId) ?? stixId('intrusion-set', profileId)));
+    if ('skip' in out) {
+      summary.skipped.set(out.skip, (summary.skipped.get(out.skip) ?? 0) + 1);
+      continue;
+    }
+    push(out.indicator);
     summary.indicators++;
-    if (profileId !== undefined) {
-      push({
-        type: 'relationship',
-        spec_version: '2.1',
-        id: stixId('relationship', `indicates|${id}`),
-        created: firstSeen,
-        modified: firstSeen,
-        relationship_type: 'indicates',
-        source_ref: indicatorSdo,
-        target_ref: profileSdos.get(profileId) ?? stixId('intrusion-set', profileId),
-      });
+    if (out.relationship) {
+      push(out.relationship);
       summary.relationships++;
     }
     if (buffer.length >= CHUNK) {
@@ -283,6 +212,115 @@ export async function* exportStix(options: StixExportOptions, summary: StixExpor
   }
   buffer += '\n]}\n';
   yield buffer;
+}
+
+export type StixObject = Record<string, unknown>;
+
+/** The identity objects of the indicator sources (all, or one source's). */
+export function sourceIdentities(only?: string): StixObject[] {
+  return SOURCE_IDENTITIES.filter((s) => only === undefined || s.source === only).map((s) => ({
+    type: 'identity', spec_version: '2.1', id: identityId(s.source), created: IDENTITY_TIME, modified: IDENTITY_TIME, name: s.name, identity_class: s.identityClass, x_tigraph_source: s.source,
+  }));
+}
+
+/** The STIX id of a profile's SDO (intrusion-set for actors, tool for tools). */
+export const profileSdoId = (profile: EntityRecord, o: WriteOptions): string => {
+  const p = structural(profile, o);
+  return stixId(p['kind'] === 'tool' ? 'tool' : 'intrusion-set', String(p['id']));
+};
+
+/**
+ * One profile as STIX: its SDO and, per origin, a `location` and an `originates-from` relationship. With
+ * `locationScope`, location ids are derived from (scope, origin) instead of the origin alone.
+ */
+export function profileToStix(r: EntityRecord, o: WriteOptions, locationScope?: string): { id: string; sdoId: string; sdo: StixObject; origins: { location: StixObject; relationship: StixObject }[] } {
+  const p = structural(r, o);
+  const id = String(p['id']);
+  const kind = p['kind'] === 'tool' ? 'tool' : 'intrusion-set';
+  const sdoId = stixId(kind, id);
+  const firstActive = typeof p['firstActiveDateTime'] === 'string' ? p['firstActiveDateTime'] : IDENTITY_TIME;
+  const description = p['description'] as { content?: string | null } | null;
+  const aliases = Array.isArray(p['aliases']) ? p['aliases'] : [];
+  const sdo: StixObject = {
+    type: kind,
+    spec_version: '2.1',
+    id: sdoId,
+    created: firstActive,
+    modified: firstActive,
+    name: p['title'],
+    ...(description?.content ? { description: description.content } : {}),
+    ...(aliases.length ? { aliases } : {}),
+    ...(kind === 'intrusion-set' ? { first_seen: firstActive } : { x_tigraph_first_active: firstActive }),
+    x_tigraph_id: id,
+    x_tigraph_summary: p['summary'] ?? null,
+    x_tigraph_description: p['description'] ?? null,
+    x_tigraph_tradecraft: p['tradecraft'] ?? null,
+    x_tigraph_targets: p['targets'] ?? [],
+  };
+  const origins = ((Array.isArray(p['countriesOrRegionsOfOrigin']) ? p['countriesOrRegionsOfOrigin'] : []) as { code: string; label: string }[]).map((c) => {
+    const key = `${c.code}|${c.label}`;
+    const locId = stixId('location', locationScope === undefined ? key : `${locationScope}|${key}`);
+    return {
+      location: { type: 'location', spec_version: '2.1', id: locId, created: IDENTITY_TIME, modified: IDENTITY_TIME, name: c.label, country: c.code, x_tigraph_country: c.code },
+      relationship: {
+        type: 'relationship',
+        spec_version: '2.1',
+        id: stixId('relationship', `originates-from|${id}|${key}`),
+        created: firstActive,
+        modified: firstActive,
+        relationship_type: 'originates-from',
+        source_ref: sdoId,
+        target_ref: locId,
+      },
+    };
+  });
+  return { id, sdoId, sdo, origins };
+}
+
+/** One indicator (read with its artifact expanded) as STIX, with its `indicates` relationship to `targetRef`. */
+export function indicatorToStix(r: EntityRecord, o: WriteOptions, targetRef: string | undefined): { indicator: StixObject; relationship?: StixObject } | { skip: string } {
+  const target = r.navigations['artifact'];
+  if (!target || target.kind !== 'record') return { skip: 'artifact not found' };
+  const artifact = structural(target, o);
+  const pat = patternOf(artifact);
+  if ('skip' in pat) return pat;
+  const v = structural(r, o);
+  const id = String(v['id']);
+  const firstSeen = String(v['firstSeenDateTime']);
+  const lastSeen = v['lastSeenDateTime'];
+  const profileId = r.listedBy?.key;
+  const indicatorSdo = stixId('indicator', id);
+  const indicator: StixObject = {
+    type: 'indicator',
+    spec_version: '2.1',
+    id: indicatorSdo,
+    created: firstSeen,
+    modified: firstSeen,
+    name: pat.value,
+    pattern: pat.pattern,
+    pattern_type: 'stix',
+    valid_from: firstSeen,
+    created_by_ref: identityId(String(v['source'])),
+    x_first_seen: firstSeen,
+    ...(typeof lastSeen === 'string' ? { x_last_seen: lastSeen } : {}),
+    x_tigraph_id: id,
+    x_tigraph_profile: profileId ?? '',
+    x_tigraph_artifact: artifact,
+  };
+  if (profileId === undefined || targetRef === undefined) return { indicator };
+  return {
+    indicator,
+    relationship: {
+      type: 'relationship',
+      spec_version: '2.1',
+      id: stixId('relationship', `indicates|${id}`),
+      created: firstSeen,
+      modified: firstSeen,
+      relationship_type: 'indicates',
+      source_ref: indicatorSdo,
+      target_ref: targetRef,
+    },
+  };
 }
 
 export function newExportSummary(): StixExportSummary {

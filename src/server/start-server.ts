@@ -16,6 +16,9 @@ import { limitUrl } from '../http/middleware/limit-url.js';
 import { readBody } from '../http/middleware/read-body.js';
 import { route } from '../http/middleware/route.js';
 import { createResponder } from '../http/respond.js';
+import { serveBatch } from '../http/middleware/serve-batch.js';
+import { serveTaxii } from '../http/middleware/serve-taxii.js';
+import { createBasicVerifier, loadTaxiiUsers } from '../taxii/basic-credentials.js';
 import { answerClientError } from '../http/write-error.js';
 import { MODEL, type Model } from '../model/model.js';
 import { DEFAULT_LIMITS, type QueryLimits } from '../odata/limits/query-limits.js';
@@ -43,6 +46,8 @@ export interface ServerOptions {
   readonly maxBodyBytes: number;
   /** Honour X-Forwarded-Proto/-Host (only behind a proxy you control). */
   readonly trustProxy?: boolean;
+  /** TAXII HTTP Basic users as `name:password:read|write` (issue 14; hashed into <dataDir>/taxii-users.json). */
+  readonly taxiiUsers?: readonly string[];
   readonly requestTimeoutMs: number;
   readonly logLevel: string;
   /** postgres://… selects the PostgreSQL store; otherwise the embedded SQLite store in the data directory. */
@@ -114,20 +119,26 @@ export async function startServer(partial: Partial<ServerOptions> = {}): Promise
     ...(options.importQueue ? { importQueue: options.importQueue } : {}),
   });
   const responder = createResponder(logger);
-  // The chain, in order: request ids (the listener) → URL limit → health → route → auth → faults → body → dispatch.
+  const verifyToken = createTokenVerifier(signingKey);
+  const trustProxy = options.trustProxy ?? false;
+  const taxiiBasic = createBasicVerifier(await loadTaxiiUsers(options.dataDir, options.taxiiUsers ?? [], !options.inMemory));
+  // The chain, in order: request ids (the listener) → URL limit → health → TAXII → $batch → route → auth → faults
+  // → body → dispatch.
   const listener = createRequestListener({
     responder,
     steps: [
       limitUrl(options.maxUrlLength),
       answerHealth(store, responder),
+      serveTaxii({ store, verifyToken, logger, maxBodyBytes: options.maxBodyBytes, trustProxy, basic: taxiiBasic }),
+      serveBatch({ service, verifyToken, responder, maxBodyBytes: options.maxBodyBytes, trustProxy }),
       route(service.route),
-      authenticate(createTokenVerifier(signingKey)),
+      authenticate(verifyToken),
       injectFaults(options.faults ?? DEFAULT_FAULT_POLICY, {
         ...(options.faultRandom ? { random: options.faultRandom } : {}),
         onFault: (f, x) => logger.info({ requestId: x.requestId, status: f.status, method: x.method, url: x.url }, 'injected fault'),
       }),
       readBody(options.maxBodyBytes),
-      dispatch(service.dispatch, responder, options.trustProxy ?? false),
+      dispatch(service.dispatch, responder, trustProxy),
     ],
   });
   const server = createServer({ maxHeaderSize: options.maxHeaderSize, requestTimeout: options.requestTimeoutMs, keepAliveTimeout: 5000 }, listener);

@@ -12,6 +12,35 @@ export interface Page {
   readonly sortKeys: readonly (readonly SortValue[])[];
 }
 
+/** One table in an ingestion-order listing, with optional equality conditions. */
+export interface IngestPart {
+  readonly type: EntityType;
+  readonly key?: string;
+  /** Only rows listed by this parent (a profile's indicators). */
+  readonly parentKey?: { readonly navigation: NavigationProperty; readonly key: string };
+  /** Only rows whose property has this storage-form value. */
+  readonly equals?: { readonly property: string; readonly value: string | number };
+  readonly expand: readonly NavigationProperty[];
+}
+
+export interface IngestQuery {
+  readonly parts: readonly IngestPart[];
+  /** Stamps (µs since the epoch) strictly after this. */
+  readonly addedAfter?: number;
+  /** Stamps at or before this. */
+  readonly addedUntil?: number;
+  /** Keyset position: rows after (added, part index, key); with `inclusive`, that row too. */
+  readonly after?: { readonly added: number; readonly part: number; readonly key: string; readonly inclusive?: boolean };
+  readonly limit: number;
+}
+
+export interface IngestRow {
+  readonly part: number;
+  /** The server-side ingestion time, µs since the epoch. */
+  readonly added: number;
+  readonly record: EntityRecord;
+}
+
 export interface WriteOptions {
   readonly merge?: boolean;
 }
@@ -27,6 +56,8 @@ export interface Store {
   findMany(query: CollectionQuery): Promise<Page>;
   findOne(query: EntityQuery): Promise<EntityRecord | undefined>;
   count(query: CountQuery): Promise<number>;
+  /** Rows of several tables in ingestion order (src/storage/sql/ingest-time.ts), keyset-paged in SQL. */
+  listByIngestion(query: IngestQuery): Promise<IngestRow[]>;
   /**
    * Inserts or replaces the records (targets of single navigations first), in one transaction: all or nothing.
    * With `merge`, existing rows keep the earliest/latest values the model's MERGE_RULES name.

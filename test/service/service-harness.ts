@@ -67,7 +67,7 @@ async function openSeededStore(model: Model): Promise<Store> {
 export async function createServiceHarness(partial: Partial<HarnessOptions> = {}): Promise<ServiceHarness> {
   const o: HarnessOptions = { model: MODEL, strict: false, betaEnumSpelling: 'csdl', defaultPageSize: 100, maxPageSize: 999, limits: DEFAULT_LIMITS, ...partial };
   const store = await openSeededStore(o.model);
-  const service = createService({
+  const service = await createService({
     model: o.model,
     store,
     paging: { defaultPageSize: o.defaultPageSize, maxPageSize: o.maxPageSize },
@@ -100,7 +100,10 @@ export async function createServiceHarness(partial: Partial<HarnessOptions> = {}
       const res = await request(target, r);
       return { status: res.status, body: res.json(), headers: res.headers };
     },
-    close: () => store.close(),
+    close: async () => {
+      await service.close();
+      await store.close();
+    },
   };
 }
 

@@ -59,6 +59,7 @@ export function registerServeCommand(program: Command): void {
     .option('--cert <file>', 'PEM certificate (chain) for --https')
     .option('--key <file>', 'PEM private key for --cert')
     .option('--inject <spec>', "answer a share of requests with Graph-shaped faults, e.g. '429=0.1,503=0.05,retry-after=1'", faultSpec)
+    .option('--taxii-user <spec...>', 'TAXII HTTP Basic user <name>:<password>:<read|write> (stored scrypt-hashed in <data-dir>/taxii-users.json)')
     .option('--page-size <n>', 'default page size', int('--page-size', 1, 999), DEFAULT_SERVER_OPTIONS.defaultPageSize)
     .option('--max-page-size <n>', 'maximum page size ($top above it is capped)', int('--max-page-size', 1, 999), DEFAULT_SERVER_OPTIONS.maxPageSize)
     .addOption(new Option('--log-level <level>', 'log level').choices(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).env('TIGRAPH_LOG_LEVEL').default('info'))
@@ -79,6 +80,7 @@ export function registerServeCommand(program: Command): void {
         poolSize: opts.poolSize,
         databaseSchema: opts.databaseSchema,
         trustProxy: Boolean(opts.trustProxy),
+        ...(opts.taxiiUser ? { taxiiUsers: opts.taxiiUser as string[] } : {}),
         ...(opts.inject ? { faults: opts.inject } : {}),
       });
       let https: RunningHttpsServer | undefined;

@@ -21,7 +21,7 @@ async function readBytes(req: IncomingMessage, limit: number): Promise<RawBody> 
   return { kind: 'raw', contentType, bytes: Buffer.concat(chunks) };
 }
 
-async function readJson(req: IncomingMessage, limit: number): Promise<unknown> {
+export async function readJson(req: IncomingMessage, limit: number): Promise<unknown> {
   const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
   if (type !== 'application/json') throw errors.unsupportedMediaType(type || '(none)');
   const text = (await readBytes(req, limit)).bytes.toString('utf8');

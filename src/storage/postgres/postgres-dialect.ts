@@ -9,6 +9,7 @@ import type { Sql, SqlDialect } from '../sql/sql-dialect.js';
 const pathLiteral = (path: readonly string[]): string => `{${path.join(',')}}`;
 const text = (x: Sql): Sql => sql`(${x})::text`;
 
+import { postgresIngestTimeStatements } from './ingest-time-postgres.js';
 export const postgresDialect: SqlDialect = {
   name: 'postgres',
   kysely: new Kysely<unknown>({
@@ -41,4 +42,5 @@ export const postgresDialect: SqlDialect = {
   // default btree order (and its backward scan) serves them.
   orderDirection: (d, nullable) => (nullable ? (d === 'asc' ? sql`ASC NULLS FIRST` : sql`DESC NULLS LAST`) : d === 'asc' ? sql`ASC` : sql`DESC`),
   indexColumn: (name: string, nullable: boolean) => (nullable ? `${name} NULLS FIRST` : name),
+  ingestTimeStatements: postgresIngestTimeStatements,
 };

@@ -10,6 +10,7 @@ import { ODataError } from '../../errors/odata-error.js';
 import type { Model } from '../../model/model.js';
 import { driftError, MIGRATIONS_TABLE, planMigration, schemaChecksum, type ExistingColumn, type ExistingSchema } from '../sql/migrations.js';
 import type { Row } from '../sql/row-codec.js';
+import { planIngestTime } from '../sql/ingest-time.js';
 import { SqlStore } from '../sql/sql-store.js';
 import type { WriteRecord } from '../../model/records.js';
 import type { StoreHealth, WriteOptions } from '../store.js';
@@ -127,9 +128,10 @@ export class PostgresStore extends SqlStore {
       await client.query("SELECT pg_advisory_xact_lock(hashtext('tigraph-migrations'))");
       if (this.schemaName) await client.query(`CREATE SCHEMA IF NOT EXISTS "${this.schemaName}"`);
       await client.query(`CREATE TABLE IF NOT EXISTS "${MIGRATIONS_TABLE}" ("version" INTEGER PRIMARY KEY, "checksum" TEXT NOT NULL, "applied_at" BIGINT NOT NULL)`);
-      const plan = planMigration(this.schema, await readExisting(client), this.dialect);
+      const existing = await readExisting(client);
+      const plan = planMigration(this.schema, existing, this.dialect);
       if (plan.drift.length > 0) throw driftError(plan.drift);
-      for (const s of plan.statements) await client.query(s);
+      for (const s of [...plan.statements, ...planIngestTime(this.schema, existing, this.dialect)]) await client.query(s);
       const sum = schemaChecksum(this.schema, this.dialect);
       await client.query(
         `INSERT INTO "${MIGRATIONS_TABLE}" (version, checksum, applied_at) VALUES (1, $1, $2) ON CONFLICT (version) DO UPDATE SET checksum = excluded.checksum, applied_at = excluded.applied_at WHERE "${MIGRATIONS_TABLE}".checksum <> excluded.checksum`,

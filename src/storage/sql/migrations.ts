@@ -18,23 +18,13 @@ import { createHash } from 'node:crypto';
 import type { Schema } from '../schema/derive-schema.js';
 import { createIndexStatement, createTableStatements } from './ddl.js';
 import type { SqlDialect } from './sql-dialect.js';
+import type { ExistingSchema } from './existing-schema.js';
+
+export type { ExistingColumn, ExistingSchema } from './existing-schema.js';
+import { INGEST_COLUMN } from './ingest-time.js';
 
 export const MIGRATIONS_TABLE = 'tigraph_migrations';
 export const INDEX_PREFIX = 'ix_';
-
-export interface ExistingColumn {
-  readonly name: string;
-  /** The declared type as the catalog reports it (any case). */
-  readonly type: string;
-  readonly notNull: boolean;
-}
-
-export interface ExistingSchema {
-  /** Table name → its columns. */
-  readonly tables: ReadonlyMap<string, readonly ExistingColumn[]>;
-  /** Index name → the table it belongs to. */
-  readonly indexes: ReadonlyMap<string, string>;
-}
 
 export interface MigrationPlan {
   readonly statements: readonly string[];
@@ -54,7 +44,8 @@ export function planMigration(schema: Schema, existing: ExistingSchema, dialect:
       continue;
     }
     const byName = new Map(have.map((c) => [c.name, c]));
-    for (const c of have) if (!table.columns.some((d) => d.name === c.name)) drift.push(`table ${table.name} has a column ${c.name} that the model does not declare`);
+    // The ingestion-time column is tigraph's own, outside the model (ingest-time.ts, planIngestTime).
+    for (const c of have) if (c.name !== INGEST_COLUMN && !table.columns.some((d) => d.name === c.name)) drift.push(`table ${table.name} has a column ${c.name} that the model does not declare`);
     for (const c of table.columns) {
       const found = byName.get(c.name);
       const type = dialect.columnType(c.kind);

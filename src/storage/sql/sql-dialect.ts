@@ -4,7 +4,7 @@
  * Kysely is used as the SQL fragment composer and per-dialect compiler (placeholders, identifier quoting).
  */
 import type { Kysely, RawBuilder } from 'kysely';
-import type { ColumnKind } from '../schema/derive-schema.js';
+import type { ColumnKind, TableDef } from '../schema/derive-schema.js';
 
 export type Sql = RawBuilder<unknown>;
 
@@ -42,4 +42,6 @@ export interface SqlDialect {
   orderDirection(direction: 'asc' | 'desc', nullable: boolean): Sql;
   /** An index column definition; nullable columns are ordered nulls-lowest like OData's $orderby. */
   indexColumn(quotedName: string, nullable: boolean): string;
+  /** DDL adding the ingestion-time column, clock and stamping triggers (ingest-time.ts) to the tables. */
+  ingestTimeStatements(tables: readonly TableDef[]): string[];
 }

@@ -9,7 +9,8 @@ import type { Sql, Statement } from './sql-dialect.js';
 import type { CollectionQuery, CountQuery, EntityQuery, SortValue } from '../../odata/plan/query-plan.js';
 import { deriveSchema, type Schema, type TableDef } from '../schema/derive-schema.js';
 import type { EntityRecord, WriteRecord } from '../../model/records.js';
-import type { Page, Store, StoreHealth, WriteOptions } from '../store.js';
+import type { IngestQuery, IngestRow, Page, Store, StoreHealth, WriteOptions } from '../store.js';
+import { compileIngestListing } from './compile-ingest-listing.js';
 import { compileByKeys, compileCollectionQuery, compileCountQuery, compileEntityQuery } from './compile-query.js';
 import { createCodecs, type Row, type TableCodec } from './row-codec.js';
 import type { SqlDialect } from './sql-dialect.js';
@@ -71,6 +72,27 @@ export abstract class SqlStore implements Store {
   async count(query: CountQuery): Promise<number> {
     const rows = await this.all(compileCountQuery(query, this.schema, this.dialect));
     return Number(rows[0]?.['n'] ?? 0);
+  }
+
+  async listByIngestion(query: IngestQuery): Promise<IngestRow[]> {
+    const keys = await this.all(compileIngestListing(query, this.schema, this.dialect));
+    const out: (IngestRow | undefined)[] = new Array(keys.length);
+    for (let i = 0; i < query.parts.length; i++) {
+      const part = query.parts[i]!;
+      const mine = keys.map((k, at) => ({ k, at })).filter((x) => Number(x.k['part']) === i);
+      if (mine.length === 0) continue;
+      const table = this.schema.tableOf(part.type);
+      const codec = this.codecs.get(table)!;
+      const rows = await this.all(compileByKeys(table, mine.map((x) => String(x.k['key'])), this.dialect));
+      const byKey = new Map(rows.map((r) => [String(r[table.keyColumn]), codec.decode(r)]));
+      const records = await this.expand(mine.map((x) => byKey.get(String(x.k['key']))!).filter(Boolean), part.expand);
+      const expanded = new Map(records.map((r) => [String(r.values[part.type.key.name]), r]));
+      for (const x of mine) {
+        const record = expanded.get(String(x.k['key']));
+        if (record) out[x.at] = { part: i, added: Number(x.k['added']), record };
+      }
+    }
+    return out.filter((r): r is IngestRow => r !== undefined);
   }
 
   async isEmpty(): Promise<boolean> {

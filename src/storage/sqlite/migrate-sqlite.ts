@@ -3,6 +3,7 @@ import type Database from 'better-sqlite3';
 import type { Schema } from '../schema/derive-schema.js';
 import { driftError, MIGRATIONS_TABLE, planMigration, schemaChecksum, type ExistingColumn, type ExistingSchema } from '../sql/migrations.js';
 import type { SqlDialect } from '../sql/sql-dialect.js';
+import { planIngestTime } from '../sql/ingest-time.js';
 
 function readExisting(db: Database.Database): ExistingSchema {
   const tables = new Map<string, ExistingColumn[]>();
@@ -18,9 +19,10 @@ function readExisting(db: Database.Database): ExistingSchema {
 export function migrate(db: Database.Database, schema: Schema, dialect: SqlDialect): void {
   db.transaction(() => {
     db.exec(`CREATE TABLE IF NOT EXISTS "${MIGRATIONS_TABLE}" ("version" INTEGER PRIMARY KEY, "checksum" TEXT NOT NULL, "applied_at" INTEGER NOT NULL)`);
-    const plan = planMigration(schema, readExisting(db), dialect);
+    const existing = readExisting(db);
+    const plan = planMigration(schema, existing, dialect);
     if (plan.drift.length > 0) throw driftError(plan.drift);
-    for (const s of plan.statements) db.exec(s);
+    for (const s of [...plan.statements, ...planIngestTime(schema, existing, dialect)]) db.exec(s);
     const sum = schemaChecksum(schema, dialect);
     const have = db.prepare(`SELECT checksum FROM "${MIGRATIONS_TABLE}" WHERE version = 1`).pluck().get();
     if (have !== sum) db.prepare(`INSERT INTO "${MIGRATIONS_TABLE}" (version, checksum, applied_at) VALUES (1, ?, ?) ON CONFLICT (version) DO UPDATE SET checksum = excluded.checksum, applied_at = excluded.applied_at`).run(sum, Date.now());

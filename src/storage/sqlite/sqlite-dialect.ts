@@ -5,6 +5,7 @@ import type { Sql, SqlDialect } from '../sql/sql-dialect.js';
 
 const jsonPath = (path: readonly string[]): string => `$${path.map((p) => `.${p}`).join('')}`;
 
+import { sqliteIngestTimeStatements } from './ingest-time-sqlite.js';
 export const sqliteDialect: SqlDialect = {
   name: 'sqlite',
   kysely: new Kysely<unknown>({
@@ -31,4 +32,5 @@ export const sqliteDialect: SqlDialect = {
   // SQLite already sorts NULL lowest (first ascending, last descending).
   orderDirection: (d) => (d === 'asc' ? sql`ASC` : sql`DESC`),
   indexColumn: (name: string) => name,
+  ingestTimeStatements: sqliteIngestTimeStatements,
 };

@@ -22,10 +22,11 @@ import { assertODataError } from '../uri/assert-odata-error.js';
 const PAGING: PagingSettings = { defaultPageSize: 100, maxPageSize: 50 };
 
 function bind(path: string, query = '') {
-  const parsed = parseResourcePath(`/v1.0/${SERVICE_ROOT_PATH}/${path}`);
+  const parsed = parseResourcePath(`/v1.0/${SERVICE_ROOT_PATH}/${path}`, MODEL.container.rootPath);
   assert.equal(parsed.kind, 'resource', path);
   const resource = bindResourcePath(MODEL, parsed.kind === 'resource' ? parsed.segments : []);
-  const type = resource.kind === 'navigation' ? resource.navigation.target : resource.type;
+  if (resource.kind === "action") throw new Error(`${path} is an action`);
+  const type = resource.kind === "navigation" ? resource.navigation.target : resource.type;
   const options = bindQueryOptions(query, { model: MODEL, type, isCollection: resource.kind === 'collection', where: path, strict: false, includeUnknownEnumMembers: false, limits: DEFAULT_LIMITS });
   return { resource, options };
 }
