@@ -13,7 +13,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { exportStix, newExportSummary, ProfileNotFoundError, type StixExportSummary } from '../../export/export-stix.js';
 import { MODEL } from '../../model/model.js';
-import { SqliteStore } from '../../storage/sqlite/sqlite-store.js';
+import { openStore, SQLITE_FILE_NAME } from '../../storage/open-store.js';
 
 export function formatExportSummary(s: StixExportSummary): string {
   const skipped = [...s.skipped].map(([reason, n]) => `\n  ${n} × ${reason}`).join('');
@@ -30,13 +30,14 @@ export function registerExportCommand(program: Command): void {
     .option('--profile <profile>', 'only this profile (id, title or alias) and its indicators')
     .option('--output <file>', "output file ('-' = stdout)", '-')
     .action(async (opts) => {
-      const db = join(resolve(opts.dataDir as string), 'tigraph.db');
+      const dataDir = resolve(opts.dataDir as string);
+      const db = join(dataDir, SQLITE_FILE_NAME);
       if (!existsSync(db)) {
         process.stderr.write(`tigraph export: no store at ${db} (use --data-dir)\n`);
         process.exitCode = 1;
         return;
       }
-      const store = new SqliteStore(MODEL, { filename: db });
+      const store = await openStore(MODEL, { dataDir });
       const summary = newExportSummary();
       const output = opts.output as string;
       try {
