@@ -34,6 +34,7 @@ import type { EntityRecord } from '../model/records.js';
 import type { Store } from '../storage/store.js';
 import { keyAccess } from '../import/queries.js';
 import { stixId } from './stix-ids.js';
+import { ARTIFACT, HOSTNAME, INDICATOR, INDICATOR_SOURCE, IP_ADDRESS, PROFILE, PROFILE_KIND, SETS, UNCLASSIFIED_ARTIFACT, URL_ARTIFACT_KIND } from '../model/names.js';
 
 export interface StixExportOptions {
   readonly store: Store;
@@ -55,9 +56,9 @@ export interface StixExportSummary {
 
 /** The identities that stand for indicator sources; their objects are always written. */
 export const SOURCE_IDENTITIES: readonly { readonly source: string; readonly name: string; readonly identityClass: string }[] = [
-  { source: 'microsoft', name: 'Microsoft', identityClass: 'organization' },
-  { source: 'osint', name: 'OSINT (open-source intelligence)', identityClass: 'class' },
-  { source: 'public', name: 'Public', identityClass: 'class' },
+  { source: INDICATOR_SOURCE.m.microsoft, name: 'Microsoft', identityClass: 'organization' },
+  { source: INDICATOR_SOURCE.m.osint, name: 'OSINT (open-source intelligence)', identityClass: 'class' },
+  { source: INDICATOR_SOURCE.m.public, name: 'Public', identityClass: 'class' },
 ];
 
 const IDENTITY_TIME = '2020-01-01T00:00:00.000Z';
@@ -69,18 +70,20 @@ const quote = (s: string): string => `'${s.replace(/\\/g, '\\\\').replace(/'/g, 
 /** The STIX pattern of an artifact, or a reason why it has none. */
 export function patternOf(artifact: Record<string, Json>): { pattern: string; value: string } | { skip: string } {
   const type = String(artifact['@odata.type'] ?? '');
-  const id = String(artifact['id'] ?? '');
-  if (type === '#microsoft.graph.security.hostname') return { pattern: `[domain-name:value = ${quote(id)}]`, value: id };
-  if (type === '#microsoft.graph.security.ipAddress') {
+  const id = String(artifact[ARTIFACT.p.id] ?? '');
+  if (type === HOSTNAME.annotation) return { pattern: `[domain-name:value = ${quote(id)}]`, value: id };
+  if (type === IP_ADDRESS.annotation) {
     const family = isIP(id);
-    if (family === 0) return { skip: 'ipAddress id is not an IP address' };
+    if (family === 0) return { skip: `${IP_ADDRESS.name} id is not an IP address` };
     return { pattern: `[ipv${family}-addr:value = ${quote(id)}]`, value: id };
   }
-  if (type === '#microsoft.graph.security.unclassifiedArtifact') {
-    if (artifact['kind'] !== 'url' || typeof artifact['value'] !== 'string') return { skip: `unclassifiedArtifact of kind ${String(artifact['kind'])} has no STIX pattern` };
-    return { pattern: `[url:value = ${quote(artifact['value'])}]`, value: artifact['value'] };
+  if (type === UNCLASSIFIED_ARTIFACT.annotation) {
+    const value = artifact[UNCLASSIFIED_ARTIFACT.p.value];
+    const kind = artifact[UNCLASSIFIED_ARTIFACT.p.kind];
+    if (kind !== URL_ARTIFACT_KIND || typeof value !== 'string') return { skip: `${UNCLASSIFIED_ARTIFACT.name} of kind ${String(kind)} has no STIX pattern` };
+    return { pattern: `[url:value = ${quote(value)}]`, value };
   }
-  return { skip: `${type.replace(/^#microsoft\.graph\.security\./, '')} artifact has no STIX pattern` };
+  return { skip: `${type.slice(type.lastIndexOf('.') + 1)} artifact has no STIX pattern` };
 }
 
 /** Structural properties only (no navigation references), as Graph JSON. */
@@ -120,13 +123,15 @@ class Pager {
 
 /** Resolves --profile: an id, else a title or alias (case-insensitive). Undefined when none matches. */
 export async function findProfile(store: Store, model: Model, wanted: string): Promise<EntityRecord | undefined> {
-  const type = model.entitySet('intelProfiles')!.entityType;
+  const type = model.entitySet(SETS.intelProfiles)!.entityType;
   const byId = await store.findOne({ kind: 'entity', type, key: wanted, parent: undefined, expand: [] });
   if (byId) return byId;
   let alias: EntityRecord | undefined;
   for await (const r of new Pager(store, 1000).all(type, undefined)) {
-    if (typeof r.values['title'] === 'string' && lc(r.values['title']) === lc(wanted)) return r;
-    const aliases = Array.isArray(r.values['aliases']) ? (r.values['aliases'] as unknown[]) : [];
+    const title = r.values[PROFILE.p.title];
+    if (typeof title === 'string' && lc(title) === lc(wanted)) return r;
+    const listed = r.values[PROFILE.p.aliases];
+    const aliases = Array.isArray(listed) ? (listed as unknown[]) : [];
     if (!alias && aliases.some((a) => typeof a === 'string' && lc(a) === lc(wanted))) alias = r;
   }
   return alias;
@@ -142,10 +147,10 @@ export async function* exportStix(options: StixExportOptions, summary: StixExpor
   const { store, model } = options;
   const pageSize = options.pageSize ?? 1000;
   const pager = new Pager(store, pageSize);
-  const profileType = model.entitySet('intelProfiles')!.entityType;
-  const indicatorType = model.entitySet('intelligenceProfileIndicators')!.entityType;
-  const indicatorsNav = profileType.navigation('indicators')!;
-  const artifactNav = indicatorType.navigation('artifact')!;
+  const profileType = model.entitySet(SETS.intelProfiles)!.entityType;
+  const indicatorType = model.entitySet(SETS.intelligenceProfileIndicators)!.entityType;
+  const indicatorsNav = profileType.navigation(PROFILE.n.indicators)!;
+  const artifactNav = indicatorType.navigation(INDICATOR.n.artifact)!;
   const o: WriteOptions = { enums: createEnumSpelling('csdl'), includeUnknownEnumMembers: false };
 
   let only: EntityRecord | undefined;
@@ -153,7 +158,7 @@ export async function* exportStix(options: StixExportOptions, summary: StixExpor
     only = await findProfile(store, model, options.profile);
     if (!only) throw new ProfileNotFoundError(`no profile with id, title or alias '${options.profile}'`);
   }
-  const onlyId = only ? (only.values['id'] as string) : undefined;
+  const onlyId = only ? (only.values[PROFILE.p.id] as string) : undefined;
 
   let buffer = `{"type":"bundle","id":${JSON.stringify(stixId('bundle', onlyId === undefined ? 'store' : `profile|${onlyId}`))},"objects":[`;
   let first = true;
@@ -226,7 +231,7 @@ export function sourceIdentities(only?: string): StixObject[] {
 /** The STIX id of a profile's SDO (intrusion-set for actors, tool for tools). */
 export const profileSdoId = (profile: EntityRecord, o: WriteOptions): string => {
   const p = structural(profile, o);
-  return stixId(p['kind'] === 'tool' ? 'tool' : 'intrusion-set', String(p['id']));
+  return stixId(p[PROFILE.p.kind] === PROFILE_KIND.m.tool ? 'tool' : 'intrusion-set', String(p[PROFILE.p.id]));
 };
 
 /**
@@ -235,29 +240,31 @@ export const profileSdoId = (profile: EntityRecord, o: WriteOptions): string => 
  */
 export function profileToStix(r: EntityRecord, o: WriteOptions, locationScope?: string): { id: string; sdoId: string; sdo: StixObject; origins: { location: StixObject; relationship: StixObject }[] } {
   const p = structural(r, o);
-  const id = String(p['id']);
-  const kind = p['kind'] === 'tool' ? 'tool' : 'intrusion-set';
+  const id = String(p[PROFILE.p.id]);
+  const kind = p[PROFILE.p.kind] === PROFILE_KIND.m.tool ? 'tool' : 'intrusion-set';
   const sdoId = stixId(kind, id);
-  const firstActive = typeof p['firstActiveDateTime'] === 'string' ? p['firstActiveDateTime'] : IDENTITY_TIME;
-  const description = p['description'] as { content?: string | null } | null;
-  const aliases = Array.isArray(p['aliases']) ? p['aliases'] : [];
+  const active = p[PROFILE.p.firstActiveDateTime];
+  const firstActive = typeof active === 'string' ? active : IDENTITY_TIME;
+  const description = p[PROFILE.p.description] as { content?: string | null } | null;
+  const listed = p[PROFILE.p.aliases];
+  const aliases = Array.isArray(listed) ? listed : [];
   const sdo: StixObject = {
     type: kind,
     spec_version: '2.1',
     id: sdoId,
     created: firstActive,
     modified: firstActive,
-    name: p['title'],
+    name: p[PROFILE.p.title],
     ...(description?.content ? { description: description.content } : {}),
     ...(aliases.length ? { aliases } : {}),
     ...(kind === 'intrusion-set' ? { first_seen: firstActive } : { x_tigraph_first_active: firstActive }),
     x_tigraph_id: id,
-    x_tigraph_summary: p['summary'] ?? null,
-    x_tigraph_description: p['description'] ?? null,
-    x_tigraph_tradecraft: p['tradecraft'] ?? null,
-    x_tigraph_targets: p['targets'] ?? [],
+    x_tigraph_summary: p[PROFILE.p.summary] ?? null,
+    x_tigraph_description: p[PROFILE.p.description] ?? null,
+    x_tigraph_tradecraft: p[PROFILE.p.tradecraft] ?? null,
+    x_tigraph_targets: p[PROFILE.p.targets] ?? [],
   };
-  const origins = ((Array.isArray(p['countriesOrRegionsOfOrigin']) ? p['countriesOrRegionsOfOrigin'] : []) as { code: string; label: string }[]).map((c) => {
+  const origins = ((Array.isArray(p[PROFILE.p.countriesOrRegionsOfOrigin]) ? p[PROFILE.p.countriesOrRegionsOfOrigin] : []) as { code: string; label: string }[]).map((c) => {
     const key = `${c.code}|${c.label}`;
     const locId = stixId('location', locationScope === undefined ? key : `${locationScope}|${key}`);
     return {
@@ -279,15 +286,15 @@ export function profileToStix(r: EntityRecord, o: WriteOptions, locationScope?: 
 
 /** One indicator (read with its artifact expanded) as STIX, with its `indicates` relationship to `targetRef`. */
 export function indicatorToStix(r: EntityRecord, o: WriteOptions, targetRef: string | undefined): { indicator: StixObject; relationship?: StixObject } | { skip: string } {
-  const target = r.navigations['artifact'];
+  const target = r.navigations[INDICATOR.n.artifact];
   if (!target || target.kind !== 'record') return { skip: 'artifact not found' };
   const artifact = structural(target, o);
   const pat = patternOf(artifact);
   if ('skip' in pat) return pat;
   const v = structural(r, o);
-  const id = String(v['id']);
-  const firstSeen = String(v['firstSeenDateTime']);
-  const lastSeen = v['lastSeenDateTime'];
+  const id = String(v[INDICATOR.p.id]);
+  const firstSeen = String(v[INDICATOR.p.firstSeenDateTime]);
+  const lastSeen = v[INDICATOR.p.lastSeenDateTime];
   const profileId = r.listedBy?.key;
   const indicatorSdo = stixId('indicator', id);
   const indicator: StixObject = {
@@ -300,7 +307,7 @@ export function indicatorToStix(r: EntityRecord, o: WriteOptions, targetRef: str
     pattern: pat.pattern,
     pattern_type: 'stix',
     valid_from: firstSeen,
-    created_by_ref: identityId(String(v['source'])),
+    created_by_ref: identityId(String(v[INDICATOR.p.source])),
     x_first_seen: firstSeen,
     ...(typeof lastSeen === 'string' ? { x_last_seen: lastSeen } : {}),
     x_tigraph_id: id,
