@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { errors } from '../errors/catalog.js';
 import { runImport } from '../import/run-import.js';
+import type { IndicatorSourceName } from '../import/types.js';
 import type { Model } from '../model/model.js';
 import { PROFILE } from '../model/names.js';
 import type { Store } from '../storage/store.js';
@@ -66,7 +67,7 @@ export class ObjectAdder {
         inputs: [file],
         format: 'stix',
         ...(c.profile ? { profile: String(c.profile.values[PROFILE.p.title]) } : {}),
-        ...(c.identitySource ? { source: c.identitySource as 'microsoft' | 'osint' | 'public' } : {}),
+        ...(c.identitySource ? { source: c.identitySource as IndicatorSourceName } : {}),
         maxPositions: objects.length,
       });
     } finally {
