@@ -53,9 +53,13 @@ export function bindQueryOptions(rawQuery: string, ctx: QueryContext): BoundQuer
   const skipToken = raw.get('skiptoken');
   if (skipToken && skipToken.value === '') throw errors.invalidSkipToken('the token is empty');
 
+  const expand = expandOption ? bindExpand(parseExpand(expandOption.value, limits), type, limits) : [];
+  // Graph answers an $expand the schema does not allow with ExpandNotSupported naming the property.
+  if (ctx.strict && caps.expandable === false && expand[0]) throw errors.expandNotSupported(expand[0].navigation.name);
+
   return {
     select: selectOption ? bindSelect(parseSelect(selectOption.value, limits), type, limits) : undefined,
-    expand: expandOption ? bindExpand(parseExpand(expandOption.value, limits), type, limits) : [],
+    expand,
     filter: filterOption
       ? bindFilterOption(filterOption, ctx, ctx.strict ? propertyGuard(caps.nonFilterableProperties, 'Filtering', where) : undefined)
       : undefined,

@@ -10,14 +10,16 @@ const OPTION_CAPABILITY: Partial<Record<SystemQueryOptionName, keyof CapabilityD
   filter: 'filterable',
   orderby: 'sortable',
   search: 'searchable',
-  expand: 'expandable',
   select: 'selectSupported',
   skip: 'skipSupported',
   top: 'topSupported',
   count: 'countable',
 };
 
-/** 400 for any present option the annotations declare unsupported (`false`; unspecified means supported). */
+/**
+ * 400 for any present option the annotations declare unsupported (`false`; unspecified means supported). `$expand`
+ * is checked after binding (bind-query-options.ts), because Graph's error names the expanded property.
+ */
 export function enforceOptionCapabilities(present: Iterable<SystemQueryOptionName>, caps: CapabilityDecl, where: string): void {
   for (const name of present) {
     const term = OPTION_CAPABILITY[name];
