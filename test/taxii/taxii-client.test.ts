@@ -5,7 +5,7 @@
  * get_object_versions, added_after polls, and the error cases. Skips, loudly, without Python 3 or the client.
  */
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { runImport } from '../../src/import/run-import.js';
@@ -23,8 +23,18 @@ import type { Store } from '../../src/storage/store.js';
 
 const CLIENT = resolve(process.cwd(), '../shared/clients/cti-taxii-client');
 const DRIVER = resolve(process.cwd(), 'test/taxii/taxii-client-driver.py');
-const PYTHON = ['/tmp/taxii-venv/bin/python', '/usr/bin/python3', '/usr/local/bin/python3'].find((p) => existsSync(p));
-const skip = !existsSync(CLIENT) ? `the TAXII client is not at ${CLIENT}` : !PYTHON ? 'no Python 3 on this machine' : false;
+/**
+ * The first Python 3 that has the client's dependencies (requests, six, pytz): the venv `.ci/run` makes
+ * (../shared/clients/README.md), then PATH's `python3`.
+ */
+const PYTHON = ['/tmp/taxii-venv/bin/python', 'python3', '/usr/bin/python3'].find(
+  (p) => spawnSync(p, ['-c', 'import requests, six, pytz'], { stdio: 'ignore' }).status === 0,
+);
+const skip = !existsSync(CLIENT)
+  ? `the TAXII client is not at ${CLIENT}`
+  : !PYTHON
+    ? 'no Python 3 with requests, six and pytz (run: python3 -m venv --system-site-packages /tmp/taxii-venv && /tmp/taxii-venv/bin/pip install pytz)'
+    : false;
 if (skip) console.warn(`SKIPPING the OASIS TAXII client tests: ${skip}`);
 
 /** An indicator imported after the seed. */

@@ -211,7 +211,8 @@ describe('bindQueryOptions: strict mode enforces the CSDL capability annotations
     fails('$orderby=kind', PROFILE, strict, "Sorting on the property 'kind' is not supported on intelProfiles");
     assert.equal(bind('$orderby=title', PROFILE, strict).orderBy.length, 1);
   });
-  it('Expandable=false rejects $expand', () => fails('$expand=artifact', INDICATOR, strict, '$expand is not supported on intelligenceProfileIndicators'));
+  it('Expandable=false rejects $expand with ExpandNotSupported naming the property', () =>
+    assert.throws(() => bind('$expand=artifact', INDICATOR, strict), { status: 400, code: 'ExpandNotSupported', message: "Expand is not allowed for property 'artifact' according to the entity schema." }));
   it('Searchable=true on intelligenceProfile keeps $search in strict mode', () => assert.ok(bind('$search=x', PROFILE, strict).search));
   it('Sortable, Top, Skip and Countable false on hosts', () => {
     for (const o of ['$orderby=id', '$top=1', '$skip=1', '$count=true']) fails(o, HOST, { ...strict, where: 'hosts' }, `${o.slice(0, o.indexOf('='))} is not supported on hosts`);
