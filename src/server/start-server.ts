@@ -18,6 +18,7 @@ import { route } from '../http/middleware/route.js';
 import { createResponder } from '../http/respond.js';
 import { serveBatch } from '../http/middleware/serve-batch.js';
 import { serveTaxii } from '../http/middleware/serve-taxii.js';
+import { setSecurityHeaders } from '../http/middleware/security-headers.js';
 import { createBasicVerifier, loadTaxiiUsers } from '../taxii/basic-credentials.js';
 import { answerClientError } from '../http/write-error.js';
 import { MODEL, type Model } from '../model/model.js';
@@ -127,6 +128,7 @@ export async function startServer(partial: Partial<ServerOptions> = {}): Promise
   const listener = createRequestListener({
     responder,
     steps: [
+      setSecurityHeaders(trustProxy),
       limitUrl(options.maxUrlLength),
       answerHealth(store, responder),
       serveTaxii({ store, verifyToken, logger, maxBodyBytes: options.maxBodyBytes, trustProxy, basic: taxiiBasic }),
