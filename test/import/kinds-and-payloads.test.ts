@@ -77,6 +77,35 @@ describe('STIX campaigns are actor profiles', () => {
   });
 });
 
+describe('MISP dates (finding 4)', () => {
+  it('first seen = first_seen, else the event date (not the modification timestamp); last seen = last_seen, else the latest timestamp', async () => {
+    const day = (d: string) => Date.parse(`${d}T00:00:00Z`);
+    const epoch = (d: string) => String(day(d) / 1000);
+    const event = {
+      Event: {
+        info: 'dates',
+        date: '2024-02-01',
+        timestamp: epoch('2024-02-05'),
+        Attribute: [
+          { type: 'domain', value: 'modified-later.example', to_ids: true, timestamp: epoch('2024-02-12') },
+          { type: 'domain', value: 'event-newer.example', to_ids: true, timestamp: epoch('2024-02-03') },
+          { type: 'domain', value: 'own-dates.example', to_ids: true, timestamp: epoch('2024-02-12'), first_seen: '2024-01-15T10:00:00.000000+00:00', last_seen: '2024-01-20T10:00:00.000000+00:00' },
+        ],
+      },
+    };
+    const store = memoryStore();
+    await importInto(store, [await file('dates-event.json', JSON.stringify(event))], { profile: 'Dates Group' });
+    const seen = async (artifact: string) => {
+      const v = await entity(store, INDICATOR, indicatorId(slugId('Dates Group'), artifact));
+      assert.ok(v, artifact);
+      return [v['firstSeenDateTime'], v['lastSeenDateTime']];
+    };
+    assert.deepEqual(await seen('modified-later.example'), [day('2024-02-01'), day('2024-02-12')]);
+    assert.deepEqual(await seen('event-newer.example'), [day('2024-02-01'), day('2024-02-05')]);
+    assert.deepEqual(await seen('own-dates.example'), [Date.parse('2024-01-15T10:00:00Z'), Date.parse('2024-01-20T10:00:00Z')]);
+  });
+});
+
 describe('bounded payloads and right reasons', () => {
   it(`a reference description keeps the first ${MAX_REFERENCES} references and counts the rest`, () => {
     const refs = Array.from({ length: 24399 }, (_, i) => `https://ref.example/${i}`);
