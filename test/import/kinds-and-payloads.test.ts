@@ -118,6 +118,14 @@ describe('bounded payloads and right reasons', () => {
     assert.equal(referencesDescription(['a', 'b']), 'References:\n\n- a\n- b\n');
   });
 
+  it('failures are values on the summary: --strict with a reject is strictAborted; a clean import has none', async () => {
+    const store = memoryStore();
+    const bad = await importInto(store, [await file('apt_strictvalues.txt', 'ok.example\n999.1.1.1\n')], { strict: true });
+    assert.deepEqual([...bad.failures], ['strictAborted']);
+    const good = await importInto(store, [await file('apt_cleanvalues.txt', 'ok.example\n')]);
+    assert.deepEqual([...good.failures], []);
+  });
+
   it('ip:port with an out-of-range port is "invalid port", not "invalid IPv6 address"', () => {
     const c = canonicalize('91.109.190.5:660666');
     assert.deepEqual(c, { ok: false, outcome: 'reject', reason: 'invalid port' });
