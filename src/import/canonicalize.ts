@@ -165,6 +165,8 @@ export function canonicalizeAuto(raw: string): Canonical {
   if (bracketed) return canonicalizeIp(bracketed[1]!);
   const portless = /^([^:]+)(?::[0-9]{1,5})+$/.exec(v);
   if (portless) return canonicalizeAuto(portless[1]!);
+  const badPort = /^([^:]+):([0-9]+)$/.exec(v);
+  if (badPort) return reject('invalid port');
   if (/^[0-9.]+$/.test(v)) return reject('invalid IPv4 address');
   if (v.includes(':')) return reject('invalid IPv6 address');
   const h = canonicalHostname(v);

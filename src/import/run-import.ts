@@ -80,8 +80,14 @@ export interface ImportSummary {
   batches: number;
   /** --strict found rejects: nothing was written. */
   aborted: boolean;
+  /** Why the import did not complete as asked, as values (callers map them to messages; no string matching). */
+  failures: Set<ImportFailure>;
   elapsedMs: number;
 }
+
+/** What can make an import fail: --strict found rejects, an input of no known format, an input not read to its end. */
+export const IMPORT_FAILURES = ['strictAborted', 'formatUnrecognized', 'readError'] as const;
+export type ImportFailure = (typeof IMPORT_FAILURES)[number];
 
 interface Pending {
   id: string;
@@ -134,6 +140,7 @@ class Engine {
       rejected: new Map(),
       batches: 0,
       aborted: false,
+      failures: new Set(),
       elapsedMs: 0,
     };
   }
@@ -158,6 +165,7 @@ class Engine {
       for (const path of paths) files.push({ path, format: options.format ?? (mispFeed ? 'misp' : await detectFormat(path)) });
     }
     this.summary.files = files;
+    if (files.some((f) => f.format === undefined)) this.summary.failures.add('formatUnrecognized');
     for (const f of files) this.totalBytes += (await stat(f.path)).size * (f.format === 'mstic-csv' ? 1 : 2);
     const multi = files.length > 1;
     let override: ProfileState | undefined;
@@ -231,6 +239,7 @@ class Engine {
       } catch (e) {
         // A reader failure (I/O error…) ends this file; what was read so far is kept.
         this.reject(`read error: ${(e as Error).message}`, at('file'));
+        this.summary.failures.add('readError');
       }
     }
     await this.flush();
@@ -396,6 +405,7 @@ export async function runImport(options: ImportOptions): Promise<ImportSummary> 
     await check.run();
     if (check.summary.rejected.size > 0) {
       check.summary.aborted = true;
+      check.summary.failures.add('strictAborted');
       check.summary.elapsedMs = Date.now() - started;
       return check.summary;
     }

@@ -19,7 +19,7 @@ import type { Logger } from 'pino';
 import { errors } from '../errors/catalog.js';
 import { ODataError } from '../errors/odata-error.js';
 import type { ImportFormat } from '../import/detect-format.js';
-import { runImport, type ImportSummary, type ReasonCount } from '../import/run-import.js';
+import { IMPORT_FAILURES, runImport, type ImportFailure, type ImportSummary, type ReasonCount } from '../import/run-import.js';
 import type { IndicatorSourceName } from '../import/types.js';
 import type { EnumType, Model } from '../model/model.js';
 import { IMPORT_JOB, IMPORT_JOB_STATUS, SETS } from '../model/names.js';
@@ -82,11 +82,16 @@ function summaryValue(s: ImportSummary): Record<string, unknown> {
 }
 
 /** Why a finished import failed, or undefined when it succeeded. */
+const FAILURE_MESSAGES: Readonly<Record<ImportFailure, string>> = {
+  strictAborted: 'strict: rejected records found; nothing was written',
+  formatUnrecognized: 'format not recognized (use ?format=)',
+  readError: 'the body could not be read to the end',
+};
+
+/** Why a finished import failed (the first failure in IMPORT_FAILURES order), or undefined when it succeeded. */
 function failureOf(s: ImportSummary): string | undefined {
-  if (s.aborted) return 'strict: rejected records found; nothing was written';
-  if (s.files.some((f) => f.format === undefined)) return 'format not recognized (use ?format=)';
-  if ([...s.rejected.keys()].some((r) => r.startsWith('read error'))) return 'the body could not be read to the end';
-  return undefined;
+  const failure = IMPORT_FAILURES.find((f) => s.failures.has(f));
+  return failure ? FAILURE_MESSAGES[failure] : undefined;
 }
 
 interface Job {

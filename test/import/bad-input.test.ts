@@ -157,6 +157,7 @@ describe('bad input', () => {
     assert.deepEqual(byReason(s.rejected), { 'missing required field value': 1 });
     const get = (artifact: string) => store.findOne({ kind: 'entity', type: INDICATOR, key: indicatorId('aqua-blizzard', artifact), parent: undefined, expand: [] });
     assert.equal((await get('192.0.2.1'))!.values['firstSeenDateTime'], 1706745600000);
+    assert.equal((await get('192.0.2.1'))!.values['lastSeenDateTime'], 1706745600000); // its timestamp (the event has none)
     assert.equal((await get('192.0.2.2'))!.values['lastSeenDateTime'], Date.parse('2024-01-20T10:00:00Z'));
     assert.ok(await get('mixed.example'));
     assert.ok(await get('2001:db8::5'));

@@ -68,6 +68,13 @@ describe('tigraph import (CLI)', () => {
     assert.equal(indicatorCount(dataDir), 3);
   });
 
+  it('a missing input is one line on stderr and exit code 2, no stack trace', async () => {
+    const r = await start(['import', '/no/such/file', '--data-dir', join(tmp, 'missing')]).done;
+    assert.equal(r.code, 2);
+    assert.equal(r.stderr, 'tigraph import: /no/such/file: no such file or directory\n');
+    assert.equal(r.stdout, '');
+  });
+
   it('an import killed mid-way keeps only whole batches; running it again completes it', async () => {
     const total = 8000;
     const batch = 500;

@@ -2,10 +2,11 @@
  * `tigraph import <file|dir|->…`: imports STIX 2.1 bundles, MISP events/galaxies, Microsoft IOC CSVs and IOC
  * lists into the store of a data directory (the same SQLite file `tigraph serve` uses). See
  * src/import/run-import.ts for the semantics. Exit code 0 on success (rejected records are reported, not fatal),
- * 2 when --strict aborted the import, 1 on other errors.
+ * 2 when --strict aborted the import or an input is missing or unreadable (one line on stderr, nothing
+ * imported), 1 on other errors.
  */
 import { Command, Option } from 'commander';
-import { rm } from 'node:fs/promises';
+import { access, constants, rm } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { MODEL } from '../../model/model.js';
 import { FORMATS, spoolStdin } from '../../import/detect-format.js';
@@ -51,6 +52,19 @@ export function registerImportCommand(program: Command): void {
           displayNames.set(file, '-');
           paths.push(file);
         } else paths.push(resolve(input));
+      }
+      for (const [i, input] of inputs.entries()) {
+        if (input === '-') continue;
+        try {
+          await access(paths[i]!, constants.R_OK);
+        } catch (e) {
+          const code = (e as NodeJS.ErrnoException).code;
+          const why = code === 'ENOENT' ? 'no such file or directory' : code === 'EACCES' ? 'permission denied' : 'cannot be read';
+          process.stderr.write(`tigraph import: ${input}: ${why}\n`);
+          for (const f of spooled) await rm(dirname(f), { recursive: true, force: true });
+          process.exitCode = 2;
+          return;
+        }
       }
       const store = await openStore(MODEL, { databaseUrl: opts.databaseUrl, databaseSchema: opts.databaseSchema, poolSize: 2, inMemory: false, dataDir: resolve(opts.dataDir as string) });
       const tty = process.stderr.isTTY === true;

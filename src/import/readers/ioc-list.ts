@@ -2,10 +2,13 @@
  * Plain IOC lists, one value per line, `#` starting a comment (also after a value, as maltrail's own loader
  * does), in maltrail's trail shape (`trails/static/malware/apt_*.txt`):
  *
- * - the file names the profile (kind actor): `apt_kimsuky.txt` → 'kimsuky'; a `-<n>` suffix continues a group
- *   (`apt_gamaredon-1.txt` → 'gamaredon'); a purely numeric name gets its prefix back (`apt_12.txt` → 'apt12');
- * - `# Aliases: a, b, …` → aliases; every `# Reference: …` line is kept, in order and de-duplicated, as the
- *   profile description (format markdown: "References:" and a list);
+ * - the file names the profile: an `apt_` file is an actor (`apt_kimsuky.txt` → 'kimsuky'; a purely numeric
+ *   name gets its prefix back, `apt_12.txt` → 'apt12'); any other file is a malware family, kind tool, and keeps
+ *   its own name even when numeric (`9002.txt` → '9002', the 9002 RAT, not an APT group); a `-<n>` suffix
+ *   continues a group (`apt_gamaredon-1.txt` → 'gamaredon');
+ * - `# Aliases: a, b, …` → aliases; the `# Reference: …` lines, in order and de-duplicated, make the profile
+ *   description (format markdown: "References:" and a list), capped at the first MAX_REFERENCES with a count of
+ *   the rest, so one family with 24,000 references does not make a 600 KB profile;
  * - values: domains, IPs, CIDRs, `ip:port` (port dropped), `host:port`, URLs with or without a scheme;
  *   a path without a host ('/x/y') is skipped.
  *
@@ -19,15 +22,31 @@ import { canonicalizeAuto } from '../canonicalize.js';
 import { readLines } from '../read-lines.js';
 import { distinctNames, type ImportItem, type ReaderContext } from '../types.js';
 
+/** References kept in a list's profile description; the rest are counted. */
+export const MAX_REFERENCES = 50;
+
+/** The profile a list file names: its title and kind (see the module comment). */
+export function profileFromFileName(path: string): { title: string; kind: 'actor' | 'tool' } {
+  const base = basename(path, extname(path));
+  const apt = /^apt[_-]/i.test(base);
+  let name = base.replace(/^apt[_-]/i, '').replace(/-\d+$/, '');
+  if (apt && /^\d+$/.test(name)) name = `apt${name}`;
+  return { title: name || basename(path), kind: apt ? 'actor' : 'tool' };
+}
+
 export function titleFromFileName(path: string): string {
-  let name = basename(path, extname(path));
-  name = name.replace(/^apt[_-]/i, '').replace(/-\d+$/, '');
-  if (/^\d+$/.test(name)) name = `apt${name}`;
-  return name || basename(path);
+  return profileFromFileName(path).title;
+}
+
+/** The markdown description of a list's references, capped at MAX_REFERENCES. */
+export function referencesDescription(refs: readonly string[]): string {
+  const kept = refs.slice(0, MAX_REFERENCES);
+  const more = refs.length - kept.length;
+  return `References:\n\n${kept.map((r) => `- ${r}`).join('\n')}\n${more > 0 ? `\n… and ${more} more references\n` : ''}`;
 }
 
 export async function* readIocList(ctx: ReaderContext): AsyncGenerator<ImportItem> {
-  const title = titleFromFileName(ctx.path);
+  const { title, kind } = profileFromFileName(ctx.path);
   const aliases: string[] = [];
   const references: string[] = [];
   for await (const line of readLines(ctx.open())) {
@@ -47,9 +66,9 @@ export async function* readIocList(ctx: ReaderContext): AsyncGenerator<ImportIte
     profile: {
       key,
       title,
-      kind: 'actor',
+      kind,
       aliases: distinctNames(aliases, [title]),
-      ...(refs.length ? { description: { content: `References:\n\n${refs.map((r) => `- ${r}`).join('\n')}\n`, format: 'markdown' as const } } : {}),
+      ...(refs.length ? { description: { content: referencesDescription(refs), format: 'markdown' as const } } : {}),
     },
   };
   const source = ctx.source ?? 'osint';

@@ -8,8 +8,10 @@
  *   such profile (--profile overrides). Types: ip-dst, ip-src, `ip-dst|port`, `ip-src|port` → ipAddress (port
  *   dropped); domain, hostname, `hostname|port` → hostname; `domain|ip` → both; url → unclassifiedArtifact (kind
  *   url); other types are skipped with the type as the reason; `deleted` attributes and attributes with
- *   `to_ids: false` (context, not detection) are skipped. first seen = first_seen, else the attribute
- *   timestamp (epoch seconds), else the event date; last seen = last_seen. Source = --source, else 'osint'.
+ *   `to_ids: false` (context, not detection) are skipped. Dates (MISP's `timestamp` is the last modification,
+ *   not a sighting): first seen = the attribute's first_seen, else the event date, else the attribute
+ *   timestamp, else the import time; last seen = the attribute's last_seen, else the latest of the attribute
+ *   and event timestamps (epoch seconds), else none. Source = --source, else 'osint'.
  *   Positions are `attribute <index>` / `object <i> attribute <j>`.
  * - a galaxy cluster file (`{"type", "category", "values": [clusters]}`, e.g. misp-galaxy's
  *   microsoft-activity-group.json): profiles only; kind tool when the galaxy's category is tool/malware, else
@@ -18,6 +20,14 @@
  *   the description as a markdown list. Positions are `cluster <index>`.
  */
 import { canonicalize, type ValueHint } from '../canonicalize.js';
+
+/** A MISP epoch-seconds timestamp (string or number) in epoch milliseconds, or undefined. */
+function epochMs(v: unknown): number | undefined {
+  if (typeof v !== 'string' && typeof v !== 'number') return undefined;
+  if (typeof v === 'string' && !/^[0-9]+$/.test(v.trim())) return undefined;
+  const ms = Number(v) * 1000;
+  return Number.isFinite(ms) && ms > 0 ? ms : undefined;
+}
 import { JsonStreamError, parseJsonValue, streamJsonValues, type Decision } from '../stream-json-array.js';
 import { countryLabel, distinctNames, isNonEmptyString, parseIsoTime, type Content, type ImportItem, type ProfileDraft, type ReaderContext } from '../types.js';
 
@@ -143,6 +153,7 @@ export async function* readMisp(ctx: ReaderContext): AsyncGenerator<ImportItem> 
   yield* pending;
 
   const eventDate = parseIsoTime(header.get('date'));
+  const eventTs = epochMs(header.get('timestamp'));
   const source = ctx.source ?? 'osint';
   const profileKeys = keys.length ? keys : [undefined];
   try {
@@ -192,9 +203,10 @@ export async function* readMisp(ctx: ReaderContext): AsyncGenerator<ImportItem> 
         }
         parts = [{ hint, value: type.endsWith('|port') ? value.split('|')[0]! : value }];
       }
-      const ts = typeof a['timestamp'] === 'string' || typeof a['timestamp'] === 'number' ? Number(a['timestamp']) * 1000 : undefined;
-      const firstSeen = parseIsoTime(a['first_seen']) ?? (ts !== undefined && Number.isFinite(ts) ? ts : undefined) ?? eventDate ?? ctx.now;
-      const lastSeen = parseIsoTime(a['last_seen']) ?? null;
+      const ts = epochMs(a['timestamp']);
+      const firstSeen = parseIsoTime(a['first_seen']) ?? eventDate ?? ts ?? ctx.now;
+      const latestTs = ts !== undefined && eventTs !== undefined ? Math.max(ts, eventTs) : ts ?? eventTs;
+      const lastSeen = parseIsoTime(a['last_seen']) ?? latestTs ?? null;
       for (const p of parts) {
         const c = canonicalize(p.value, p.hint);
         if (!c.ok) {

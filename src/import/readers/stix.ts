@@ -29,7 +29,7 @@ import { parseStixPattern } from '../stix-pattern.js';
 import { JsonStreamError, parseJsonValue, streamJsonValues, type Decision } from '../stream-json-array.js';
 import { countryLabel, distinctNames, isNonEmptyString, parseIsoTime, SOURCES, type Content, type ImportItem, type IndicatorSourceName, type ProfileDraft, type ReaderContext } from '../types.js';
 
-const PROFILE_KINDS: Readonly<Record<string, 'actor' | 'tool'>> = { 'intrusion-set': 'actor', 'threat-actor': 'actor', malware: 'tool', tool: 'tool' };
+const PROFILE_KINDS: Readonly<Record<string, 'actor' | 'tool'>> = { 'intrusion-set': 'actor', 'threat-actor': 'actor', campaign: 'actor', malware: 'tool', tool: 'tool' };
 /** Objects consumed in pass 1 without becoming a profile (not counted as skipped). */
 const CONSUMED = new Set(['identity', 'location', 'sighting']);
 
