@@ -34,7 +34,7 @@ const run = (label, testFiles, env) => {
 };
 
 let status = run('SQLite (embedded store) and store-independent tests', files, {});
-const apiFiles = files.filter((f) => f.startsWith(join(root, 'http')));
+const apiFiles = files.filter((f) => f.startsWith(join(root, 'http')) || f.startsWith(join(root, 'concurrency')));
 if (process.env.TIGRAPH_TEST_DATABASE_URL) {
   if (apiFiles.length) status = run('HTTP API suite on PostgreSQL', apiFiles, { TIGRAPH_TEST_STORE: 'postgres' }) || status;
 } else if (apiFiles.length) {

@@ -2,7 +2,9 @@
  * Writes with Graph semantics (the SDKs generate these calls; Microsoft's read-only service does not serve them):
  * POST to a collection → 201 with the entity and `Location`; PATCH → 204 (absent properties unchanged);
  * DELETE → 204 (a profile takes its indicators with it). Bodies are validated by the model (400 naming the
- * property); an existing id on POST is 409. New ids: a profile's is the slug of its title, an indicator's is
+ * property); an existing id on POST is 409. Each write is one store transaction (Store.create/update/remove), so
+ * its outcome does not depend on timing; a POST never changes an entity that exists (deep-inserted ids must be
+ * new, referenced artifacts are linked as they are). New ids: a profile's is the slug of its title, an indicator's is
  * derived from (profile, artifact), so the same IOC posted twice to a profile is one indicator.
  */
 import { errors } from '../errors/catalog.js';
@@ -48,17 +50,19 @@ export async function handleWrite(model: Model, store: Store, method: string, re
   }
   if (method === 'POST') {
     if (resource.kind !== 'collection') throw errors.methodNotAllowed(method, ['GET', 'HEAD', 'PATCH', 'DELETE']);
-    if (resource.parent) {
-      const parent = await store.findOne({ kind: 'entity', type: resource.parent.navigation.declaringType, key: resource.parent.key, parent: undefined, expand: [] });
-      if (!parent) throw errors.resourceNotFound(resource.parent.navigation.declaringType.qualifiedName, resource.parent.key);
-    }
     const read = readEntity(model, resource.type, withDerivedId(body, resource.type), { partial: false });
     const mainIndex = read.writes.findIndex((w) => w.record === read.record);
     const writes = assignIndicatorIds(read.writes.map((w, i) => (i === mainIndex && resource.parent ? { ...w, parent: resource.parent } : w)));
     const key = keyOf(writes[mainIndex]!.record) as string;
-    const existing = await store.findOne({ kind: 'entity', type: resource.type, key, parent: undefined, expand: [] });
-    if (existing) throw errors.conflict(resource.type.name, key);
-    await store.write(writes);
+    // One transaction: the parent is held while the rows go in; every new entity must be new (409 naming it).
+    const outcome = await store.create({
+      writes,
+      ...(resource.parent ? { requires: { type: resource.parent.navigation.declaringType, key: resource.parent.key } } : {}),
+    });
+    if (!outcome.ok) {
+      if (outcome.reason === 'missingParent') throw errors.resourceNotFound(resource.parent!.navigation.declaringType.qualifiedName, resource.parent!.key);
+      throw errors.conflict(outcome.type.name, outcome.key);
+    }
     return {
       status: 201,
       created: { resource: { kind: 'entity', set: resource.set, type: resource.type, key, parent: resource.parent, contextPath: resource.contextPath } },
@@ -68,16 +72,17 @@ export async function handleWrite(model: Model, store: Store, method: string, re
   const existing = await store.findOne({ kind: 'entity', type: resource.type, key: resource.key, parent: resource.parent, expand: [] });
   if (!existing) throw errors.resourceNotFound(resource.type.qualifiedName, resource.key);
   if (method === 'DELETE') {
-    await store.remove(resource.type, resource.key);
+    if (!(await store.remove(resource.type, resource.key))) throw errors.resourceNotFound(resource.type.qualifiedName, resource.key);
     return { status: 204 };
   }
   if (method === 'PATCH') {
+    // One UPDATE of the named columns (no read-modify-write): concurrent PATCHes of different properties all hold,
+    // and a PATCH after a DELETE finds nothing (404) instead of writing the entity back.
     const patch = readEntity(model, existing.type, withoutKeyChange(body, existing), { partial: true });
-    const values = { ...existing.values, ...patch.record.values, [existing.type.key.name]: resource.key };
-    const navigations = { ...existing.navigations, ...patch.record.navigations };
-    const parent: ParentScope | undefined = existing.listedBy;
     const targets = patch.writes.filter((w) => w.record !== patch.record);
-    await store.write([...targets, { record: { ...existing, values, navigations }, ...(parent ? { parent } : {}) }]);
+    const scope: ParentScope | undefined = resource.parent;
+    const updated = await store.update({ type: existing.type, key: resource.key, patch: patch.record, targets, ...(scope ? { scope } : {}) });
+    if (!updated) throw errors.resourceNotFound(resource.type.qualifiedName, resource.key);
     return { status: 204 };
   }
   throw errors.methodNotAllowed(method, ['GET', 'HEAD', 'PATCH', 'DELETE']);

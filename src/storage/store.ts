@@ -3,7 +3,7 @@
  * entity records (model/records.ts) out.
  */
 import type { EntityType, NavigationProperty } from '../model/model.js';
-import type { EntityRecord, WriteRecord } from '../model/records.js';
+import type { EntityRecord, ParentScope, WriteRecord } from '../model/records.js';
 import type { CollectionQuery, CountQuery, EntityQuery, SortValue } from '../odata/plan/query-plan.js';
 
 export interface Page {
@@ -45,6 +45,35 @@ export interface WriteOptions {
   readonly merge?: boolean;
 }
 
+/** A POST: what it creates, and the entity it must find (and hold) to be listed by. */
+export interface CreateRequest {
+  /**
+   * The posted entity and the ones it deep-inserts: each must not exist yet (else `conflict` naming it).
+   * Targets of single navigations (artifacts) and `ifAbsent` records are inserted when absent and otherwise
+   * only linked: a POST never changes an entity that already exists.
+   */
+  readonly writes: readonly WriteRecord[];
+  /** An entity that must exist for the whole transaction (the profile a new indicator is listed by). */
+  readonly requires?: { readonly type: EntityType; readonly key: string };
+}
+
+export type CreateOutcome =
+  | { readonly ok: true }
+  | { readonly ok: false; readonly reason: 'conflict'; readonly type: EntityType; readonly key: string }
+  | { readonly ok: false; readonly reason: 'missingParent' };
+
+/** A PATCH: the columns of the properties and navigations present in `patch` change, in one statement. */
+export interface UpdateRequest {
+  readonly type: EntityType;
+  readonly key: string;
+  /** Only when listed by this parent (intelProfiles/{id}/indicators/{key}). */
+  readonly scope?: ParentScope;
+  /** A partial record: only the properties and navigations it names are written. */
+  readonly patch: EntityRecord;
+  /** Navigation targets the patch links to, inserted when absent, never overwritten. */
+  readonly targets: readonly WriteRecord[];
+}
+
 export interface StoreHealth {
   readonly ok: boolean;
   readonly store: string;
@@ -68,6 +97,10 @@ export interface Store {
    * (a profile's indicators), in one transaction. False when there was none.
    */
   remove(type: EntityType, key: string): Promise<boolean>;
+  /** A POST in one transaction whose outcome does not depend on timing (see CreateRequest). */
+  create(request: CreateRequest): Promise<CreateOutcome>;
+  /** A PATCH in one transaction: one UPDATE of the named columns; false when the entity is not there (any more). */
+  update(request: UpdateRequest): Promise<boolean>;
   /** True when no entity of any stored type exists. */
   isEmpty(): Promise<boolean>;
   health(): Promise<StoreHealth>;

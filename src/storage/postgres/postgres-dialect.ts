@@ -42,5 +42,6 @@ export const postgresDialect: SqlDialect = {
   // default btree order (and its backward scan) serves them.
   orderDirection: (d, nullable) => (nullable ? (d === 'asc' ? sql`ASC NULLS FIRST` : sql`DESC NULLS LAST`) : d === 'asc' ? sql`ASC` : sql`DESC`),
   indexColumn: (name: string, nullable: boolean) => (nullable ? `${name} NULLS FIRST` : name),
+  rowLock: (mode: 'share' | 'update') => (mode === 'share' ? sql`FOR SHARE` : sql`FOR UPDATE`),
   ingestTimeStatements: postgresIngestTimeStatements,
 };

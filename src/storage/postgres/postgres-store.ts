@@ -11,7 +11,7 @@ import type { Model } from '../../model/model.js';
 import { driftError, MIGRATIONS_TABLE, planMigration, schemaChecksum, type ExistingColumn, type ExistingSchema } from '../sql/migrations.js';
 import type { Row } from '../sql/row-codec.js';
 import { planIngestTime } from '../sql/ingest-time.js';
-import { SqlStore } from '../sql/sql-store.js';
+import { SqlStore, StepFailed, type CheckedStep } from '../sql/sql-store.js';
 import type { WriteRecord } from '../../model/records.js';
 import type { StoreHealth, WriteOptions } from '../store.js';
 import { from as copyFrom } from 'pg-copy-streams';
@@ -165,6 +165,23 @@ export class PostgresStore extends SqlStore {
     await this.inTransaction(async (client) => {
       for (const s of statements) await client.query({ text: s.sql, values: s.parameters as unknown[] });
     });
+  }
+
+  protected async runSteps(steps: readonly CheckedStep[]): Promise<number | undefined> {
+    try {
+      await this.inTransaction(async (client) => {
+        for (let i = 0; i < steps.length; i++) {
+          const { statement, expect } = steps[i]!;
+          const result = await client.query({ text: statement.sql, values: statement.parameters as unknown[] });
+          const got = expect === 'rows' ? result.rows.length : (result.rowCount ?? 0);
+          if (expect && got === 0) throw new StepFailed(i);
+        }
+      });
+      return undefined;
+    } catch (e) {
+      if (e instanceof StepFailed) return e.index;
+      throw e;
+    }
   }
 
   private async inTransaction(work: (client: pg.PoolClient) => Promise<void>): Promise<void> {

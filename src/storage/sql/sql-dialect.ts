@@ -42,6 +42,8 @@ export interface SqlDialect {
   orderDirection(direction: 'asc' | 'desc', nullable: boolean): Sql;
   /** An index column definition; nullable columns are ordered nulls-lowest like OData's $orderby. */
   indexColumn(quotedName: string, nullable: boolean): string;
+  /** Suffix of a SELECT that locks the rows it returns until commit ('' where writers are serialized anyway). */
+  rowLock(mode: 'share' | 'update'): Sql;
   /** DDL adding the ingestion-time column, clock and stamping triggers (ingest-time.ts) to the tables. */
   ingestTimeStatements(tables: readonly TableDef[]): string[];
 }

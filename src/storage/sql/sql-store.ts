@@ -9,7 +9,7 @@ import type { Sql, Statement } from './sql-dialect.js';
 import type { CollectionQuery, CountQuery, EntityQuery, SortValue } from '../../odata/plan/query-plan.js';
 import { deriveSchema, type Schema, type TableDef } from '../schema/derive-schema.js';
 import type { EntityRecord, WriteRecord } from '../../model/records.js';
-import type { IngestQuery, IngestRow, Page, Store, StoreHealth, WriteOptions } from '../store.js';
+import type { CreateOutcome, CreateRequest, IngestQuery, IngestRow, Page, Store, StoreHealth, UpdateRequest, WriteOptions } from '../store.js';
 import { compileIngestListing } from './compile-ingest-listing.js';
 import { compileByKeys, compileCollectionQuery, compileCountQuery, compileEntityQuery } from './compile-query.js';
 import { createCodecs, type Row, type TableCodec } from './row-codec.js';
@@ -31,6 +31,11 @@ export abstract class SqlStore implements Store {
   protected abstract all(query: Statement): Promise<Row[]>;
   /** Runs the statements in one transaction; all or nothing. */
   protected abstract transaction(statements: readonly Statement[]): Promise<void>;
+  /**
+   * Runs the steps in one transaction. A step that expects `rows` (a SELECT) or `changes` (a write) and gets none
+   * rolls everything back; the index of that step is returned (undefined when all held and it committed).
+   */
+  protected abstract runSteps(steps: readonly CheckedStep[]): Promise<number | undefined>;
   abstract health(): Promise<StoreHealth>;
   abstract close(): Promise<void>;
 
@@ -130,19 +135,86 @@ export abstract class SqlStore implements Store {
     return text;
   }
 
+  /**
+   * The row is locked first (FOR UPDATE on PostgreSQL), so a concurrent POST of a child, which holds the parent
+   * FOR SHARE while it inserts, either commits before (and its child is deleted here) or finds no parent.
+   */
   async remove(type: EntityType, key: string): Promise<boolean> {
     const table = this.schema.tableOf(type);
-    const exists = await this.all(compileEntityQuery({ kind: 'entity', type, key, parent: undefined, expand: [] }, this.schema, this.dialect));
-    if (exists.length === 0) return false;
-    const statements: Statement[] = [];
+    const steps: CheckedStep[] = [{ statement: this.lockRow(table, key, 'update'), expect: 'rows' }];
     for (const other of this.schema.tables) {
       for (const fk of other.foreignKeys) {
-        if (fk.parent === table) statements.push(sql`DELETE FROM ${sql.table(other.name)} WHERE ${sql.id(fk.column)} = ${key}`.compile(this.dialect.kysely));
+        if (fk.parent === table) steps.push({ statement: sql`DELETE FROM ${sql.table(other.name)} WHERE ${sql.id(fk.column)} = ${key}`.compile(this.dialect.kysely) });
       }
     }
-    statements.push(sql`DELETE FROM ${sql.table(table.name)} WHERE ${sql.id(table.keyColumn)} = ${key}`.compile(this.dialect.kysely));
-    await this.transaction(statements);
-    return true;
+    steps.push({ statement: sql`DELETE FROM ${sql.table(table.name)} WHERE ${sql.id(table.keyColumn)} = ${key}`.compile(this.dialect.kysely), expect: 'changes' });
+    return (await this.runSteps(steps)) === undefined;
+  }
+
+  private lockRow(table: TableDef, key: string, mode: 'share' | 'update'): Statement {
+    return sql`SELECT 1 AS x FROM ${sql.table(table.name)} WHERE ${sql.id(table.keyColumn)} = ${key} ${this.dialect.rowLock(mode)}`.compile(this.dialect.kysely);
+  }
+
+  /** Tables that are targets of single navigations (artifacts): a POST links to their rows, never rewrites them. */
+  private linkedTables(): Set<TableDef> {
+    return new Set(this.schema.tables.flatMap((t) => t.navigations.map((n) => n.target)));
+  }
+
+  async create(request: CreateRequest): Promise<CreateOutcome> {
+    const steps: CheckedStep[] = [];
+    const owners: (WriteRecord | 'parent' | undefined)[] = [];
+    if (request.requires) {
+      steps.push({ statement: this.lockRow(this.schema.tableOf(request.requires.type), request.requires.key, 'share'), expect: 'rows' });
+      owners.push('parent');
+    }
+    const linked = this.linkedTables();
+    for (const [table, writes] of this.groupWrites(request.writes)) {
+      const codec = this.codecs.get(table)!;
+      const text = this.rowInsertSql(table, 'keep');
+      for (const w of writes) {
+        const row = codec.encode(w);
+        const mustBeNew = !w.ifAbsent && !linked.has(table);
+        steps.push({ statement: { sql: text, parameters: table.columns.map((c) => row[c.name] ?? null) }, ...(mustBeNew ? { expect: 'changes' as const } : {}) });
+        owners.push(mustBeNew ? w : undefined);
+      }
+    }
+    const failed = await this.runSteps(steps);
+    if (failed === undefined) return { ok: true };
+    const owner = owners[failed];
+    if (owner === 'parent' || owner === undefined) return { ok: false, reason: 'missingParent' };
+    return { ok: false, reason: 'conflict', type: owner.record.type, key: String(owner.record.values[owner.record.type.key.name]) };
+  }
+
+  async update(request: UpdateRequest): Promise<boolean> {
+    const table = this.schema.tableOf(request.type);
+    const codec = this.codecs.get(table)!;
+    const row = codec.encode({ record: request.patch });
+    const columns: string[] = [];
+    for (const name of Object.keys(request.patch.values)) {
+      const col = table.propertyColumns.get(name);
+      if (col && col.name !== table.keyColumn) columns.push(col.name);
+    }
+    for (const n of table.navigations) {
+      if (n.navigation.name in request.patch.navigations) columns.push(n.idColumn, n.typeColumn);
+    }
+    const steps: CheckedStep[] = [];
+    const linkText = (t: TableDef): string => this.rowInsertSql(t, 'keep');
+    for (const [t, writes] of this.groupWrites(request.targets)) {
+      const c = this.codecs.get(t)!;
+      for (const w of writes) {
+        const r = c.encode(w);
+        steps.push({ statement: { sql: linkText(t), parameters: t.columns.map((col) => r[col.name] ?? null) } });
+      }
+    }
+    const where = [sql`${sql.id(table.keyColumn)} = ${request.key}`];
+    if (request.scope) {
+      const fk = table.foreignKeys.find((f) => f.navigation === request.scope!.navigation);
+      if (fk) where.push(sql`${sql.id(fk.column)} = ${request.scope.key}`);
+    }
+    // Nothing to change still has to find the entity: the no-op UPDATE sets the key to itself.
+    const sets = columns.length ? columns.map((c) => sql`${sql.id(c)} = ${row[c] ?? null}`) : [sql`${sql.id(table.keyColumn)} = ${sql.id(table.keyColumn)}`];
+    steps.push({ statement: sql`UPDATE ${sql.table(table.name)} SET ${sql.join(sets)} WHERE ${sql.join(where, sql` AND `)}`.compile(this.dialect.kysely), expect: 'changes' });
+    return (await this.runSteps(steps)) === undefined;
   }
 
   /** Writes grouped by table, navigation targets (artifacts) first, then parents, then children. */
@@ -203,6 +275,19 @@ export abstract class SqlStore implements Store {
       });
     }
     return result;
+  }
+}
+
+/** One statement of a checked transaction (SqlStore.runSteps). */
+export interface CheckedStep {
+  readonly statement: Statement;
+  readonly expect?: 'rows' | 'changes';
+}
+
+/** Thrown inside a transaction to roll it back when a step's expectation fails. */
+export class StepFailed extends Error {
+  constructor(readonly index: number) {
+    super(`step ${index} found nothing`);
   }
 }
 

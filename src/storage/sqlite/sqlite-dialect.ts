@@ -32,5 +32,7 @@ export const sqliteDialect: SqlDialect = {
   // SQLite already sorts NULL lowest (first ascending, last descending).
   orderDirection: (d) => (d === 'asc' ? sql`ASC` : sql`DESC`),
   indexColumn: (name: string) => name,
+  // Writes run in one synchronous BEGIN IMMEDIATE transaction: nothing interleaves, so no row locks are needed.
+  rowLock: () => sql``,
   ingestTimeStatements: sqliteIngestTimeStatements,
 };

@@ -7,7 +7,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Statement } from '../sql/sql-dialect.js';
 import type { Model } from '../../model/model.js';
-import { SqlStore } from '../sql/sql-store.js';
+import { SqlStore, StepFailed, type CheckedStep } from '../sql/sql-store.js';
 import type { Row } from '../sql/row-codec.js';
 import type { WriteRecord } from '../../model/records.js';
 import type { StoreHealth, WriteOptions } from '../store.js';
@@ -78,6 +78,26 @@ export class SqliteStore extends SqlStore {
     this.db.transaction(() => {
       for (const s of statements) this.prepare(s.sql).run(...(s.parameters as unknown[]));
     })();
+  }
+
+  protected async runSteps(steps: readonly CheckedStep[]): Promise<number | undefined> {
+    try {
+      this.db
+        .transaction(() => {
+          steps.forEach(({ statement, expect }, i) => {
+            const st = this.prepare(statement.sql);
+            const params = statement.parameters as unknown[];
+            if (expect === 'rows') {
+              if (st.all(...params).length === 0) throw new StepFailed(i);
+            } else if (st.run(...params).changes === 0 && expect === 'changes') throw new StepFailed(i);
+          });
+        })
+        .immediate();
+      return undefined;
+    } catch (e) {
+      if (e instanceof StepFailed) return e.index;
+      throw e;
+    }
   }
 
   async health(): Promise<StoreHealth> {
