@@ -53,6 +53,11 @@ export interface ComplexTypeDecl {
   readonly namespace: string;
   readonly name: string;
   readonly properties: readonly PropertyDecl[];
+  /**
+   * Navigation properties of the complex type (CSDL allows them; Graph declares whoisNameserver.host and
+   * hostPortComponent.component). Stored inside the complex value as a reference to the target entity.
+   */
+  readonly navigationProperties?: readonly NavigationDecl[];
   readonly extension?: boolean;
 }
 

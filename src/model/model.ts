@@ -34,8 +34,20 @@ export interface ComplexType {
   readonly name: string;
   readonly qualifiedName: string;
   readonly properties: readonly StructuralProperty[];
+  /** Navigations declared inside the complex type; their values are references stored in the complex value. */
+  readonly navigationProperties: readonly ComplexNavigation[];
   readonly extension: boolean;
   property(name: string): StructuralProperty | undefined;
+  navigation(name: string): ComplexNavigation | undefined;
+}
+
+/** A navigation property of a complex type (whoisNameserver.host): single-valued, a reference to an entity. */
+export interface ComplexNavigation {
+  readonly kind: 'navigation';
+  readonly name: string;
+  readonly target: EntityType;
+  readonly nullable: boolean;
+  readonly declaredType: string;
 }
 
 export interface EntityType {
@@ -182,6 +194,7 @@ function lookup<T extends { name: string }>(items: readonly T[], name: string): 
 export function buildModel(decls: readonly TypeDecl[] = TYPES, actionDecls: readonly ActionDecl[] = ACTIONS): Model {
   const byName = new Map<string, EnumType | ComplexType | EntityType>();
   const complexProps = new Map<string, StructuralProperty[]>();
+  const complexNavs = new Map<string, ComplexNavigation[]>();
   const entityState = new Map<
     string,
     { own: StructuralProperty[]; ownNav: NavigationProperty[]; derived: EntityType[]; base?: EntityType; all?: StructuralProperty[]; allNav?: NavigationProperty[] }
@@ -215,15 +228,19 @@ export function buildModel(decls: readonly TypeDecl[] = TYPES, actionDecls: read
       });
     } else if (d.kind === 'ComplexType') {
       const props: StructuralProperty[] = [];
+      const navs: ComplexNavigation[] = [];
       complexProps.set(qualifiedName, props);
+      complexNavs.set(qualifiedName, navs);
       byName.set(qualifiedName, {
         kind: 'complex',
         namespace: d.namespace,
         name: d.name,
         qualifiedName,
         properties: props,
+        navigationProperties: navs,
         extension: d.extension ?? false,
         property: (n) => lookup(props, n),
+        navigation: (n) => lookup(navs, n),
       });
     } else {
       const state: { own: StructuralProperty[]; ownNav: NavigationProperty[]; derived: EntityType[]; base?: EntityType } = { own: [], ownNav: [], derived: [] };
@@ -292,7 +309,15 @@ export function buildModel(decls: readonly TypeDecl[] = TYPES, actionDecls: read
 
   for (const d of decls) {
     const qn = `${d.namespace}.${d.name}`;
-    if (d.kind === 'ComplexType') complexProps.get(qn)!.push(...d.properties.map((p) => toProperty(p, qn)));
+    if (d.kind === 'ComplexType') {
+      complexProps.get(qn)!.push(...d.properties.map((p) => toProperty(p, qn)));
+      for (const n of d.navigationProperties ?? []) {
+        const { collection, name } = parseTypeRef(n.type);
+        const target = byName.get(name);
+        if (collection || !target || target.kind !== 'entity') throw new Error(`model: ${qn}.${n.name} must target one entity type, not ${n.type}`);
+        complexNavs.get(qn)!.push({ kind: 'navigation', name: n.name, target, nullable: n.nullable ?? true, declaredType: n.type });
+      }
+    }
     if (d.kind !== 'EntityType') continue;
     const state = entityState.get(qn)!;
     const self = byName.get(qn) as EntityType;
