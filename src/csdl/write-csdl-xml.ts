@@ -85,9 +85,10 @@ function writeNavigation(w: XmlWriter, n: NavigationProperty): void {
 }
 
 function writeComplex(w: XmlWriter, t: ComplexType): void {
-  if (t.properties.length === 0) return void w.empty('ComplexType', [['Name', t.name]]);
+  if (t.properties.length === 0 && t.navigationProperties.length === 0) return void w.empty('ComplexType', [['Name', t.name]]);
   w.open('ComplexType', [['Name', t.name]]);
   for (const p of t.properties) writeProperty(w, p);
+  for (const n of t.navigationProperties) w.empty('NavigationProperty', [['Name', n.name], ['Type', n.declaredType], ['Nullable', nullableAttr(n.nullable)]]);
   w.close('ComplexType');
 }
 

@@ -10,6 +10,7 @@ const collectionOnly = { countable: true, expandable: false, filterable: false, 
 const singleOnly = { countable: false, expandable: false, filterable: false, searchable: false, selectSupported: true, skipSupported: false, sortable: false, topSupported: false };
 
 export const CAPABILITIES: readonly CapabilityDecl[] = [
+  { target: `${NS}.article`, ...collectionOnly, searchable: true, sortable: false },
   { target: `${NS}.articleIndicator`, ...collectionOnly },
   { target: `${NS}.host`, ...singleOnly },
   { target: `${NS}.hostComponent`, ...collectionOnly },
@@ -44,6 +45,9 @@ export const CAPABILITIES: readonly CapabilityDecl[] = [
     nonSortableProperties: ['artifact', 'collectedDateTime', 'parentHost', 'recordType'],
     topSupported: true,
   },
+  { target: `${NS}.subdomain`, ...collectionOnly, skipSupported: false },
+  { target: `${NS}.vulnerability`, ...singleOnly },
+  { target: `${NS}.vulnerabilityComponent`, ...collectionOnly },
 ];
 
 /**

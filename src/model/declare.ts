@@ -18,8 +18,15 @@ export function enumType<const N extends string, const M extends readonly string
   } as const satisfies EnumTypeDecl;
 }
 
-export function complexType<const N extends string, const P extends readonly PropertyDecl[]>(name: N, properties: P, namespace = SECURITY_NAMESPACE, extension = false) {
-  return { kind: 'ComplexType', namespace, name, properties, ...(extension ? { extension: true } : {}) } as const satisfies ComplexTypeDecl;
+/** A complex type declaration; `navigationProperties` for the CSDL's navigations inside complex types (whoisNameserver.host). */
+export function complexType<const N extends string, const P extends readonly PropertyDecl[], const V extends readonly NavigationDecl[] = readonly []>(
+  name: N,
+  properties: P,
+  namespace = SECURITY_NAMESPACE,
+  extension = false,
+  navigationProperties: V = [] as unknown as V,
+) {
+  return { kind: 'ComplexType', namespace, name, properties, navigationProperties, ...(extension ? { extension: true } : {}) } as const satisfies ComplexTypeDecl;
 }
 
 export function entityType<const N extends string, const P extends readonly PropertyDecl[], const V extends readonly NavigationDecl[] = readonly []>(

@@ -53,6 +53,11 @@ export interface ComplexTypeDecl {
   readonly namespace: string;
   readonly name: string;
   readonly properties: readonly PropertyDecl[];
+  /**
+   * Navigation properties of the complex type (CSDL allows them; Graph declares whoisNameserver.host and
+   * hostPortComponent.component). Stored inside the complex value as a reference to the target entity.
+   */
+  readonly navigationProperties?: readonly NavigationDecl[];
   readonly extension?: boolean;
 }
 
@@ -129,4 +134,17 @@ export interface MergeRuleDecl {
   readonly type: string;
   readonly property: string;
   readonly rule: 'min' | 'max';
+}
+
+/** How the members of a collection navigation are found (see security-ti/navigation-links.ts). */
+export interface NavigationLinkDecl {
+  /** Qualified name of the declaring type. */
+  readonly type: string;
+  readonly navigation: string;
+  /** Single-valued navigations of the target type that point back at the parent (any of them). */
+  readonly inverse?: readonly string[];
+  /** An entity type linking parent and members: its `from` navigation is the parent, its `to` navigation a member. */
+  readonly through?: { readonly type: string; readonly from: string; readonly to: string };
+  /** A single-valued navigation of both parent and members: members have the parent's target. */
+  readonly shared?: string;
 }

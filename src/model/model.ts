@@ -5,6 +5,7 @@
 import type { ActionDecl, CapabilityDecl, EntityTypeDecl, EnumMemberDecl, PrimitiveName, PropertyDecl, NavigationDecl, TypeDecl } from './edm.js';
 import { ACTIONS, DOCUMENTED_ENUM_SPELLINGS, ENTITY_CONTAINER, ENTITY_SET_BEHAVIOUR, GRAPH_NAMESPACE, ID_RULES, MERGE_RULES, SECURITY_NAMESPACE, TYPES } from './security-ti.js';
 import { CAPABILITIES, EXPANDABLE_NAVIGATIONS, SEARCHABLE_PROPERTIES } from './capabilities.js';
+import { NAVIGATION_LINKS, NOT_INLINED } from './security-ti/navigation-links.js';
 
 export interface PrimitiveType {
   readonly kind: 'primitive';
@@ -34,8 +35,20 @@ export interface ComplexType {
   readonly name: string;
   readonly qualifiedName: string;
   readonly properties: readonly StructuralProperty[];
+  /** Navigations declared inside the complex type; their values are references stored in the complex value. */
+  readonly navigationProperties: readonly ComplexNavigation[];
   readonly extension: boolean;
   property(name: string): StructuralProperty | undefined;
+  navigation(name: string): ComplexNavigation | undefined;
+}
+
+/** A navigation property of a complex type (whoisNameserver.host): single-valued, a reference to an entity. */
+export interface ComplexNavigation {
+  readonly kind: 'navigation';
+  readonly name: string;
+  readonly target: EntityType;
+  readonly nullable: boolean;
+  readonly declaredType: string;
 }
 
 export interface EntityType {
@@ -89,7 +102,23 @@ export interface NavigationProperty {
   /** tigraph serves `$expand` for it (declared in capabilities.ts). */
   readonly expandable: boolean;
   readonly extension: boolean;
+  /** Written inline as a reference in the source entity (single-valued navigations but NOT_INLINED ones). */
+  readonly inline: boolean;
+  /** How a collection navigation finds its members (security-ti/navigation-links.ts); single navigations: 'reference'. */
+  readonly link: NavigationLink;
 }
+
+export type NavigationLink =
+  /** A single-valued navigation: the source holds the target's id. */
+  | { readonly kind: 'reference' }
+  /** Members hold their parent's id (a foreign key on the target). */
+  | { readonly kind: 'foreignKey' }
+  /** Members whose single-valued navigation(s) point at the parent. */
+  | { readonly kind: 'inverse'; readonly of: readonly NavigationProperty[] }
+  /** Members reached through entities of `via` whose `from` is the parent and whose `to` is the member. */
+  | { readonly kind: 'through'; readonly via: EntityType; readonly from: NavigationProperty; readonly to: NavigationProperty }
+  /** Members whose navigation `on` has the same target as the parent's. */
+  | { readonly kind: 'shared'; readonly on: NavigationProperty; readonly parentOn: NavigationProperty };
 
 /** A collection below the service root: a contained collection navigation of the root entity. */
 export interface EntitySet {
@@ -182,6 +211,7 @@ function lookup<T extends { name: string }>(items: readonly T[], name: string): 
 export function buildModel(decls: readonly TypeDecl[] = TYPES, actionDecls: readonly ActionDecl[] = ACTIONS): Model {
   const byName = new Map<string, EnumType | ComplexType | EntityType>();
   const complexProps = new Map<string, StructuralProperty[]>();
+  const complexNavs = new Map<string, ComplexNavigation[]>();
   const entityState = new Map<
     string,
     { own: StructuralProperty[]; ownNav: NavigationProperty[]; derived: EntityType[]; base?: EntityType; all?: StructuralProperty[]; allNav?: NavigationProperty[] }
@@ -215,15 +245,19 @@ export function buildModel(decls: readonly TypeDecl[] = TYPES, actionDecls: read
       });
     } else if (d.kind === 'ComplexType') {
       const props: StructuralProperty[] = [];
+      const navs: ComplexNavigation[] = [];
       complexProps.set(qualifiedName, props);
+      complexNavs.set(qualifiedName, navs);
       byName.set(qualifiedName, {
         kind: 'complex',
         namespace: d.namespace,
         name: d.name,
         qualifiedName,
         properties: props,
+        navigationProperties: navs,
         extension: d.extension ?? false,
         property: (n) => lookup(props, n),
+        navigation: (n) => lookup(navs, n),
       });
     } else {
       const state: { own: StructuralProperty[]; ownNav: NavigationProperty[]; derived: EntityType[]; base?: EntityType } = { own: [], ownNav: [], derived: [] };
@@ -292,7 +326,15 @@ export function buildModel(decls: readonly TypeDecl[] = TYPES, actionDecls: read
 
   for (const d of decls) {
     const qn = `${d.namespace}.${d.name}`;
-    if (d.kind === 'ComplexType') complexProps.get(qn)!.push(...d.properties.map((p) => toProperty(p, qn)));
+    if (d.kind === 'ComplexType') {
+      complexProps.get(qn)!.push(...d.properties.map((p) => toProperty(p, qn)));
+      for (const n of d.navigationProperties ?? []) {
+        const { collection, name } = parseTypeRef(n.type);
+        const target = byName.get(name);
+        if (collection || !target || target.kind !== 'entity') throw new Error(`model: ${qn}.${n.name} must target one entity type, not ${n.type}`);
+        complexNavs.get(qn)!.push({ kind: 'navigation', name: n.name, target, nullable: n.nullable ?? true, declaredType: n.type });
+      }
+    }
     if (d.kind !== 'EntityType') continue;
     const state = entityState.get(qn)!;
     const self = byName.get(qn) as EntityType;
@@ -319,6 +361,10 @@ export function buildModel(decls: readonly TypeDecl[] = TYPES, actionDecls: read
           declaringType: self,
           expandable: EXPANDABLE_NAVIGATIONS.some((e) => e.declaringType === qn && e.navigation === n.name),
           extension: n.extension ?? false,
+          inline: !collection && !NOT_INLINED.some((x) => x.type === qn && x.navigation === n.name),
+          get link() {
+            return linkOf(self, n.name, collection, target);
+          },
         };
       }),
     );
@@ -332,6 +378,36 @@ export function buildModel(decls: readonly TypeDecl[] = TYPES, actionDecls: read
     state.allNav = [...(baseState?.allNav ?? []), ...state.ownNav];
   };
   for (const qn of entityState.keys()) finish(qn);
+
+  const links = new Map<string, NavigationLink>();
+  /** Resolves (once) how a navigation finds its members, from NAVIGATION_LINKS. */
+  function linkOf(declaring: EntityType, name: string, collection: boolean, target: EntityType): NavigationLink {
+    const id = `${declaring.qualifiedName}/${name}`;
+    const known = links.get(id);
+    if (known) return known;
+    const single = (t: EntityType, n: string): NavigationProperty => {
+      const nav = t.navigation(n) ?? t.derivedTypes.map((d) => d.navigation(n)).find(Boolean);
+      if (!nav || nav.collection) throw new Error(`model: navigation link ${id}: ${t.qualifiedName} has no single-valued navigation ${n}`);
+      return nav;
+    };
+    const decl = NAVIGATION_LINKS.find((l) => l.type === declaring.qualifiedName && l.navigation === name);
+    let link: NavigationLink;
+    if (!collection) link = { kind: 'reference' };
+    else if (!decl) link = { kind: 'foreignKey' };
+    else if (decl.inverse) link = { kind: 'inverse', of: decl.inverse.map((n) => single(target, n)) };
+    else if (decl.through) {
+      const via = byName.get(qualify(decl.through.type));
+      if (!via || via.kind !== 'entity') throw new Error(`model: navigation link ${id}: unknown type ${decl.through.type}`);
+      link = { kind: 'through', via, from: single(via, decl.through.from), to: single(via, decl.through.to) };
+    } else if (decl.shared) link = { kind: 'shared', on: single(target, decl.shared), parentOn: single(declaring, decl.shared) };
+    else throw new Error(`model: navigation link ${id} declares no relation`);
+    links.set(id, link);
+    return link;
+  }
+  for (const l of NAVIGATION_LINKS) {
+    const t = byName.get(l.type);
+    if (!t || t.kind !== 'entity' || !t.navigation(l.navigation)) throw new Error(`model: navigation link for unknown ${l.type}/${l.navigation}`);
+  }
 
   const types = [...byName.values()];
   const entityType = (qn: string): EntityType => {

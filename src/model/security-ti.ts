@@ -5,12 +5,21 @@
  * only place where type and property names are written; routing, query binding, SQL, serialization and
  * $metadata all derive from it, and code elsewhere reaches names through the typed accessors of `names.ts`.
  *
- * Declaration order inside each type follows the CSDL. Known, deliberate gaps against the official CSDL are
- * listed in `OMITTED_NAVIGATIONS` with the reason.
+ * Declaration order inside each type follows the CSDL. Every type reachable from threatIntelligence in the official
+ * CSDL (`security-ti-all-{v1.0,beta}.xml`) is declared: the profile/indicator/host core here, articles,
+ * vulnerabilities, whois and host ports in `security-ti/*.ts`.
  */
 import { complexType, entityType, enumType, GRAPH_NAMESPACE, SECURITY_NAMESPACE } from './declare.js';
 import type { EntitySetBehaviour, EntityTypeDecl, IdRuleDecl, MergeRuleDecl, TypeDecl } from './edm.js';
 import { IMPORT_ACTION, IMPORT_JOB_TYPES, IMPORT_JOBS_NAVIGATION } from './tigraph-extensions.js';
+import { article } from './security-ti/articles.js';
+import { cvssSummary, hyperlink, vulnerability, vulnerabilityComponent, vulnerabilitySeverity } from './security-ti/vulnerabilities.js';
+import { whoisBaseRecord, whoisContact, whoisHistoryRecord, whoisNameserver, whoisRecord } from './security-ti/whois.js';
+import { hostPort, hostPortBanner, hostPortComponent, hostPortProtocol, hostPortStatus } from './security-ti/host-ports.js';
+
+export { article, cvssSummary, hyperlink, vulnerability, vulnerabilityComponent, vulnerabilitySeverity };
+export { whoisBaseRecord, whoisContact, whoisHistoryRecord, whoisNameserver, whoisRecord };
+export { hostPort, hostPortBanner, hostPortComponent, hostPortProtocol, hostPortStatus };
 
 export { GRAPH_NAMESPACE, SECURITY_NAMESPACE };
 
@@ -102,10 +111,12 @@ export const host = entityType(
     { name: 'parentHostPairs', type: 'Collection(self.hostPair)' },
     { name: 'passiveDns', type: 'Collection(self.passiveDnsRecord)' },
     { name: 'passiveDnsReverse', type: 'Collection(self.passiveDnsRecord)' },
+    { name: 'ports', type: 'Collection(self.hostPort)' },
     { name: 'reputation', type: 'self.hostReputation', containsTarget: true },
     { name: 'sslCertificates', type: 'Collection(self.hostSslCertificate)' },
     { name: 'subdomains', type: 'Collection(self.subdomain)' },
     { name: 'trackers', type: 'Collection(self.hostTracker)' },
+    { name: 'whois', type: 'self.whoisRecord' },
   ],
   { abstract: true },
 );
@@ -228,7 +239,7 @@ export const unclassifiedArtifact = entityType('unclassifiedArtifact', 'self.art
   { name: 'value', type: 'Edm.String', nullable: NN },
 ]);
 
-// targets of host navigations (declared so that $metadata is a complete, resolvable document)
+// entity types related to hosts
 export const hostPair = entityType(
   'hostPair',
   'graph.entity',
@@ -252,9 +263,23 @@ export const subdomain = entityType('subdomain', 'graph.entity', [{ name: 'first
 // the service root: /security (singleton of microsoft.graph.security) → /threatIntelligence (contained entity) →
 // the collections below it, which are its contained navigation properties
 export const threatIntelligence = entityType('threatIntelligence', 'graph.entity', [], [
+  { name: 'articleIndicators', type: 'Collection(self.articleIndicator)', containsTarget: true },
+  { name: 'articles', type: 'Collection(self.article)', containsTarget: true },
+  { name: 'hostComponents', type: 'Collection(self.hostComponent)', containsTarget: true },
+  { name: 'hostCookies', type: 'Collection(self.hostCookie)', containsTarget: true },
+  { name: 'hostPairs', type: 'Collection(self.hostPair)', containsTarget: true },
+  { name: 'hostPorts', type: 'Collection(self.hostPort)', containsTarget: true },
   { name: 'hosts', type: 'Collection(self.host)', containsTarget: true },
+  { name: 'hostSslCertificates', type: 'Collection(self.hostSslCertificate)', containsTarget: true },
+  { name: 'hostTrackers', type: 'Collection(self.hostTracker)', containsTarget: true },
   { name: 'intelligenceProfileIndicators', type: 'Collection(self.intelligenceProfileIndicator)', containsTarget: true },
   { name: 'intelProfiles', type: 'Collection(self.intelligenceProfile)', containsTarget: true },
+  { name: 'passiveDnsRecords', type: 'Collection(self.passiveDnsRecord)', containsTarget: true },
+  { name: 'sslCertificates', type: 'Collection(self.sslCertificate)', containsTarget: true },
+  { name: 'subdomains', type: 'Collection(self.subdomain)', containsTarget: true },
+  { name: 'vulnerabilities', type: 'Collection(self.vulnerability)', containsTarget: true },
+  { name: 'whoisHistoryRecords', type: 'Collection(self.whoisHistoryRecord)', containsTarget: true },
+  { name: 'whoisRecords', type: 'Collection(self.whoisRecord)', containsTarget: true },
   IMPORT_JOBS_NAVIGATION,
 ]);
 /**
@@ -278,7 +303,16 @@ export const TYPES: readonly TypeDecl[] = [
   intelligenceProfileKind,
   hostReputationClassification,
   hostReputationRuleSeverity,
+  hostPortProtocol,
+  hostPortStatus,
+  vulnerabilitySeverity,
   autonomousSystem,
+  cvssSummary,
+  hostPortBanner,
+  hostPortComponent,
+  hyperlink,
+  whoisContact,
+  whoisNameserver,
   formattedContent,
   intelligenceProfileCountryOrRegionOfOrigin,
   hostSslCertificatePort,
@@ -302,6 +336,13 @@ export const TYPES: readonly TypeDecl[] = [
   hostPair,
   hostReputation,
   subdomain,
+  article,
+  hostPort,
+  vulnerability,
+  vulnerabilityComponent,
+  whoisBaseRecord,
+  whoisHistoryRecord,
+  whoisRecord,
   threatIntelligence,
   security,
   ...IMPORT_JOB_TYPES,
@@ -319,48 +360,6 @@ export const ENTITY_CONTAINER = {
   /** Singleton, then contained single-valued navigations, down to the entity whose collections are served. */
   serviceRoot: { singleton: 'security', navigations: [security.navigationProperties[0].name] },
 } as const;
-
-/**
- * Navigation properties of the official CSDL that the served model leaves out, with the reason. The $metadata
- * comparison test reads this list, so a new omission must be declared here to pass.
- */
-export const OMITTED_NAVIGATIONS: readonly { type: string; name: string; reason: string }[] = [
-  { type: 'host', name: 'ports', reason: 'target hostPort needs hostPortBanner/hostPortComponent, whose CSDL is not in the reference extract' },
-  { type: 'host', name: 'whois', reason: 'target whoisRecord needs whoisContact/whoisNameserver, whose CSDL is not in the reference extract' },
-  ...threatIntelligenceOmissions(),
-  ...securityOmissions(),
-];
-
-function threatIntelligenceOmissions(): { type: string; name: string; reason: string }[] {
-  const notModeled = 'element type is not modeled (its CSDL is not in the reference extract)';
-  const notServed = 'element type is modeled, but tigraph serves no collection for it';
-  const entries: [string, string][] = [
-    ['articleIndicators', notServed],
-    ['articles', notModeled],
-    ['hostComponents', notServed],
-    ['hostCookies', notServed],
-    ['hostPairs', notServed],
-    ['hostPorts', notModeled],
-    ['hostSslCertificates', notServed],
-    ['hostTrackers', notServed],
-    ['passiveDnsRecords', notServed],
-    ['sslCertificates', notServed],
-    ['subdomains', notServed],
-    ['vulnerabilities', notModeled],
-    ['whoisHistoryRecords', notModeled],
-    ['whoisRecords', notModeled],
-  ];
-  return entries.map(([name, reason]) => ({ type: threatIntelligence.name, name, reason }));
-}
-
-/** v1.0 navigations of microsoft.graph.security other than threatIntelligence (beta has more); none is served. */
-function securityOmissions(): { type: string; name: string; reason: string }[] {
-  const names = [
-    'alerts', 'alerts_v2', 'attackSimulation', 'auditLog', 'cases', 'collaboration', 'dataSecurityAndGovernance', 'identities',
-    'incidents', 'labels', 'secureScoreControlProfiles', 'secureScores', 'subjectRightsRequests', 'triggers', 'triggerTypes',
-  ];
-  return names.map((name) => ({ type: security.name, name, reason: 'outside threat intelligence: tigraph serves only security/threatIntelligence' }));
-}
 
 /** How tigraph serves the collections of threatIntelligence, where it differs from the defaults. */
 export const ENTITY_SET_BEHAVIOUR: Readonly<Record<string, EntitySetBehaviour>> = {

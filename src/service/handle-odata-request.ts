@@ -10,7 +10,7 @@ import { writeServiceDocument } from '../csdl/write-service-document.js';
 import { bindQueryOptions } from '../odata/bind/bind-query-options.js';
 import type { BoundQueryOptions, SelectItem } from '../odata/bind/semantic-tree.js';
 import type { QueryLimits } from '../odata/limits/query-limits.js';
-import type { BoundResource } from '../odata/path/bind-resource-path.js';
+import { bindHopRest, type BoundResource } from '../odata/path/bind-resource-path.js';
 import type { ApiVersion } from '../odata/path/parse-resource-path.js';
 import { planCollection, planCount, planEntity, queryShape, type PagingSettings } from '../odata/plan/build-query-plan.js';
 import { encodeSkipToken } from '../odata/paging/skip-token.js';
@@ -127,7 +127,27 @@ export async function createService(config: ServiceConfig): Promise<Service> {
     return read(resource, target.version, req);
   }
 
+  /** The resource a deeper path names, once the entity its first part reaches is known (bind-resource-path.ts). */
+  async function resolveHop(hop: BoundResource & { kind: 'hop' }): Promise<BoundResource> {
+    const from = hop.from;
+    if (from.kind === 'entity') {
+      const record = await config.store.findOne({ kind: 'entity', type: from.type, key: from.key, parent: from.parent, expand: [] });
+      if (!record) throw errors.resourceNotFound(from.type.qualifiedName, from.key);
+      return bindHopRest(model, hop, record.type, from.key);
+    }
+    const source = await config.store.findOne({ kind: 'entity', type: from.sourceType, key: from.key, parent: undefined, expand: [from.navigation] });
+    if (!source) throw errors.resourceNotFound(from.sourceType.qualifiedName, from.key);
+    const target = source.navigations[from.navigation.name];
+    if (!target || target.kind !== 'record') throw errors.resourceNotFound(from.navigation.target.qualifiedName, target?.id ?? `${from.key}/${from.navigation.name}`);
+    return bindHopRest(model, hop, target.type, target.values[target.type.key.name] as string);
+  }
+
   async function read(resource: Exclude<BoundResource, { kind: 'action' }>, version: ApiVersion, req: ServiceRequest): Promise<ServiceResponse> {
+    if (resource.kind === 'hop') {
+      const next = await resolveHop(resource);
+      if (next.kind === 'action') throw errors.unknownSegment(next.action.name);
+      return read(next, version, req);
+    }
     const serviceRoot = `${req.origin}/${version}`;
     const prefs = readPreferences(req.prefer);
     const type = resource.kind === 'navigation' ? resource.navigation.target : resource.type;

@@ -45,7 +45,7 @@ function assignIndicatorIds(writes: readonly WriteRecord[]): WriteRecord[] {
 }
 
 export async function handleWrite(model: Model, store: Store, method: string, resource: BoundResource, body: unknown): Promise<WriteOutcome> {
-  if (resource.kind === 'action' || resource.kind === 'navigation' || (resource.kind === 'collection' && resource.count) || !resource.set.writable) {
+  if (resource.kind === 'action' || resource.kind === 'navigation' || resource.kind === 'hop' || (resource.kind === 'collection' && resource.count) || !resource.set.writable) {
     throw errors.methodNotAllowed(method, ['GET', 'HEAD']);
   }
   if (method === 'POST') {

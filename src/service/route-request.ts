@@ -36,6 +36,7 @@ export function allowedMethods(resource: BoundResource): readonly string[] {
     case 'action':
       return ['POST'];
     case 'navigation':
+    case 'hop':
       return READ;
     case 'collection':
       return resource.set.writable && !resource.count && resource.set.listable ? [...READ, 'POST'] : READ;

@@ -233,16 +233,16 @@ export function compareCsdl(ours: ParsedCsdl, official: ParsedCsdl, typeNames: r
     for (const [name, n] of nb) {
       const m = na.get(name);
       if (!m) {
-        if (!omittedHere.has(name)) diffs.push(`${qn}.${name}: navigation property missing from ours and not listed in OMITTED_NAVIGATIONS`);
+        if (!omittedHere.has(name)) diffs.push(`${qn}.${name}: navigation property missing from ours and not listed as omitted`);
         continue;
       }
-      if (omittedHere.has(name)) diffs.push(`${qn}.${name}: listed in OMITTED_NAVIGATIONS but present in ours`);
+      if (omittedHere.has(name)) diffs.push(`${qn}.${name}: listed as omitted but present in ours`);
       if (m.type !== n.type) diffs.push(`${qn}.${name}: Type ${m.type} ≠ official ${n.type}`);
       if (m.nullable !== n.nullable) diffs.push(`${qn}.${name}: Nullable ${m.nullable} ≠ official ${n.nullable}`);
       if (m.containsTarget !== n.containsTarget) diffs.push(`${qn}.${name}: ContainsTarget ${m.containsTarget} ≠ official ${n.containsTarget}`);
     }
     for (const name of na.keys()) if (!nb.has(name)) diffs.push(`${qn}.${name}: navigation property not in the official CSDL`);
-    for (const name of omittedHere) if (!nb.has(name)) diffs.push(`${qn}.${name}: listed in OMITTED_NAVIGATIONS but not in the official CSDL (stale entry)`);
+    for (const name of omittedHere) if (!nb.has(name)) diffs.push(`${qn}.${name}: listed as omitted but not in the official CSDL (stale entry)`);
 
     const members = (x: CsdlType) => x.members.map((m) => `${m.name}=${m.value}`).join(', ');
     if (members(a) !== members(b)) diffs.push(`${qn}: members [${members(a)}] ≠ official [${members(b)}]`);
@@ -262,9 +262,15 @@ export function compareCsdl(ours: ParsedCsdl, official: ParsedCsdl, typeNames: r
 /** The folder of the official extracts, or undefined when ../shared/datasets is not checked out beside the repo. */
 export function officialCsdlDir(): string | undefined {
   const dir = path.resolve(process.cwd(), '../shared/datasets/graph-csdl');
-  return existsSync(path.join(dir, 'security-ti-v1.0.xml')) && existsSync(path.join(dir, 'security-ti-beta.xml')) ? dir : undefined;
+  const files = ['security-ti-v1.0.xml', 'security-ti-beta.xml', 'security-ti-all-v1.0.xml', 'security-ti-all-beta.xml'];
+  return files.every((f) => existsSync(path.join(dir, f))) ? dir : undefined;
+}
+
+/** The official extract of every type reachable from threatIntelligence (`security-ti-all-<version>.xml`). */
+export function officialFile(dir: string, version: 'v1.0' | 'beta'): string {
+  return path.join(dir, `security-ti-all-${version}.xml`);
 }
 
 export function readOfficial(dir: string, version: 'v1.0' | 'beta'): ParsedCsdl {
-  return parseCsdl(readFileSync(path.join(dir, `security-ti-${version}.xml`), 'utf8'), { graph: 'microsoft.graph' });
+  return parseCsdl(readFileSync(officialFile(dir, version), 'utf8'), { graph: 'microsoft.graph' });
 }

@@ -1,12 +1,20 @@
 /**
- * Binds parsed path segments against the model: entity set → key → navigation → key | $count, or an action
- * bound to the root entity (`microsoft.graph.security.import`).
+ * Binds parsed path segments against the model: entity set → key → navigation → key | $count, to any depth, or an
+ * action bound to the root entity (`microsoft.graph.security.import`).
+ *
+ * A path that goes on past a single-valued navigation (`hosts/{id}/whois/history`) or past an entity reached
+ * through a collection navigation (`hosts/{id}/components/{id}/host`) binds to a `hop`: the service resolves the
+ * entity reached so far to its key, then binds the rest from that entity's own set (`whoisRecords/{key}/history`),
+ * keeping the context path of the whole request. The key-as-segment form is ambiguous to the untyped parser
+ * (`whois/history`: is `history` whois's key?); the binder reads such a segment as a name or a key by what the
+ * model expects at that point.
+ *
  * Unknown names end here with Graph's 400 "Resource not found for the segment '…'".
  */
 import { errors } from '../../errors/catalog.js';
 import type { Action, EntitySet, EntityType, Model, NavigationProperty } from '../../model/model.js';
 import type { ParentScope } from '../../model/records.js';
-import type { PathSegment } from './parse-resource-path.js';
+import { splitKey, type PathSegment } from './parse-resource-path.js';
 
 export type BoundResource =
   /** A collection: a served set, or a collection navigation of one entity (intelProfiles/{id}/indicators). */
@@ -15,6 +23,11 @@ export type BoundResource =
   | { readonly kind: 'entity'; readonly set: EntitySet; readonly type: EntityType; readonly key: string; readonly parent: ParentScope | undefined; readonly contextPath: string }
   /** A single-valued navigation of one entity (intelligenceProfileIndicators/{id}/artifact). */
   | { readonly kind: 'navigation'; readonly set: EntitySet; readonly sourceType: EntityType; readonly key: string; readonly navigation: NavigationProperty; readonly contextPath: string }
+  /**
+   * A deeper path: resolve `from` (an entity, or a single-valued navigation) to one entity, then bind `rest` from
+   * that entity's set and key (see the module comment). `contextPath` is the path reached so far.
+   */
+  | { readonly kind: 'hop'; readonly from: BoundResource & { kind: 'entity' | 'navigation' }; readonly rest: readonly PathSegment[]; readonly contextPath: string }
   /** An action bound to the root entity (…/threatIntelligence/microsoft.graph.security.import). */
   | { readonly kind: 'action'; readonly action: Action; readonly contextPath: string };
 
@@ -27,7 +40,24 @@ function checkKey(key: string): string {
   return key;
 }
 
-export function bindResourcePath(model: Model, segments: readonly PathSegment[]): BoundResource {
+/** The segment as a name: a key written as its own segment may be a name (`whois/history`). */
+function asName(s: PathSegment): { name: string; key?: string } | undefined {
+  if (s.kind === 'name') return { name: s.name };
+  if (s.kind === 'key' && s.segment) return splitKey(s.key);
+  return undefined;
+}
+
+/** The segment as a key: a plain name after a collection is its key (`components/{id}` after a key-as-name). */
+function asKey(s: PathSegment): string | undefined {
+  if (s.kind === 'key') return s.key;
+  if (s.kind === 'name') return s.name;
+  return undefined;
+}
+
+/** Re-splits `name('key')` read as one name into its name and key segments. */
+const nameSegments = (n: { name: string; key?: string }): PathSegment[] => (n.key === undefined ? [] : [{ kind: 'key', key: n.key }]);
+
+export function bindResourcePath(model: Model, segments: readonly PathSegment[], contextPrefix?: string): BoundResource {
   const [first, ...rest] = segments;
   if (!first || first.kind !== 'name') throw errors.unknownSegment(first?.kind === 'count' ? '$count' : '');
   const set = model.entitySet(first.name);
@@ -37,7 +67,7 @@ export function bindResourcePath(model: Model, segments: readonly PathSegment[])
     if (rest.length) throw errors.unknownSegment(describe(rest[0]!));
     return { kind: 'action', action, contextPath: `${model.servicePath}/${action.qualifiedName}` };
   }
-  const setPath = `${model.servicePath}/${set.name}`;
+  const setPath = contextPrefix ?? `${model.servicePath}/${set.name}`;
   if (rest.length === 0) {
     if (!set.listable) throw errors.notListable(set.name);
     return { kind: 'collection', set, type: set.entityType, parent: undefined, count: false, contextPath: setPath };
@@ -49,29 +79,49 @@ export function bindResourcePath(model: Model, segments: readonly PathSegment[])
     if (!set.listable) throw errors.notListable(set.name);
     return { kind: 'collection', set, type: set.entityType, parent: undefined, count: true, contextPath: setPath };
   }
-  if (second.kind !== 'key') throw errors.unknownSegment(describe(second));
-  const key = checkKey(second.key);
-  if (more.length === 0) return { kind: 'entity', set, type: set.entityType, key, parent: undefined, contextPath: setPath };
-  const navSeg = more[0]!;
-  const tail = more.slice(1);
-  if (navSeg.kind !== 'name') throw errors.unknownSegment(describe(navSeg));
-  const nav = set.entityType.navigation(navSeg.name);
-  if (!nav) throw errors.unknownSegment(navSeg.name);
-  const navPath = `${setPath}(${quoteKey(key)})/${nav.name}`;
+  const firstKey = asKey(second);
+  if (firstKey === undefined) throw errors.unknownSegment(describe(second));
+  return fromEntity(model, { kind: 'entity', set, type: set.entityType, key: checkKey(firstKey), parent: undefined, contextPath: setPath }, `${setPath}(${quoteKey(firstKey)})`, more);
+}
+
+/** Binds what follows one entity (`entityPath` is its canonical path: `…/hosts('x')`). */
+function fromEntity(model: Model, entity: BoundResource & { kind: 'entity' }, entityPath: string, more: readonly PathSegment[]): BoundResource {
+  if (more.length === 0) return entity;
+  const named = asName(more[0]!);
+  if (!named) throw errors.unknownSegment(describe(more[0]!));
+  if (entity.parent) return { kind: 'hop', from: entity, rest: more, contextPath: entityPath };
+  const tail = [...nameSegments(named), ...more.slice(1)];
+  const nav = entity.type.navigation(named.name);
+  if (!nav) throw errors.unknownSegment(named.name);
+  const navPath = `${entityPath}/${nav.name}`;
   if (!nav.collection) {
-    if (tail.length) throw errors.unknownSegment(describe(tail[0]!));
-    return { kind: 'navigation', set, sourceType: set.entityType, key, navigation: nav, contextPath: navPath };
+    const navigation = { kind: 'navigation', set: entity.set, sourceType: entity.type, key: entity.key, navigation: nav, contextPath: navPath } as const;
+    return tail.length ? { kind: 'hop', from: navigation, rest: tail, contextPath: navPath } : navigation;
   }
   const target = model.entitySetOf(nav.target);
-  if (!target) throw errors.unknownSegment(navSeg.name);
-  const parent: ParentScope = { navigation: nav, key };
+  if (!target) throw errors.unknownSegment(named.name);
+  const parent: ParentScope = { navigation: nav, key: entity.key };
   if (tail.length === 0) return { kind: 'collection', set: target, type: nav.target, parent, count: false, contextPath: navPath };
   const last = tail[0]!;
   const beyond = tail.slice(1);
-  if (beyond.length) throw errors.unknownSegment(describe(beyond[0]!));
-  if (last.kind === 'count') return { kind: 'collection', set: target, type: nav.target, parent, count: true, contextPath: navPath };
-  if (last.kind !== 'key') throw errors.unknownSegment(describe(last));
-  return { kind: 'entity', set: target, type: nav.target, key: checkKey(last.key), parent, contextPath: navPath };
+  if (last.kind === 'count') {
+    if (beyond.length) throw errors.unknownSegment(describe(beyond[0]!));
+    return { kind: 'collection', set: target, type: nav.target, parent, count: true, contextPath: navPath };
+  }
+  const key = asKey(last);
+  if (key === undefined) throw errors.unknownSegment(describe(last));
+  const member = { kind: 'entity', set: target, type: nav.target, key: checkKey(key), parent, contextPath: navPath } as const;
+  return beyond.length ? { kind: 'hop', from: member, rest: beyond, contextPath: `${navPath}(${quoteKey(key)})` } : member;
+}
+
+/**
+ * The rest of a hop, bound from the entity it reached (`type`, `key`): as if the request had named that entity
+ * by its own set, with the context path continuing the original request's.
+ */
+export function bindHopRest(model: Model, hop: BoundResource & { kind: 'hop' }, type: EntityType, key: string): BoundResource {
+  const set = model.entitySetOf(type);
+  if (!set) throw errors.unknownSegment(describe(hop.rest[0]!));
+  return fromEntity(model, { kind: 'entity', set, type, key, parent: undefined, contextPath: hop.contextPath }, hop.contextPath, hop.rest);
 }
 
 const describe = (s: PathSegment): string => (s.kind === 'name' ? s.name : s.kind === 'key' ? s.key : '$count');

@@ -11,7 +11,8 @@ export type ApiVersion = 'v1.0' | 'beta';
 
 export type PathSegment =
   | { readonly kind: 'name'; readonly name: string }
-  | { readonly kind: 'key'; readonly key: string }
+  /** `segment`: written as a path segment of its own (`/x/{id}`), so it may also be read as a name by the binder. */
+  | { readonly kind: 'key'; readonly key: string; readonly segment?: boolean }
   | { readonly kind: 'count' };
 
 export type ParsedPath =
@@ -31,7 +32,7 @@ function decode(raw: string): string {
 }
 
 /** `name('key')`, `name(key)`, `name(id='key')` → name + key; keys use '' to escape quotes. */
-function splitKey(segment: string): { name: string; key?: string } {
+export function splitKey(segment: string): { name: string; key?: string } {
   const open = segment.indexOf('(');
   if (open < 0 || !segment.endsWith(')')) return { name: segment };
   const name = segment.slice(0, open);
@@ -69,7 +70,7 @@ export function parseResourcePath(rawPath: string, rootPath: readonly string[]):
     }
     // key-as-segment: any segment right after a name is that name's key, taken verbatim
     if (segments.at(-1)?.kind === 'name') {
-      segments.push({ kind: 'key', key: seg });
+      segments.push({ kind: 'key', key: seg, segment: true });
       continue;
     }
     const { name, key } = splitKey(seg);

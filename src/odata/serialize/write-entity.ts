@@ -62,6 +62,7 @@ export function writeEntity(
   for (const nav of record.type.navigationProperties) {
     if (nav.collection) continue;
     const ex = expand.find((e) => e.navigation.name === nav.name);
+    if (!nav.inline && !ex) continue;
     if (selected && !selected.has(nav.name) && !ex) continue;
     if (!(nav.name in record.navigations)) continue;
     const target = record.navigations[nav.name];

@@ -94,13 +94,18 @@ function columnKind(p: StructuralProperty): ColumnKind {
 const isScalar = (p: StructuralProperty): boolean => !p.collection && p.type.kind !== 'complex';
 
 export function deriveSchema(model: Model): Schema {
-  // Stored hierarchies: the element types of the served sets and the targets of their single navigations,
-  // reduced to the most general ones (artifact subsumes host).
+  // Stored hierarchies: the element types of the served sets and every entity type their navigations (of any
+  // subtype, and inside complex values) reach, reduced to the most general ones (artifact subsumes host).
   const needed = new Set<EntityType>();
-  for (const set of model.entitySets) {
-    needed.add(set.entityType);
-    for (const nav of set.entityType.navigationProperties) if (!nav.collection) needed.add(nav.target);
-  }
+  const visit = (t: EntityType): void => {
+    if (needed.has(t)) return;
+    needed.add(t);
+    for (const sub of model.subtypesOf(t)) {
+      for (const nav of sub.navigationProperties) visit(nav.target);
+      for (const p of sub.properties) if (p.type.kind === 'complex') for (const n of p.type.navigationProperties) visit(n.target);
+    }
+  };
+  for (const set of model.entitySets) visit(set.entityType);
   const roots = [...needed].filter((t) => ![...needed].some((o) => o !== t && model.isAssignable(t, o)));
   const tables = new Map<EntityType, TableDef & { navigations: NavigationColumns[]; foreignKeys: ForeignKey[]; indexes: IndexDef[] }>();
 
@@ -146,20 +151,29 @@ export function deriveSchema(model: Model): Schema {
   };
 
   for (const table of tables.values()) {
-    for (const nav of table.rootType.navigationProperties) {
+    // Navigations of every type of the hierarchy, one column pair per name (hostComponent.host and hostCookie.host
+    // share host_id), NOT NULL only when every concrete type has the navigation as non-nullable.
+    const seen = new Set<string>();
+    for (const nav of [...table.rootType.navigationProperties, ...model.subtypesOf(table.rootType).slice(1).flatMap((t) => t.ownNavigationProperties)]) {
+      if (seen.has(nav.name)) continue;
+      seen.add(nav.name);
       const targetRoot = roots.find((r) => model.isAssignable(nav.target, r) || model.isAssignable(r, nav.target));
       if (!targetRoot) continue;
       const target = tables.get(targetRoot)!;
       if (nav.collection) {
+        // Members found through other links (navigation-links.ts) need no column of their own.
+        if (nav.link.kind !== 'foreignKey') continue;
         const column = `${snake(table.rootType.name)}_id`;
+        if (target.columns.some((c) => c.name === column)) throw new Error(`schema: ${target.name} already has a column ${column} (${nav.declaringType.name}.${nav.name})`);
         (target.columns as ColumnDef[]).push({ name: column, kind: "text", notNull: false, property: undefined });
         target.foreignKeys.push({ navigation: nav, column, parent: table });
       } else {
         const idColumn = `${snake(nav.name)}_id`;
         const typeColumn = `${snake(nav.name)}_type`;
+        const notNull = table.concreteTypes.every((t) => t.navigation(nav.name) && !t.navigation(nav.name)!.nullable);
         (table.columns as ColumnDef[]).push(
-          { name: idColumn, kind: 'text', notNull: !nav.nullable, property: undefined },
-          { name: typeColumn, kind: 'text', notNull: !nav.nullable, property: undefined },
+          { name: idColumn, kind: 'text', notNull, property: undefined },
+          { name: typeColumn, kind: 'text', notNull, property: undefined },
         );
         table.navigations.push({ navigation: nav, idColumn, typeColumn, target });
       }

@@ -5,7 +5,7 @@
  */
 import { sql } from 'kysely';
 import type { CompiledQuery } from 'kysely';
-import type { EntityType, StructuralProperty } from '../../model/model.js';
+import type { EntityType, NavigationProperty, StructuralProperty } from '../../model/model.js';
 import type { AnyNode, BoolNode, ComparisonNode, OrderByItem, PropertyAccessNode, RangeVariable, SearchNode, ValueNode } from '../../odata/bind/semantic-tree.js';
 import type { ParentScope } from '../../model/records.js';
 import type { CollectionQuery, CountQuery, EntityQuery, SortValue } from '../../odata/plan/query-plan.js';
@@ -141,18 +141,18 @@ function compileAny(node: AnyNode, scope: Scope): Sql {
   }
   const nav = node.collection.navigation;
   const target = scope.schema.tableOf(nav.target);
-  const fk = target.foreignKeys.find((f) => f.navigation === nav);
-  if (!fk) throw new Error(`compile: no foreign key for ${nav.name}`);
   if (node.variable) scope.vars.set(node.variable, { alias, table: target });
   const conditions = [...typeCondition(target, nav.target, alias)];
   if (node.predicate) conditions.push(compileBool(node.predicate, scope));
+  const fk = nav.link.kind === 'foreignKey' ? target.foreignKeys.find((f) => f.navigation === nav) : undefined;
+  if (nav.link.kind === 'foreignKey' && !fk) throw new Error(`compile: no foreign key for ${nav.name}`);
   // A predicate about the related entities alone (the pivot: i/artifact/id eq '…') is an uncorrelated key set, which
   // the database answers from the related table's index instead of probing once per outer row.
-  if (!node.predicate || isSelfContained(node.predicate, node.variable)) {
+  if (fk && (!node.predicate || isSelfContained(node.predicate, node.variable))) {
     const where = conditions.length ? sql`WHERE ${sql.join(conditions, sql` AND `)}` : sql``;
     return sql`${ref(outer.alias, outer.table.keyColumn)} IN (SELECT ${ref(alias, fk.column)} FROM ${sql.table(target.name)} AS ${sql.id(alias)} ${where})`;
   }
-  conditions.unshift(sql`${ref(alias, fk.column)} = ${ref(outer.alias, outer.table.keyColumn)}`);
+  conditions.unshift(memberCondition(scope.schema, target, nav, alias, ref(outer.alias, outer.table.keyColumn), scope));
   return sql`EXISTS (SELECT 1 FROM ${sql.table(target.name)} AS ${sql.id(alias)} WHERE ${sql.join(conditions, sql` AND `)})`;
 }
 
@@ -274,11 +274,45 @@ function isSubtype(t: EntityType, of: EntityType): boolean {
   return false;
 }
 
-function parentCondition(table: TableDef, parent: ParentScope | undefined, alias: string): Sql[] {
+/**
+ * "The row at `alias` of `table` is a member of collection navigation `nav` of the parent whose key is
+ * `parentKey`", for each kind of link the model declares (model.ts NavigationLink).
+ */
+function memberCondition(schema: Schema, table: TableDef, nav: NavigationProperty, alias: string, parentKey: Sql, scope?: { nextAlias: number }): Sql {
+  const navColumn = (t: TableDef, n: NavigationProperty): string => {
+    const c = t.navigations.find((x) => x.navigation.name === n.name);
+    if (!c) throw new Error(`compile: ${t.name} stores no navigation ${n.name}`);
+    return c.idColumn;
+  };
+  const fresh = (): string => (scope ? `m${scope.nextAlias++}` : 'p');
+  const link = nav.link;
+  switch (link.kind) {
+    case 'foreignKey': {
+      const fk = table.foreignKeys.find((f) => f.navigation === nav);
+      if (!fk) throw new Error(`compile: ${table.name} is not listed by ${nav.name}`);
+      return sql`${ref(alias, fk.column)} = ${parentKey}`;
+    }
+    case 'inverse':
+      return sql`(${sql.join(link.of.map((n) => sql`${ref(alias, navColumn(table, n))} = ${parentKey}`), sql` OR `)})`;
+    case 'through': {
+      const via = schema.tableOf(link.via);
+      const x = fresh();
+      const where = [sql`${ref(x, navColumn(via, link.from))} = ${parentKey}`, ...typeCondition(via, link.via, x)];
+      return sql`${ref(alias, table.keyColumn)} IN (SELECT ${ref(x, navColumn(via, link.to))} FROM ${sql.table(via.name)} AS ${sql.id(x)} WHERE ${sql.join(where, sql` AND `)})`;
+    }
+    case 'shared': {
+      const parentTable = schema.tableOf(nav.declaringType);
+      const x = fresh();
+      return sql`${ref(alias, navColumn(table, link.on))} = (SELECT ${ref(x, navColumn(parentTable, link.parentOn))} FROM ${sql.table(parentTable.name)} AS ${sql.id(x)} WHERE ${ref(x, parentTable.keyColumn)} = ${parentKey})`;
+    }
+    case 'reference':
+      throw new Error(`compile: ${nav.name} is single-valued`);
+  }
+}
+
+function parentCondition(schema: Schema, table: TableDef, parent: ParentScope | undefined, alias: string): Sql[] {
   if (!parent) return [];
-  const fk = table.foreignKeys.find((f) => f.navigation === parent.navigation);
-  if (!fk) throw new Error(`compile: ${table.name} is not listed by ${parent.navigation.name}`);
-  return [sql`${ref(alias, fk.column)} = ${parent.key}`];
+  return [memberCondition(schema, table, parent.navigation, alias, sql`${parent.key}`)];
 }
 
 function newScope(dialect: SqlDialect, schema: Schema, type: EntityType): { scope: Scope; table: TableDef } {
@@ -292,7 +326,7 @@ function whereClause(
   type: EntityType,
   q: { parent: ParentScope | undefined; filter?: BoolNode | undefined; search?: SearchNode | undefined },
 ): Sql[] {
-  const conditions = [...typeCondition(table, type, 't'), ...parentCondition(table, q.parent, 't')];
+  const conditions = [...typeCondition(table, type, 't'), ...parentCondition(scope.schema, table, q.parent, 't')];
   if (q.filter) conditions.push(compileBool(q.filter, scope));
   if (q.search) conditions.push(compileSearch(q.search, type, table, 't', scope));
   return conditions;
@@ -344,7 +378,7 @@ export function compileCountQuery(q: CountQuery, schema: Schema, dialect: SqlDia
 
 export function compileEntityQuery(q: EntityQuery, schema: Schema, dialect: SqlDialect): CompiledQuery {
   const table = schema.tableOf(q.type);
-  const conditions = [sql`${ref('t', table.keyColumn)} = ${q.key}`, ...typeCondition(table, q.type, 't'), ...parentCondition(table, q.parent, 't')];
+  const conditions = [sql`${ref('t', table.keyColumn)} = ${q.key}`, ...typeCondition(table, q.type, 't'), ...parentCondition(schema, table, q.parent, 't')];
   return sql`SELECT t.* FROM ${sql.table(table.name)} AS t WHERE ${sql.join(conditions, sql` AND `)}`.compile(dialect.kysely);
 }
 

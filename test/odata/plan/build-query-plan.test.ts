@@ -25,7 +25,7 @@ function bind(path: string, query = '') {
   const parsed = parseResourcePath(`/v1.0/${SERVICE_ROOT_PATH}/${path}`, MODEL.container.rootPath);
   assert.equal(parsed.kind, 'resource', path);
   const resource = bindResourcePath(MODEL, parsed.kind === 'resource' ? parsed.segments : []);
-  if (resource.kind === "action") throw new Error(`${path} is an action`);
+  if (resource.kind === "action" || resource.kind === "hop") throw new Error(`${path} is an action or a deeper path`);
   const type = resource.kind === "navigation" ? resource.navigation.target : resource.type;
   const options = bindQueryOptions(query, { model: MODEL, type, isCollection: resource.kind === 'collection', where: path, strict: false, includeUnknownEnumMembers: false, limits: DEFAULT_LIMITS });
   return { resource, options };
