@@ -26,6 +26,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { EntityType, Model } from '../model/model.js';
+import { PROFILE, SETS } from '../model/names.js';
 import { readEntity } from '../odata/deserialize/read-entity.js';
 import type { CollectionQuery } from '../odata/plan/query-plan.js';
 import { T_PROFILE } from '../seed/seed-dataset.js';
@@ -75,8 +76,8 @@ export class ProfileBook {
     private readonly model: Model,
     private readonly now: number,
   ) {
-    const set = model.entitySet('intelProfiles');
-    if (!set) throw new Error('import: the model has no intelProfiles entity set');
+    const set = model.entitySet(SETS.intelProfiles);
+    if (!set) throw new Error(`import: the model has no ${SETS.intelProfiles} entity set`);
     this.type = set.entityType;
   }
 
@@ -137,10 +138,10 @@ export class ProfileBook {
       title: draft.title,
       kind: draft.kind,
       aliases: draft.aliases ?? [],
-      countriesOrRegionsOfOrigin: draft.countries ?? [],
+      [PROFILE.p.countriesOrRegionsOfOrigin]: draft.countries ?? [],
       summary: draft.summary ?? empty,
       description: draft.description ?? empty,
-      firstActiveDateTime: new Date(draft.firstActive ?? this.now).toISOString(),
+      [PROFILE.p.firstActiveDateTime]: new Date(draft.firstActive ?? this.now).toISOString(),
       targets: draft.targets ?? [],
       tradecraft: draft.tradecraft ?? null,
     };
@@ -172,10 +173,10 @@ export class ProfileBook {
       }
     }
     v['aliases'] = aliases;
-    const countries = (Array.isArray(v['countriesOrRegionsOfOrigin']) ? v['countriesOrRegionsOfOrigin'] : []) as { code: string }[];
+    const countries = (Array.isArray(v[PROFILE.p.countriesOrRegionsOfOrigin]) ? v[PROFILE.p.countriesOrRegionsOfOrigin] : []) as { code: string }[];
     const codes = new Set(countries.map((c) => lc(c.code)));
-    for (const c of (incoming['countriesOrRegionsOfOrigin'] ?? []) as { code: string }[]) if (!codes.has(lc(c.code))) countries.push(c), codes.add(lc(c.code));
-    v['countriesOrRegionsOfOrigin'] = countries;
+    for (const c of (incoming[PROFILE.p.countriesOrRegionsOfOrigin] ?? []) as { code: string }[]) if (!codes.has(lc(c.code))) countries.push(c), codes.add(lc(c.code));
+    v[PROFILE.p.countriesOrRegionsOfOrigin] = countries;
     const targets = asStrings(v['targets']);
     for (const t of asStrings(incoming['targets'])) if (!targets.some((x) => lc(x) === lc(t))) targets.push(t);
     v['targets'] = targets;
@@ -184,7 +185,8 @@ export class ProfileBook {
       const inc = incoming[k] as { content?: string | null } | null;
       if ((!cur || !cur.content) && inc?.content) v[k] = inc;
     }
-    if (draft.firstActive !== undefined && (typeof v['firstActiveDateTime'] !== 'number' || draft.firstActive < v['firstActiveDateTime'])) v['firstActiveDateTime'] = draft.firstActive;
+    const active = v[PROFILE.p.firstActiveDateTime];
+    if (draft.firstActive !== undefined && (typeof active !== 'number' || draft.firstActive < active)) v[PROFILE.p.firstActiveDateTime] = draft.firstActive;
     if (JSON.stringify(v) !== before) found.dirty = true;
     found.touched = true;
     this.index(found);
@@ -194,9 +196,9 @@ export class ProfileBook {
   /** An indicator of the profile was first seen at `firstSeen`: the profile was active no later. */
   noteIndicator(state: ProfileState, firstSeen: number): void {
     if (state.firstActiveExact) return;
-    const cur = state.values['firstActiveDateTime'];
+    const cur = state.values[PROFILE.p.firstActiveDateTime];
     if (typeof cur !== 'number' || firstSeen < cur) {
-      state.values['firstActiveDateTime'] = firstSeen;
+      state.values[PROFILE.p.firstActiveDateTime] = firstSeen;
       state.dirty = true;
     }
   }

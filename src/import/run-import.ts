@@ -20,6 +20,7 @@
 import type { EntityType, EnumType, Model } from '../model/model.js';
 import { readEntity } from '../odata/deserialize/read-entity.js';
 import { indicatorId } from '../model/ids.js';
+import { INDICATOR, SETS } from '../model/names.js';
 import type { Store } from '../storage/store.js';
 import type { EntityRecord, WriteRecord } from '../model/records.js';
 import type { ArtifactJson } from './canonicalize.js';
@@ -123,8 +124,8 @@ class Engine {
   ) {
     const { model } = options;
     this.book = new ProfileBook(model, now);
-    const set = model.entitySet('intelligenceProfileIndicators');
-    if (!set) throw new Error('import: the model has no intelligenceProfileIndicators entity set');
+    const set = model.entitySet(SETS.intelligenceProfileIndicators);
+    if (!set) throw new Error(`import: the model has no ${SETS.intelligenceProfileIndicators} entity set`);
     this.indicatorType = set.entityType;
     this.artifactType = this.indicatorType.navigation('artifact')!.target;
     this.indicatorsNav = this.book.type.navigation('indicators')!;
@@ -361,8 +362,8 @@ class Engine {
       let firstSeen = p.firstSeen;
       let lastSeen = p.lastSeen;
       if (ex) {
-        const exFirst = ex.values['firstSeenDateTime'] as number | null;
-        const exLast = ex.values['lastSeenDateTime'] as number | null;
+        const exFirst = ex.values[INDICATOR.p.firstSeenDateTime] as number | null;
+        const exLast = ex.values[INDICATOR.p.lastSeenDateTime] as number | null;
         if (typeof exFirst === 'number') firstSeen = Math.min(firstSeen, exFirst);
         lastSeen = maxNullable(lastSeen, exLast);
         const exArtifact = ex.navigations['artifact'];
@@ -379,7 +380,7 @@ class Engine {
       const record: EntityRecord = {
         kind: 'record',
         type: this.indicatorType,
-        values: { id: p.id, source: p.source, firstSeenDateTime: firstSeen, lastSeenDateTime: lastSeen },
+        values: { [INDICATOR.p.id]: p.id, [INDICATOR.p.source]: p.source, [INDICATOR.p.firstSeenDateTime]: firstSeen, [INDICATOR.p.lastSeenDateTime]: lastSeen },
         navigations: { artifact: { kind: 'ref', type: this.artifactTypeOf(p.artifact['@odata.type']), id: p.artifact.id } },
       };
       writes.push(p.profile ? { record, parent: { navigation: this.indicatorsNav, key: p.profile.id } } : { record });

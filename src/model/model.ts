@@ -7,6 +7,9 @@ import { ACTIONS, DOCUMENTED_ENUM_SPELLINGS, ENTITY_CONTAINER, ENTITY_SET_BEHAVI
 import { CAPABILITIES, EXPANDABLE_NAVIGATIONS, SEARCHABLE_PROPERTIES } from './capabilities.js';
 import { NAVIGATION_LINKS, NOT_INLINED } from './security-ti/navigation-links.js';
 
+/** The member that marks an evolvable enum: members after it are served only to clients that ask for them. */
+export const ENUM_SENTINEL = 'unknownFutureValue';
+
 export interface PrimitiveType {
   readonly kind: 'primitive';
   readonly qualifiedName: PrimitiveName;
@@ -222,7 +225,7 @@ export function buildModel(decls: readonly TypeDecl[] = TYPES, actionDecls: read
     if (byName.has(qualifiedName)) throw new Error(`model: duplicate type ${qualifiedName}`);
     if (d.kind === 'EnumType') {
       const members = d.members;
-      const sentinel = members.find((m) => m.name === 'unknownFutureValue');
+      const sentinel = members.find((m) => m.name === ENUM_SENTINEL);
       byName.set(qualifiedName, {
         kind: 'enum',
         namespace: d.namespace,

@@ -4,8 +4,9 @@ import { readEntity } from '../odata/deserialize/read-entity.js';
 import type { WriteRecord } from '../model/records.js';
 import type { Store } from '../storage/store.js';
 import type { SeedDataset } from './seed-dataset.js';
+import { SETS } from '../model/names.js';
 
-export async function loadSeed(store: Store, model: Model, dataset: SeedDataset, profileSet = 'intelProfiles'): Promise<{ entities: number }> {
+export async function loadSeed(store: Store, model: Model, dataset: SeedDataset, profileSet: string = SETS.intelProfiles): Promise<{ entities: number }> {
   const set = model.entitySet(profileSet);
   if (!set) throw new Error(`seed: no entity set ${profileSet}`);
   const writes: WriteRecord[] = dataset.profiles.flatMap((p) => readEntity(model, set.entityType, p, { partial: false }).writes);

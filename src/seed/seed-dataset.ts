@@ -15,12 +15,14 @@
  * profile. The same artifact may be the artifact of several indicators; its object is then identical
  * everywhere it appears.
  */
+import { HOSTNAME, INDICATOR, IP_ADDRESS, PROFILE, UNCLASSIFIED_ARTIFACT } from '../model/names.js';
+
 export interface SeedDataset {
   readonly profiles: readonly Record<string, unknown>[];
 }
 
-export const T_PROFILE = '#microsoft.graph.security.intelligenceProfile';
-export const T_INDICATOR = '#microsoft.graph.security.intelligenceProfileIndicator';
-export const T_HOSTNAME = '#microsoft.graph.security.hostname';
-export const T_IP_ADDRESS = '#microsoft.graph.security.ipAddress';
-export const T_UNCLASSIFIED = '#microsoft.graph.security.unclassifiedArtifact';
+export const T_PROFILE = PROFILE.annotation;
+export const T_INDICATOR = INDICATOR.annotation;
+export const T_HOSTNAME = HOSTNAME.annotation;
+export const T_IP_ADDRESS = IP_ADDRESS.annotation;
+export const T_UNCLASSIFIED = UNCLASSIFIED_ARTIFACT.annotation;

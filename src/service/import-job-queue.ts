@@ -163,7 +163,7 @@ export class ImportJobQueue {
   /** Refreshes lastUpdatedDateTime of this process's queued and running jobs, so no other process takes them for stale. */
   private beat(): void {
     for (const job of [...this.pending, ...(this.running ? [this.running] : [])]) {
-      if (job.status === 'notStarted' || job.status === 'running') void this.save(job, job.status).catch((err: unknown) => this.options.logger?.warn({ jobId: job.id, err }, 'import job heartbeat not saved'));
+      if (job.status === IMPORT_JOB_STATUS.m.notStarted || job.status === 'running') void this.save(job, job.status).catch((err: unknown) => this.options.logger?.warn({ jobId: job.id, err }, 'import job heartbeat not saved'));
     }
   }
 
@@ -172,10 +172,10 @@ export class ImportJobQueue {
     if (this.closed) throw errors.serviceUnavailable('the server is stopping', RETRY_AFTER_SECONDS);
     if (this.pending.length + (this.running ? 1 : 0) >= this.options.capacity) throw errors.importQueueFull(this.options.capacity, RETRY_AFTER_SECONDS);
     const now = Date.now();
-    const job: Job = { id: timeOrderedId(now), createdDateTime: now, request, status: 'notStarted', saving: Promise.resolve() };
+    const job: Job = { id: timeOrderedId(now), createdDateTime: now, request, status: IMPORT_JOB_STATUS.m.notStarted, saving: Promise.resolve() };
     this.pending.push(job);
     try {
-      await this.save(job, 'notStarted');
+      await this.save(job, IMPORT_JOB_STATUS.m.notStarted);
     } catch (e) {
       this.pending.splice(this.pending.indexOf(job), 1);
       throw e;

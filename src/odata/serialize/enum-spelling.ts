@@ -3,7 +3,7 @@
  * `documented` uses the long names from Microsoft's beta resource page (the enum type's `documentedNames`), for
  * clients generated from that page. Input accepts both everywhere (the model's `memberByAnyName`).
  */
-import type { EnumType } from '../../model/model.js';
+import { ENUM_SENTINEL, type EnumType } from '../../model/model.js';
 
 export type EnumSpellingMode = 'csdl' | 'documented';
 
@@ -28,7 +28,7 @@ export function createEnumSpelling(mode: EnumSpellingMode): EnumSpelling {
   return {
     mode,
     write(type, value, includeUnknownMembers) {
-      if (!includeUnknownMembers && type.sentinelValue !== undefined && value > type.sentinelValue) return 'unknownFutureValue';
+      if (!includeUnknownMembers && type.sentinelValue !== undefined && value > type.sentinelValue) return ENUM_SENTINEL;
       return names(type)[value] ?? String(value);
     },
   };
