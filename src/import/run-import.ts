@@ -34,6 +34,7 @@ import { readStix } from './readers/stix.js';
 import type { ImportItem, IndicatorSourceName, Reader } from './types.js';
 import { basename } from 'node:path';
 import { stat } from 'node:fs/promises';
+import type { ImportSummary, ReasonCount } from './import-summary.js';
 
 export const READERS: Readonly<Record<ImportFormat, Reader>> = { stix: readStix, misp: readMisp, 'mstic-csv': readMsticCsv, 'ioc-list': readIocList };
 export const DEFAULT_BATCH_SIZE = 5000;
@@ -65,30 +66,6 @@ export interface ImportOptions {
   readonly displayNames?: ReadonlyMap<string, string>;
 }
 
-export interface ReasonCount {
-  count: number;
-  positions: string[];
-}
-
-export interface ImportSummary {
-  files: { path: string; format: ImportFormat | undefined }[];
-  profiles: { created: number; updated: number; unchanged: number };
-  indicators: { created: number; updated: number; unchanged: number; withoutProfile: number };
-  /** Input records that merged into an indicator already pending in the same batch. */
-  mergedInBatch: number;
-  skipped: Map<string, ReasonCount>;
-  rejected: Map<string, ReasonCount>;
-  batches: number;
-  /** --strict found rejects: nothing was written. */
-  aborted: boolean;
-  /** Why the import did not complete as asked, as values (callers map them to messages; no string matching). */
-  failures: Set<ImportFailure>;
-  elapsedMs: number;
-}
-
-/** What can make an import fail: --strict found rejects, an input of no known format, an input not read to its end. */
-export const IMPORT_FAILURES = ['strictAborted', 'formatUnrecognized', 'readError'] as const;
-export type ImportFailure = (typeof IMPORT_FAILURES)[number];
 
 interface Pending {
   id: string;
@@ -415,32 +392,4 @@ export async function runImport(options: ImportOptions): Promise<ImportSummary> 
   await engine.run();
   engine.summary.elapsedMs = Date.now() - started;
   return engine.summary;
-}
-
-/** The plain-text summary printed at the end of an import. */
-export function formatSummary(s: ImportSummary): string {
-  const lines: string[] = [];
-  const formats = [...new Set(s.files.map((f) => f.format ?? 'unknown'))].join(', ');
-  lines.push(`${s.files.length} file${s.files.length === 1 ? '' : 's'} (${formats}) in ${(s.elapsedMs / 1000).toFixed(1)} s`);
-  if (s.aborted) {
-    lines.push('--strict: rejected records found; the import was aborted and nothing was written.');
-  } else {
-    lines.push(`profiles:   ${s.profiles.created} created, ${s.profiles.updated} updated, ${s.profiles.unchanged} unchanged`);
-    lines.push(
-      `indicators: ${s.indicators.created} created, ${s.indicators.updated} updated, ${s.indicators.unchanged} unchanged` +
-        (s.indicators.withoutProfile ? ` (${s.indicators.withoutProfile} created without a profile)` : '') +
-        (s.mergedInBatch ? `; ${s.mergedInBatch} duplicate input records merged` : '') +
-        ` in ${s.batches} batch${s.batches === 1 ? '' : 'es'}`,
-    );
-  }
-  const section = (title: string, map: Map<string, ReasonCount>): void => {
-    const total = [...map.values()].reduce((n, r) => n + r.count, 0);
-    lines.push(`${title}: ${total}`);
-    for (const [reason, r] of [...map].sort((a, b) => b[1].count - a[1].count)) {
-      lines.push(`  ${r.count} × ${reason}${r.positions.length ? ` (${r.positions.join(', ')}${r.count > r.positions.length ? ', …' : ''})` : ''}`);
-    }
-  };
-  section('skipped', s.skipped);
-  section('rejected', s.rejected);
-  return lines.join('\n');
 }

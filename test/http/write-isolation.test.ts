@@ -1,31 +1,19 @@
 /** A POST never changes another entity (issue 10): an existing indicator is not moved, an existing host not overwritten. */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { startTestServer, TI, type TestServer } from '../support/test-server.js';
+import { startTestServer, type TestServer } from '../support/test-server.js';
+import { apiClient, profileBody, type Send } from '../support/write-client.js';
 import { WRITE } from '../../src/auth/require-permission.js';
 
 let s: TestServer;
-let writeToken: string;
+let send: Send;
 before(async () => {
   s = await startTestServer();
-  writeToken = await s.mint({ roles: [WRITE] });
+  send = apiClient(s, await s.mint({ roles: [WRITE] }));
 });
 after(() => s.close());
 
-const send = (method: string, path: string, body?: unknown) =>
-  fetch(`${s.url}/v1.0${TI}/${path}`, {
-    method,
-    headers: { Authorization: `Bearer ${writeToken}`, ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-const profile = (title: string, extra: Record<string, unknown> = {}) => ({
-  title,
-  kind: 'actor',
-  firstActiveDateTime: '2023-04-01T00:00:00Z',
-  summary: { content: 's', format: 'text' },
-  description: { content: 'd', format: 'text' },
-  ...extra,
-});
+const profile = profileBody;
 
 describe('a POST never changes another entity', () => {
   it('deep-inserting an existing indicator id is 409 naming it, and the indicator stays where it was', async () => {

@@ -2,7 +2,8 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { MODEL } from '../../src/model/model.js';
-import { runImport, type ImportOptions, type ImportSummary } from '../../src/import/run-import.js';
+import { runImport, type ImportOptions } from '../../src/import/run-import.js';
+import type { ImportSummary } from '../../src/import/import-summary.js';
 import { SqliteStore } from '../../src/storage/sqlite/sqlite-store.js';
 import type { Store } from '../../src/storage/store.js';
 

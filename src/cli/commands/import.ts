@@ -10,7 +10,8 @@ import { access, constants, rm } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { MODEL } from '../../model/model.js';
 import { FORMATS, spoolStdin } from '../../import/detect-format.js';
-import { DEFAULT_BATCH_SIZE, formatSummary, runImport, type ImportProgress } from '../../import/run-import.js';
+import { DEFAULT_BATCH_SIZE, runImport, type ImportProgress } from '../../import/run-import.js';
+import { formatSummary } from '../format-import-summary.js';
 import { SOURCES } from '../../import/types.js';
 import { openStore } from '../../storage/open-store.js';
 

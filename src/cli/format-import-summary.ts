@@ -1,0 +1,30 @@
+/** The plain-text summary `tigraph import` prints at the end of an import. */
+import type { ImportSummary, ReasonCount } from '../import/import-summary.js';
+
+/** The plain-text summary printed at the end of an import. */
+export function formatSummary(s: ImportSummary): string {
+  const lines: string[] = [];
+  const formats = [...new Set(s.files.map((f) => f.format ?? 'unknown'))].join(', ');
+  lines.push(`${s.files.length} file${s.files.length === 1 ? '' : 's'} (${formats}) in ${(s.elapsedMs / 1000).toFixed(1)} s`);
+  if (s.aborted) {
+    lines.push('--strict: rejected records found; the import was aborted and nothing was written.');
+  } else {
+    lines.push(`profiles:   ${s.profiles.created} created, ${s.profiles.updated} updated, ${s.profiles.unchanged} unchanged`);
+    lines.push(
+      `indicators: ${s.indicators.created} created, ${s.indicators.updated} updated, ${s.indicators.unchanged} unchanged` +
+        (s.indicators.withoutProfile ? ` (${s.indicators.withoutProfile} created without a profile)` : '') +
+        (s.mergedInBatch ? `; ${s.mergedInBatch} duplicate input records merged` : '') +
+        ` in ${s.batches} batch${s.batches === 1 ? '' : 'es'}`,
+    );
+  }
+  const section = (title: string, map: Map<string, ReasonCount>): void => {
+    const total = [...map.values()].reduce((n, r) => n + r.count, 0);
+    lines.push(`${title}: ${total}`);
+    for (const [reason, r] of [...map].sort((a, b) => b[1].count - a[1].count)) {
+      lines.push(`  ${r.count} × ${reason}${r.positions.length ? ` (${r.positions.join(', ')}${r.count > r.positions.length ? ', …' : ''})` : ''}`);
+    }
+  };
+  section('skipped', s.skipped);
+  section('rejected', s.rejected);
+  return lines.join('\n');
+}
