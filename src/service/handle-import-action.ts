@@ -18,7 +18,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { errors } from '../errors/catalog.js';
-import { detectFormat, FORMATS, type ImportFormat } from '../import/detect-format.js';
+import { DETECTION_HEAD_BYTES, detectFormat, FORMATS, type ImportFormat } from '../import/detect-format.js';
 import { SOURCES, type IndicatorSourceName } from '../import/types.js';
 import type { Action } from '../model/model.js';
 import type { ImportJobQueue } from './import-job-queue.js';
@@ -86,7 +86,7 @@ export async function handleImportAction(queue: ImportJobQueue, action: Action, 
   await writeFile(spooled, body.bytes);
   let submitted = false;
   try {
-    const format = options.format ?? (await detectFormat(spooled));
+    const format = options.format ?? detectFormat({ name: spooled, head: body.bytes.subarray(0, DETECTION_HEAD_BYTES).toString('utf8') });
     if (!format) throw errors.invalidBody('a JSON body must be a STIX 2.1 bundle or a MISP event, feed event or galaxy (or name ?format=)');
     if (format === 'ioc-list' && options.profile === undefined && options.name === undefined) {
       throw errors.invalidBody('an IOC list names no profile: add ?profile=<title> or ?name=<file name> (apt_<group>.txt names the group)');

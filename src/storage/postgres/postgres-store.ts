@@ -3,6 +3,7 @@
  * a transaction-scoped advisory lock, so several processes starting at once apply them exactly once. A lost or
  * refused connection surfaces as Graph 503 ServiceUnavailable with Retry-After; the pool reconnects by itself.
  */
+import { mergeByRule } from '../../model/merge-values.js';
 import pg from 'pg';
 import type { Statement } from '../sql/sql-dialect.js';
 import { errors } from '../../errors/catalog.js';
@@ -58,9 +59,7 @@ export function mergeDuplicateKeys(rows: Row[], key: string, rules: ReadonlyMap<
     }
     const merged: Row = { ...row };
     for (const [col, rule] of rules) {
-      const a = prev[col] as number | null;
-      const b = row[col] as number | null;
-      merged[col] = a === null || a === undefined ? b : b === null || b === undefined ? a : rule === 'min' ? Math.min(a, b) : Math.max(a, b);
+      merged[col] = mergeByRule(rule, prev[col] as number | null, row[col] as number | null);
     }
     byKey.set(row[key], merged);
   }

@@ -1,0 +1,81 @@
+/**
+ * Input planning: expands files, directories and stdin into the (file, format) list an import reads, in a stable
+ * order. The format is --format, else detectFormat() of the file's name and first bytes. A directory with
+ * `manifest.json` is a MISP feed (its event files); any other directory is walked (sorted, hidden files and
+ * LICENSE/README/*.md/*.tsv left out).
+ */
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdtemp, open, readdir, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { DETECTION_HEAD_BYTES, detectFormat, type ImportFormat } from './detect-format.js';
+
+export interface PlannedFile {
+  readonly path: string;
+  /** undefined: not recognised (the import reports it and goes on). */
+  readonly format: ImportFormat | undefined;
+  readonly bytes: number;
+}
+
+/** The first bytes of a file, as text. */
+export async function readHead(path: string, bytes = DETECTION_HEAD_BYTES): Promise<string> {
+  const fh = await open(path, 'r');
+  try {
+    const buf = Buffer.alloc(bytes);
+    const { bytesRead } = await fh.read(buf, 0, bytes, 0);
+    return buf.subarray(0, bytesRead).toString('utf8');
+  } finally {
+    await fh.close();
+  }
+}
+
+const IGNORED = /^(\.|license|licence|readme|manifest\.tsv$)|\.(md|tsv|sha256|asc|sig)$/i;
+
+/** Files under `path` to import, in a stable order. */
+export async function expandInput(path: string): Promise<{ files: string[]; mispFeed: boolean }> {
+  const s = await stat(path);
+  if (!s.isDirectory()) return { files: [path], mispFeed: false };
+  const names = (await readdir(path)).sort();
+  if (names.includes('manifest.json')) {
+    return { files: names.filter((n) => n.endsWith('.json') && n !== 'manifest.json').map((n) => join(path, n)), mispFeed: true };
+  }
+  const files: string[] = [];
+  for (const name of names) {
+    if (IGNORED.test(name)) continue;
+    const p = join(path, name);
+    const st = await stat(p);
+    if (st.isDirectory()) files.push(...(await expandInput(p)).files);
+    else if (st.isFile()) files.push(p);
+  }
+  return { files, mispFeed: false };
+}
+
+/** Every file of the inputs with its format and size. */
+export async function planInputs(inputs: readonly string[], format: ImportFormat | undefined): Promise<PlannedFile[]> {
+  const files: PlannedFile[] = [];
+  for (const input of inputs) {
+    const { files: paths, mispFeed } = await expandInput(input);
+    for (const path of paths) {
+      const detected = format ?? (mispFeed ? 'misp' : detectFormat({ name: path, head: await readHead(path) }));
+      files.push({ path, format: detected, bytes: (await stat(path)).size });
+    }
+  }
+  return files;
+}
+
+/** Copies stdin to a temporary file (formats are detected from the first bytes, and readers make two passes). */
+export async function spoolStdin(stdin: NodeJS.ReadableStream = process.stdin): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'tigraph-import-'));
+  const file = join(dir, 'stdin');
+  await pipeline(stdin, createWriteStream(file));
+  return file;
+}
+
+/** The file's bytes, counting them into `onBytes`. */
+export async function* readFileChunks(path: string, onBytes?: (n: number) => void): AsyncGenerator<Buffer> {
+  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) {
+    onBytes?.((chunk as Buffer).length);
+    yield chunk as Buffer;
+  }
+}

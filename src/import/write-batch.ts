@@ -1,0 +1,150 @@
+/**
+ * Batch writing for the importer: collects distinct indicators (repeats within a batch merge by the model's
+ * merge rules), and every `batchSize` of them makes one `store.write` call = one transaction holding the new
+ * artifacts, the profiles changed since the last batch and the indicators. An interrupted import leaves exactly
+ * the batches that committed; running it again completes it (ids are deterministic).
+ *
+ * Counting: per batch, one query fetches the batch's indicators that already exist and one the artifacts that
+ * already exist (so a stored artifact's richer properties are never overwritten by an imported one: indicators
+ * link to it by reference). An indicator is 'created' (new id), 'updated' (merged values differ) or 'unchanged'
+ * (nothing to write). In a dry run (strict mode's first pass) artifacts are validated and nothing is written.
+ */
+import type { EntityType, NavigationProperty, StructuralProperty } from '../model/model.js';
+import { mergeByRule, type MergeRule } from '../model/merge-values.js';
+import { INDICATOR } from '../model/names.js';
+import type { EntityRecord, WriteRecord } from '../model/records.js';
+import type { Store } from '../storage/store.js';
+import type { ArtifactJson } from './canonicalize.js';
+import type { ArtifactRecords } from './artifact-records.js';
+import type { ImportSummary } from './import-summary.js';
+import type { ProfileBook, ProfileState } from './profile-book.js';
+import { byKeys } from './queries.js';
+
+export interface PendingIndicator {
+  id: string;
+  profile: ProfileState | undefined;
+  source: number;
+  firstSeen: number;
+  lastSeen: number | null;
+  artifact: ArtifactJson;
+  position: string;
+}
+
+export interface BatchWriterOptions {
+  readonly store: Store;
+  readonly indicatorType: EntityType;
+  readonly indicatorsNav: NavigationProperty;
+  readonly artifacts: ArtifactRecords;
+  readonly book: ProfileBook;
+  readonly summary: ImportSummary;
+  readonly batchSize: number;
+  readonly dry: boolean;
+  readonly reject: (reason: string, position: string) => void;
+}
+
+const LOOKUP_CHUNK = 2000;
+
+function ruleOf(p: StructuralProperty | undefined): MergeRule {
+  if (!p?.mergeRule) throw new Error(`import: the model declares no merge rule for ${p?.name ?? 'a seen time'}`);
+  return p.mergeRule;
+}
+
+export class BatchWriter {
+  private readonly pending = new Map<string, PendingIndicator>();
+  private readonly firstRule: MergeRule;
+  private readonly lastRule: MergeRule;
+
+  constructor(private readonly o: BatchWriterOptions) {
+    this.firstRule = ruleOf(o.indicatorType.property(INDICATOR.p.firstSeenDateTime));
+    this.lastRule = ruleOf(o.indicatorType.property(INDICATOR.p.lastSeenDateTime));
+  }
+
+  async add(p: PendingIndicator): Promise<void> {
+    const cur = this.pending.get(p.id);
+    if (cur) {
+      this.o.summary.mergedInBatch++;
+      cur.firstSeen = mergeByRule(this.firstRule, cur.firstSeen, p.firstSeen)!;
+      cur.lastSeen = mergeByRule(this.lastRule, cur.lastSeen, p.lastSeen);
+      cur.source = p.source;
+      return;
+    }
+    this.pending.set(p.id, p);
+    if (this.pending.size >= this.o.batchSize) await this.flush();
+  }
+
+  async flush(): Promise<void> {
+    const batch = [...this.pending.values()];
+    this.pending.clear();
+    const { store, artifacts: records, book, summary } = this.o;
+    // Artifacts: validated by the model; written only when not stored yet.
+    const artifacts = new Map<string, EntityRecord | undefined>();
+    for (const p of batch) {
+      if (artifacts.has(p.artifact.id)) continue;
+      try {
+        artifacts.set(p.artifact.id, records.recordOf(p.artifact));
+      } catch (e) {
+        artifacts.set(p.artifact.id, undefined);
+        this.o.reject(`invalid artifact: ${(e as Error).message}`, p.position);
+      }
+    }
+    const valid = batch.filter((p) => artifacts.get(p.artifact.id));
+    if (this.o.dry) return;
+    const dirtyProfiles = book.dirty();
+    if (valid.length === 0 && dirtyProfiles.length === 0) return;
+
+    const existingIndicators = await this.existing(this.o.indicatorType, valid.map((p) => p.id));
+    const existingArtifacts = await this.existing(records.artifactType, [...artifacts.keys()]);
+    const writes: WriteRecord[] = [];
+    // New artifacts only, insert-if-absent: a stored artifact is never overwritten by an imported one.
+    for (const [id, record] of artifacts) if (record && !existingArtifacts.has(id)) writes.push({ record, ifAbsent: true });
+    for (const p of dirtyProfiles) {
+      writes.push({ record: { kind: 'record', type: book.type, values: { ...p.values }, navigations: {} } });
+      p.dirty = false;
+    }
+    for (const p of valid) {
+      const record = this.indicatorRecord(p, existingIndicators.get(p.id));
+      if (record) writes.push(p.profile ? { record, parent: { navigation: this.o.indicatorsNav, key: p.profile.id } } : { record });
+    }
+    if (writes.length === 0) return;
+    await store.write(writes, { merge: true });
+    summary.batches++;
+  }
+
+  /** The stored records of `ids`, by id, read in chunks. */
+  private async existing(type: EntityType, ids: readonly string[]): Promise<Map<string, EntityRecord>> {
+    const found = new Map<string, EntityRecord>();
+    for (let i = 0; i < ids.length; i += LOOKUP_CHUNK) {
+      for (const r of (await this.o.store.findMany(byKeys(type, ids.slice(i, i + LOOKUP_CHUNK)))).records) found.set(r.values['id'] as string, r);
+    }
+    return found;
+  }
+
+  /** The indicator's record merged with the stored one (counted), or undefined when nothing changes. */
+  private indicatorRecord(p: PendingIndicator, ex: EntityRecord | undefined): EntityRecord | undefined {
+    const counts = this.o.summary.indicators;
+    let firstSeen = p.firstSeen;
+    let lastSeen = p.lastSeen;
+    if (ex) {
+      const exFirst = ex.values[INDICATOR.p.firstSeenDateTime] as number | null;
+      const exLast = ex.values[INDICATOR.p.lastSeenDateTime] as number | null;
+      firstSeen = mergeByRule(this.firstRule, firstSeen, exFirst)!;
+      lastSeen = mergeByRule(this.lastRule, lastSeen, exLast);
+      const exArtifact = ex.navigations[INDICATOR.n.artifact];
+      const exArtifactId = exArtifact ? (exArtifact.kind === 'ref' ? exArtifact.id : exArtifact.values['id']) : undefined;
+      if (ex.values[INDICATOR.p.source] === p.source && exFirst === firstSeen && exLast === lastSeen && exArtifactId === p.artifact.id) {
+        counts.unchanged++;
+        return undefined;
+      }
+      counts.updated++;
+    } else {
+      counts.created++;
+      if (!p.profile) counts.withoutProfile++;
+    }
+    return {
+      kind: 'record',
+      type: this.o.indicatorType,
+      values: { [INDICATOR.p.id]: p.id, [INDICATOR.p.source]: p.source, [INDICATOR.p.firstSeenDateTime]: firstSeen, [INDICATOR.p.lastSeenDateTime]: lastSeen },
+      navigations: { [INDICATOR.n.artifact]: { kind: 'ref', type: this.o.artifacts.typeOf(p.artifact['@odata.type']), id: p.artifact.id } },
+    };
+  }
+}
