@@ -15,7 +15,8 @@
  */
 import Database from 'better-sqlite3';
 import pg from 'pg';
-import { createHash } from 'node:crypto';
+import { decodeSkipToken, encodeSkipToken } from '../src/odata/paging/skip-token.js';
+import type { SortValue } from '../src/odata/plan/query-plan.js';
 import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type RequestListener, type ServerResponse } from 'node:http';
 
@@ -73,6 +74,23 @@ const indicator = (i: I) => ({
   artifact: { '@odata.type': `${NS}${i.artifact_type}`, id: i.artifact_id },
 });
 
+// ---- paging, shared by both minimum servers: tigraph's own skip-token format (odata/paging/skip-token.ts) ----
+
+const token = (shape: unknown[], values: unknown[]): string => encodeSkipToken(JSON.stringify(shape), values as SortValue[]);
+/** The sort values a `$skiptoken` continues after, checked against the listing's shape like tigraph does. */
+const after = (q: URLSearchParams, shape: unknown[], n: number): SortValue[] | undefined => {
+  const t = q.get('$skiptoken');
+  return t ? decodeSkipToken(t, JSON.stringify(shape), n) : undefined;
+};
+/** Collection body: context, count, nextLink (same query, new token), value. */
+const page = (origin: string, url: string, context: string, rows: Record<string, unknown>[], size: number, shape: unknown[], sortKey: (r: never) => unknown[], item: (r: never) => unknown, n?: number): string => {
+  const body: Record<string, unknown> = { '@odata.context': `${origin}/v1.0/$metadata#security/threatIntelligence/${context}` };
+  if (n !== undefined) body['@odata.count'] = n;
+  if (rows.length > size) body['@odata.nextLink'] = `${origin}${url.replace(/&\$skiptoken=[^&]*/, '')}&$skiptoken=${token(shape, sortKey(rows[size - 1] as never))}`;
+  body['value'] = rows.slice(0, size).map((r) => item(r as never));
+  return JSON.stringify(body);
+};
+
 // ---- the minimum: ~100 lines for seven URL shapes ----
 function minimum(file: string): RequestListener {
   const db = new Database(file, { readonly: true });
@@ -89,20 +107,6 @@ function minimum(file: string): RequestListener {
     "SELECT * FROM intelligence_profile t WHERE t.id > ? AND (instr(lower(t.title), ?) > 0 OR EXISTS (SELECT 1 FROM json_each(t.aliases) a WHERE instr(lower(a.value), ?) > 0) OR instr(lower(json_extract(t.summary, '$.content')), ?) > 0) ORDER BY t.id LIMIT ?",
   );
   const pivot = db.prepare('SELECT * FROM intelligence_profile WHERE id > ? AND id IN (SELECT intelligence_profile_id FROM intelligence_profile_indicator WHERE artifact_id = ?) ORDER BY id LIMIT ?');
-  const token = (shape: unknown[], values: unknown[]): string =>
-    Buffer.from(JSON.stringify([1, createHash('sha256').update(JSON.stringify(shape)).digest('base64url').slice(0, 12), values])).toString('base64url');
-  const after = (q: URLSearchParams): unknown[] | undefined => {
-    const t = q.get('$skiptoken');
-    return t ? (JSON.parse(Buffer.from(t, 'base64url').toString()) as unknown[][])[2] : undefined;
-  };
-  /** Collection body: context, count, nextLink (same query, new token), value. */
-  const page = (origin: string, url: string, context: string, rows: Record<string, unknown>[], size: number, shape: unknown[], sortKey: (r: never) => unknown[], item: (r: never) => unknown, n?: number): string => {
-    const body: Record<string, unknown> = { '@odata.context': `${origin}/v1.0/$metadata#security/threatIntelligence/${context}` };
-    if (n !== undefined) body['@odata.count'] = n;
-    if (rows.length > size) body['@odata.nextLink'] = `${origin}${url.replace(/&\$skiptoken=[^&]*/, '')}&$skiptoken=${token(shape, sortKey(rows[size - 1] as never))}`;
-    body['value'] = rows.slice(0, size).map((r) => item(r as never));
-    return JSON.stringify(body);
-  };
   const T_IND = 'microsoft.graph.security.intelligenceProfileIndicator';
   const T_PROF = 'microsoft.graph.security.intelligenceProfile';
   return (req: IncomingMessage, res: ServerResponse) => {
@@ -125,22 +129,25 @@ function minimum(file: string): RequestListener {
       const source = SOURCE.indexOf(/source eq '(\w+)'/.exec(filter)![1]!);
       const context = `intelProfiles('${key}')/indicators`;
       if (q.get('$orderby') === 'firstSeenDateTime desc') {
-        const a = after(q) as [number, string] | undefined;
+        const shape = [T_IND, 'indicators', key, ['firstSeenDateTime desc', 'id desc'], filter, ''];
+        const a = after(q, shape, 2) as [number, string] | undefined;
         const rows = (a ? listAfter.all(key, source, a[0], a[1], top + 1) : list.all(key, source, top + 1)) as I[];
-        body = page(origin, url, context, rows, top, [T_IND, 'indicators', key, ['firstSeenDateTime desc', 'id desc'], filter, ''], (r: I) => [r.first_seen_date_time, r.id], indicator);
+        body = page(origin, url, context, rows, top, shape, (r: I) => [r.first_seen_date_time, r.id], indicator);
       } else {
-        const a = after(q) as [string] | undefined;
+        const shape = [T_IND, 'indicators', key, ['id asc'], filter, ''];
+        const a = after(q, shape, 1) as [string] | undefined;
         const rows = byKey.all(key, source, a ? a[0] : '', top + 1) as I[];
         const n = q.get('$count') === 'true' ? (count.get(key, source) as { n: number }).n : undefined;
-        body = page(origin, url, context, rows, top, [T_IND, 'indicators', key, ['id asc'], filter, ''], (r: I) => [r.id], indicator, n);
+        body = page(origin, url, context, rows, top, shape, (r: I) => [r.id], indicator, n);
       }
     } else if (parts[0] === 'intelProfiles' && parts.length === 1) {
-      const a = after(q) as [string] | undefined;
       const term = q.get('$search');
       const filter = q.get('$filter');
+      const shape = [T_PROF, '', '', ['id asc'], filter ?? '', term ?? ''];
+      const a = after(q, shape, 1) as [string] | undefined;
       const artifact = filter ? /eq '(.*)'\)$/.exec(filter)![1]!.replace(/''/g, "'") : '';
       const rows = (term ? search.all(a ? a[0] : '', term.toLowerCase(), term.toLowerCase(), term.toLowerCase(), top + 1) : pivot.all(a ? a[0] : '', artifact, top + 1)) as P[];
-      body = page(origin, url, 'intelProfiles', rows, top, [T_PROF, '', '', ['id asc'], filter ?? '', term ?? ''], (r: P) => [r.id], profile);
+      body = page(origin, url, 'intelProfiles', rows, top, shape, (r: P) => [r.id], profile);
     }
     if (body === undefined) return void res.writeHead(404).end();
     res.writeHead(200, { 'Content-Type': JSON_TYPE, 'OData-Version': '4.0', 'Content-Length': Buffer.byteLength(body) }).end(body);
@@ -174,19 +181,6 @@ function minimumPg(connectionString: string, schema: string, poolSize: number): 
       'SELECT t.*, "t"."id" AS "__k0" FROM "intelligence_profile" AS t WHERE "t"."id" IN (SELECT "l0"."intelligence_profile_id" FROM "intelligence_profile_indicator" AS "l0" WHERE ("l0"."artifact_id" = $1)) ORDER BY "t"."id" ASC LIMIT $2',
   };
   const q = async <R>(text: string, values: unknown[]): Promise<R[]> => (await pool.query({ text, values })).rows as R[];
-  const token = (shape: unknown[], values: unknown[]): string =>
-    Buffer.from(JSON.stringify([1, createHash('sha256').update(JSON.stringify(shape)).digest('base64url').slice(0, 12), values])).toString('base64url');
-  const after = (qs: URLSearchParams): unknown[] | undefined => {
-    const t = qs.get('$skiptoken');
-    return t ? (JSON.parse(Buffer.from(t, 'base64url').toString()) as unknown[][])[2] : undefined;
-  };
-  const page = (origin: string, url: string, context: string, rows: Record<string, unknown>[], size: number, shape: unknown[], sortKey: (r: never) => unknown[], item: (r: never) => unknown, n?: number): string => {
-    const body: Record<string, unknown> = { '@odata.context': `${origin}/v1.0/$metadata#security/threatIntelligence/${context}` };
-    if (n !== undefined) body['@odata.count'] = n;
-    if (rows.length > size) body['@odata.nextLink'] = `${origin}${url.replace(/&\$skiptoken=[^&]*/, '')}&$skiptoken=${token(shape, sortKey(rows[size - 1] as never))}`;
-    body['value'] = rows.slice(0, size).map((r) => item(r as never));
-    return JSON.stringify(body);
-  };
   const T_IND = 'microsoft.graph.security.intelligenceProfileIndicator';
   const T_PROF = 'microsoft.graph.security.intelligenceProfile';
   const answer = async (url: string, origin: string): Promise<string | undefined> => {
@@ -208,20 +202,22 @@ function minimumPg(connectionString: string, schema: string, poolSize: number): 
       const source = SOURCE.indexOf(/source eq '(\w+)'/.exec(filter)![1]!);
       const context = `intelProfiles('${key}')/indicators`;
       if (qs.get('$orderby') === 'firstSeenDateTime desc') {
-        const a = after(qs) as [number, string] | undefined;
+        const shape = [T_IND, 'indicators', key, ['firstSeenDateTime desc', 'id desc'], filter, ''];
+        const a = after(qs, shape, 2) as [number, string] | undefined;
         const rows = a ? await q<I>(SQL.listAfter, [key, source, a[0], a[1], top + 1]) : await q<I>(SQL.list, [key, source, top + 1]);
-        return page(origin, url, context, rows, top, [T_IND, 'indicators', key, ['firstSeenDateTime desc', 'id desc'], filter, ''], (r: I) => [r.first_seen_date_time, r.id], indicator);
+        return page(origin, url, context, rows, top, shape, (r: I) => [r.first_seen_date_time, r.id], indicator);
       }
-      const a = after(qs) as [string] | undefined;
+      const shape = [T_IND, 'indicators', key, ['id asc'], filter, ''];
+      const a = after(qs, shape, 1) as [string] | undefined;
       const wantCount = qs.get('$count') === 'true';
       const [rows, n] = await Promise.all([
         a ? q<I>(SQL.byKeyAfter, [key, source, a[0], top + 1]) : q<I>(SQL.byKey, [key, source, top + 1]),
         wantCount ? q<{ n: number }>(SQL.count, [key, source]).then((r) => Number(r[0]!.n)) : Promise.resolve(undefined),
       ]);
-      return page(origin, url, context, rows, top, [T_IND, 'indicators', key, ['id asc'], filter, ''], (r: I) => [r.id], indicator, n);
+      return page(origin, url, context, rows, top, shape, (r: I) => [r.id], indicator, n);
     }
     if (parts[0] === 'intelProfiles' && parts.length === 1) {
-      if (after(qs)) return undefined; // the bench only sends first pages here
+      if (qs.has('$skiptoken')) return undefined; // the bench only sends first pages here
       const term = qs.get('$search');
       const filter = qs.get('$filter');
       const artifact = filter ? /eq '(.*)'\)$/.exec(filter)![1]!.replace(/''/g, "'") : '';
