@@ -85,6 +85,28 @@ export function runStoreCases({ name, create, skip = {} }: StoreCaseOptions): vo
   };
 
   describe(`store cases: ${name}`, () => {
+    test('a $filter through two single-valued navigations compiles every hop (hostPair → childHost → reputation/score)', async (store) => {
+      // compileAccess once returned inside the first pass of its loop, so a/b/c compiled only a/b.
+      const hostPairs = MODEL.entitySet('hostPairs')!;
+      const host = (id: string, score: number) => ({
+        '@odata.type': '#microsoft.graph.security.hostname',
+        id,
+        registrar: null,
+        registrant: null,
+        firstSeenDateTime: null,
+        lastSeenDateTime: null,
+        reputation: { id: `rep-${id}`, classification: 'malicious', score, rules: [] },
+      });
+      const pair = (id: string, child: [string, number], parent: [string, number]) =>
+        readEntity(MODEL, hostPairs.entityType, { id, firstSeenDateTime: '2024-01-01T00:00:00Z', lastSeenDateTime: null, linkKind: 'redirect', childHost: host(...child), parentHost: host(...parent) }, { partial: false }).writes;
+      await store.write([...pair('pair-a', ['child-a.example', 90], ['parent-a.example', 10]), ...pair('pair-b', ['child-b.example', 20], ['parent-b.example', 95])]);
+      assert.deepEqual(await list(store, 'hostPairs', '$filter=childHost/reputation/score gt 50'), ['pair-a']);
+      assert.deepEqual(await list(store, 'hostPairs', '$filter=parentHost/reputation/score gt 50'), ['pair-b']);
+      assert.deepEqual(await list(store, 'hostPairs', '$filter=childHost/reputation/score lt 50 and parentHost/reputation/score gt 50'), ['pair-b']);
+      assert.deepEqual(await list(store, 'hostPairs', '$filter=childHost/reputation/id eq \'rep-child-a.example\''), ['pair-a']);
+      assert.deepEqual(await list(store, 'hostPairs', '$orderby=parentHost/reputation/id desc'), ['pair-b', 'pair-a']);
+    });
+
     test('starts empty and round-trips a profile with its indicators and artifacts', async (store) => {
       assert.equal(await store.isEmpty(), true);
       await store.write(writesOf(profile('p1', [indicator('i1', 'a.example', '2024-01-01T00:00:00Z', '2024-02-01T00:00:00Z')])));
