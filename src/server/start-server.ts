@@ -130,7 +130,7 @@ export async function startServer(partial: Partial<ServerOptions> = {}): Promise
     steps: [
       setSecurityHeaders(trustProxy),
       limitUrl(options.maxUrlLength),
-      answerHealth(store, responder),
+      answerHealth(store, responder, verifyToken),
       serveTaxii({ store, verifyToken, logger, maxBodyBytes: options.maxBodyBytes, trustProxy, basic: taxiiBasic }),
       serveBatch({ service, verifyToken, responder, maxBodyBytes: options.maxBodyBytes, trustProxy }),
       route(service.route),
