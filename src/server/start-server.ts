@@ -28,6 +28,7 @@ import { DEMO_DATASET } from '../seed/demo-dataset.js';
 import { loadSeed } from '../seed/load-seed.js';
 import { createService, type Service } from '../service/handle-odata-request.js';
 import { openStore } from '../storage/open-store.js';
+import { secureDataDir } from './secure-data-dir.js';
 import type { Store } from '../storage/store.js';
 import type { ImportJobQueueOptions } from '../service/import-job-queue.js';
 
@@ -102,6 +103,7 @@ export async function startServer(partial: Partial<ServerOptions> = {}): Promise
   const options: ServerOptions = { ...DEFAULT_SERVER_OPTIONS, ...partial };
   const model = options.model ?? MODEL;
   const logger = pino({ level: options.logLevel, base: undefined }, pino.destination({ sync: false, minLength: 4096 }));
+  if (!options.inMemory) await secureDataDir(options.dataDir, !options.store && !options.databaseUrl);
   const store = options.store ?? (await openStore(model, options));
   let seeded = false;
   if (options.seed === 'demo' && (await store.isEmpty())) {
