@@ -102,7 +102,9 @@ export interface RunningServer {
 export async function startServer(partial: Partial<ServerOptions> = {}): Promise<RunningServer> {
   const options: ServerOptions = { ...DEFAULT_SERVER_OPTIONS, ...partial };
   const model = options.model ?? MODEL;
-  const logger = pino({ level: options.logLevel, base: undefined }, pino.destination({ sync: false, minLength: 4096 }));
+  // Synchronous: a request's log line reaches stdout (or the file it is redirected to) before its response is
+  // written, so a SIGKILL after an acknowledged write never loses the line (issue 10).
+  const logger = pino({ level: options.logLevel, base: undefined }, pino.destination({ sync: true }));
   if (!options.inMemory) await secureDataDir(options.dataDir, !options.store && !options.databaseUrl);
   const store = options.store ?? (await openStore(model, options));
   let seeded = false;
