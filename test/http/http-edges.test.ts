@@ -66,12 +66,18 @@ describe(`HTTP edges (${TEST_STORE})`, () => {
 
   it('maxConnections 3: a fourth concurrent connection is closed unanswered; after one closes a new one is served', async () => {
     const open: Socket[] = [];
+    // Earlier tests' keep-alive connections (fetch's pool) would count against the cap: close them first.
+    s.server.closeIdleConnections();
+    await waitFor('no connection left from earlier tests', () => new Promise<boolean>((ok) => s.server.getConnections((_, n) => ok(n === 0))));
     try {
       for (let i = 0; i < 3; i++) {
         const socket = connect(port(), '127.0.0.1');
         open.push(socket);
         // a complete request each, answered, keeps the connection open (keep-alive)
-        const answered = new Promise<string>((ok) => socket.once('data', (d) => ok(d.toString('latin1'))));
+        const answered = new Promise<string>((ok, fail) => {
+          socket.once('data', (d) => ok(d.toString('latin1')));
+          socket.once('close', () => fail(new Error(`connection ${i + 1} of 3 was closed`)));
+        });
         socket.write('GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n');
         assert.match(await answered, /^HTTP\/1\.1 200 OK/);
       }
