@@ -60,6 +60,9 @@ export const errors = {
   uriTooLong: (limit: number) => new ODataError(414, 'RequestUriTooLong', `The request URL exceeds ${limit} characters.`),
   headersTooLarge: () => new ODataError(431, 'RequestHeaderFieldsTooLarge', 'The request headers are too large.'),
   badRequestSyntax: () => new ODataError(400, 'BadRequest', 'The HTTP request could not be parsed.'),
+  // issue 10 (HTTP edges): node:http's request/headers timeout, and a second Host header
+  requestTimeout: () => new ODataError(408, 'RequestTimeout', 'The request was not received in time.'),
+  duplicateHost: () => new ODataError(400, 'BadRequest', "Invalid header 'Host': sent more than once."),
 
   // 400: request bodies (writes, imports) and unsupported addressing
   invalidBody: (detail: string) => new ODataError(400, 'BadRequest', `Invalid request body: ${detail}.`),

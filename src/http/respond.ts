@@ -15,9 +15,11 @@ export function createResponder(logger: Logger): Responder {
   const respond = (x: Exchange, status: number, headers: Record<string, string>, body: string): void => {
     if (x.answered) return;
     x.answered = true;
+    // The log line is written before the response (the server's logger writes synchronously), so an answer a client
+    // has seen always has its line, even if the process is killed right after.
+    logger.info({ requestId: x.requestId, method: x.method, url: x.url.length > 300 ? `${x.url.slice(0, 300)}…` : x.url, status, ms: Number(process.hrtime.bigint() - x.started) / 1e6 }, 'request');
     x.res.writeHead(status, { ...headers, 'request-id': x.requestId, 'client-request-id': x.clientRequestId, 'Content-Length': Buffer.byteLength(body) });
     x.res.end(x.method === 'HEAD' ? undefined : body);
-    logger.info({ requestId: x.requestId, method: x.method, url: x.url.length > 300 ? `${x.url.slice(0, 300)}…` : x.url, status, ms: Number(process.hrtime.bigint() - x.started) / 1e6 }, 'request');
   };
   const fail = (x: Exchange, err: unknown): void => {
     const e = toODataError(err);

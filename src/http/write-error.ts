@@ -4,7 +4,6 @@
  * (Kiota parses an ODataError only then) and the `innerError` spelling the SDKs map.
  */
 import { ODataError } from '../errors/odata-error.js';
-import { randomUUID } from 'node:crypto';
 import { errors } from '../errors/catalog.js';
 
 export const ERROR_CONTENT_TYPE = 'application/json;charset=utf-8';
@@ -27,7 +26,7 @@ export function errorBody(err: ODataError, requestId: string, clientRequestId: s
   });
 }
 
-const REASONS: Readonly<Record<number, string>> = { 400: 'Bad Request', 414: 'URI Too Long', 431: 'Request Header Fields Too Large' };
+const REASONS: Readonly<Record<number, string>> = { 400: 'Bad Request', 408: 'Request Timeout', 414: 'URI Too Long', 431: 'Request Header Fields Too Large' };
 
 /** A complete raw HTTP/1.1 error response, for errors raised before node:http produced a request (clientError). */
 export function rawErrorResponse(err: ODataError, requestId: string): string {
@@ -42,17 +41,4 @@ export function rawErrorResponse(err: ODataError, requestId: string): string {
     '',
     body,
   ].join('\r\n');
-}
-
-/**
- * node:http's 'clientError' handler: requests it cannot parse (oversized headers, garbage) still get a Graph error
- * body instead of a bare connection reset.
- */
-export function answerClientError(err: NodeJS.ErrnoException, socket: import('node:stream').Duplex): void {
-  if (!socket.writable) {
-    socket.destroy();
-    return;
-  }
-  const e = err.code === 'HPE_HEADER_OVERFLOW' ? errors.headersTooLarge() : errors.badRequestSyntax();
-  socket.end(rawErrorResponse(e, randomUUID()));
 }

@@ -26,6 +26,7 @@ import { basename } from 'node:path';
 import type { ImportSummary, ReasonCount } from './import-summary.js';
 import { ArtifactRecords } from './artifact-records.js';
 import { BatchWriter } from './write-batch.js';
+import { tallyReason } from './reason-tally.js';
 
 export const READERS: Readonly<Record<ImportFormat, Reader>> = { stix: readStix, misp: readMisp, 'mstic-csv': readMsticCsv, 'ioc-list': readIocList };
 export const DEFAULT_BATCH_SIZE = 5000;
@@ -108,10 +109,7 @@ class Engine {
   }
 
   private note(map: Map<string, ReasonCount>, reason: string, position: string): void {
-    let r = map.get(reason);
-    if (!r) map.set(reason, (r = { count: 0, positions: [] }));
-    r.count++;
-    if (r.positions.length < this.maxPositions) r.positions.push(position);
+    tallyReason(map, reason, position, this.maxPositions);
   }
 
   reject(reason: string, position: string): void {

@@ -6,7 +6,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer, type Server } from 'node:https';
-import { answerClientError } from '../http/write-error.js';
+import { answerClientError } from './answer-client-error.js';
 
 export interface HttpsServerOptions {
   readonly port: number;

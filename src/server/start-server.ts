@@ -20,7 +20,7 @@ import { serveBatch } from '../http/middleware/serve-batch.js';
 import { serveTaxii } from '../http/middleware/serve-taxii.js';
 import { setSecurityHeaders } from '../http/middleware/security-headers.js';
 import { createBasicVerifier, loadTaxiiUsers } from '../taxii/basic-credentials.js';
-import { answerClientError } from '../http/write-error.js';
+import { answerClientError } from './answer-client-error.js';
 import { MODEL, type Model } from '../model/model.js';
 import { DEFAULT_LIMITS, type QueryLimits } from '../odata/limits/query-limits.js';
 import type { EnumSpellingMode } from '../odata/serialize/enum-spelling.js';
@@ -28,6 +28,7 @@ import { DEMO_DATASET } from '../seed/demo-dataset.js';
 import { loadSeed } from '../seed/load-seed.js';
 import { createService, type Service } from '../service/handle-odata-request.js';
 import { openStore } from '../storage/open-store.js';
+import { secureDataDir } from './secure-data-dir.js';
 import type { Store } from '../storage/store.js';
 import type { ImportJobQueueOptions } from '../service/import-job-queue.js';
 
@@ -50,6 +51,8 @@ export interface ServerOptions {
   /** TAXII HTTP Basic users as `name:password:read|write` (issue 14; hashed into <dataDir>/taxii-users.json). */
   readonly taxiiUsers?: readonly string[];
   readonly requestTimeoutMs: number;
+  /** Concurrent connections per process; more are closed at once by node:http (`server.maxConnections`). */
+  readonly maxConnections: number;
   readonly logLevel: string;
   /** postgres://… selects the PostgreSQL store; otherwise the embedded SQLite store in the data directory. */
   readonly databaseUrl?: string;
@@ -80,6 +83,7 @@ export const DEFAULT_SERVER_OPTIONS: ServerOptions = {
   maxHeaderSize: 16384,
   maxBodyBytes: 16 * 1024 * 1024,
   requestTimeoutMs: 30000,
+  maxConnections: 1024,
   logLevel: 'info',
   poolSize: 10,
 };
@@ -101,7 +105,10 @@ export interface RunningServer {
 export async function startServer(partial: Partial<ServerOptions> = {}): Promise<RunningServer> {
   const options: ServerOptions = { ...DEFAULT_SERVER_OPTIONS, ...partial };
   const model = options.model ?? MODEL;
-  const logger = pino({ level: options.logLevel, base: undefined }, pino.destination({ sync: false, minLength: 4096 }));
+  // Synchronous: a request's log line reaches stdout (or the file it is redirected to) before its response is
+  // written, so a SIGKILL after an acknowledged write never loses the line (issue 10).
+  const logger = pino({ level: options.logLevel, base: undefined }, pino.destination({ sync: true }));
+  if (!options.inMemory) await secureDataDir(options.dataDir, !options.store && !options.databaseUrl);
   const store = options.store ?? (await openStore(model, options));
   let seeded = false;
   if (options.seed === 'demo' && (await store.isEmpty())) {
@@ -130,7 +137,7 @@ export async function startServer(partial: Partial<ServerOptions> = {}): Promise
     steps: [
       setSecurityHeaders(trustProxy),
       limitUrl(options.maxUrlLength),
-      answerHealth(store, responder),
+      answerHealth(store, responder, verifyToken),
       serveTaxii({ store, verifyToken, logger, maxBodyBytes: options.maxBodyBytes, trustProxy, basic: taxiiBasic }),
       serveBatch({ service, verifyToken, responder, maxBodyBytes: options.maxBodyBytes, trustProxy }),
       route(service.route),
@@ -143,9 +150,19 @@ export async function startServer(partial: Partial<ServerOptions> = {}): Promise
       dispatch(service.dispatch, responder, trustProxy),
     ],
   });
-  const server = createServer({ maxHeaderSize: options.maxHeaderSize, requestTimeout: options.requestTimeoutMs, keepAliveTimeout: 5000 }, listener);
+  const server = createServer(
+    {
+      maxHeaderSize: options.maxHeaderSize,
+      requestTimeout: options.requestTimeoutMs,
+      keepAliveTimeout: 5000,
+      // How often node:http looks for requests past their timeout (its default, 30 s, would double a short one).
+      connectionsCheckingInterval: Math.min(30_000, Math.max(250, Math.floor(options.requestTimeoutMs / 4))),
+    },
+    listener,
+  );
   // Malformed or oversized requests that never become a request object still get a Graph error body.
   server.on('clientError', answerClientError);
+  server.maxConnections = options.maxConnections;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port, options.host, () => resolve());

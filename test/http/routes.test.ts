@@ -157,8 +157,8 @@ describe('routes', () => {
     assert.equal(await head.text(), '');
   });
 
-  it('GET /healthz answers without auth and reports the store', async () => {
-    const r = await fetch(`${s.url}/healthz`);
+  it('GET /healthz answers without auth; with a token it reports the store', async () => {
+    const r = await fetch(`${s.url}/healthz`, { headers: { Authorization: `Bearer ${s.token}` } });
     assert.equal(r.status, 200);
     assert.deepEqual(((await r.json()) as { status: string; store: string }).store, TEST_STORE);
   });

@@ -87,8 +87,8 @@ if (!TEST_DATABASE_URL) {
 
     it('both started on one schema (concurrent migration and seeding) and report the store', async () => {
       for (const s of [a, b]) {
-        const h = (await (await fetch(`${s.url}/healthz`)).json()) as { store: string; status: string };
-        assert.deepEqual([h.status, h.store], ['ok', 'postgres']);
+        const h = (await (await get(s.url, '/healthz')).json()) as { store: string; status: string };
+        assert.deepEqual([h.status, h.store], ['up', 'postgres']);
         assert.equal((await fetch(`${s.url}/readyz`)).status, 200);
       }
       const count = await (await get(a.url, `/v1.0${TI}/intelligenceProfileIndicators/$count`)).text();

@@ -62,6 +62,7 @@ export function registerServeCommand(program: Command): void {
     .option('--taxii-user <spec...>', 'TAXII HTTP Basic user <name>:<password>:<read|write> (stored scrypt-hashed in <data-dir>/taxii-users.json)')
     .option('--page-size <n>', 'default page size', int('--page-size', 1, 999), DEFAULT_SERVER_OPTIONS.defaultPageSize)
     .option('--max-page-size <n>', 'maximum page size ($top above it is capped)', int('--max-page-size', 1, 999), DEFAULT_SERVER_OPTIONS.maxPageSize)
+    .addOption(new Option('--max-connections <n>', 'concurrent connections per process (more are closed at once)').env('TIGRAPH_MAX_CONNECTIONS').default(DEFAULT_SERVER_OPTIONS.maxConnections).argParser(int('--max-connections', 1, 1_000_000)))
     .addOption(new Option('--log-level <level>', 'log level').choices(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).env('TIGRAPH_LOG_LEVEL').default('info'))
     .action(async (opts) => {
       const dataDir = resolve(opts.dataDir as string);
@@ -76,6 +77,7 @@ export function registerServeCommand(program: Command): void {
         defaultPageSize: opts.pageSize,
         maxPageSize: opts.maxPageSize,
         logLevel: opts.logLevel,
+        maxConnections: opts.maxConnections,
         databaseUrl: opts.databaseUrl,
         poolSize: opts.poolSize,
         databaseSchema: opts.databaseSchema,
