@@ -8,6 +8,8 @@
  *                                                         → errors.tokenInvalid(detail) "Access token validation failure. …"
  *   exp passed                                            → errors.tokenExpired()     "Lifetime validation failed, the token is expired."
  *   nbf in the future                                     → errors.tokenInvalid("Lifetime validation failed, the token is not yet valid …")
+ *   iat in the future (beyond the clock skew)             → errors.tokenInvalid("Lifetime validation failed, the token was issued in the future …")
+ *   exp − (iat, else nbf, else now) over the maximum lifetime → errors.tokenInvalid("Lifetime validation failed, the token's lifetime … exceeds …")
  *
  * Keys come from a jose key-resolution function (`JWTVerifyGetKey`), so the local development key and a production
  * issuer are interchangeable. Development: `createTokenVerifier(signingKey)` (uses `createLocalJWKSet` over the key's
@@ -64,8 +66,10 @@ export interface TokenVerifierOptions {
   issuers?: readonly string[];
   /** Accepted JWS algorithms; default: the signing key's (ES256), or RS256 for a key resolver. */
   algorithms?: readonly string[];
-  /** Allowed clock skew for exp/nbf; default 60. */
+  /** Allowed clock skew for exp, nbf and iat; default 300 (5 minutes). */
   clockToleranceSeconds?: number;
+  /** Longest accepted lifetime, exp − iat (or nbf, or now); default DEFAULT_MAX_TOKEN_LIFETIME_SECONDS. */
+  maxLifetimeSeconds?: number;
   /** Verified tokens kept in the cache; default 10 000; 0 disables caching. */
   cacheSize?: number;
   /** Longest accepted token (characters); longer ones are malformed. Default 16 384. */
@@ -73,6 +77,14 @@ export interface TokenVerifierOptions {
   /** Clock in milliseconds, for tests; default Date.now. */
   now?: () => number;
 }
+
+/** Clock skew allowed on exp/nbf/iat by default: 5 minutes (what Microsoft's token libraries allow). */
+export const DEFAULT_CLOCK_SKEW_SECONDS = 300;
+/**
+ * Longest token lifetime accepted by default: 28 hours, the longest an Entra ID access token lives (tokens of
+ * clients with continuous access evaluation live 20–28 h; ordinary ones 60–90 min). `tigraph token` mints 24 h.
+ */
+export const DEFAULT_MAX_TOKEN_LIFETIME_SECONDS = 28 * 3600;
 
 /** The `aud` values Graph tokens carry (graph-protocol.md §6.1). */
 export const GRAPH_AUDIENCES: readonly string[] = [GRAPH_AUDIENCE, `${GRAPH_AUDIENCE}/`, '00000003-0000-0000-c000-000000000000'];
@@ -127,6 +139,18 @@ function toPrincipal(payload: JWTPayload): Principal {
   });
 }
 
+/** iat not in the future beyond the skew; exp − (iat, else nbf, else now) within the maximum lifetime. */
+function checkLifetime(payload: JWTPayload, nowSeconds: number, tolerance: number, maxLifetime: number): void {
+  if (payload.iat !== undefined && payload.iat > nowSeconds + tolerance) {
+    throw errors.tokenInvalid('Lifetime validation failed, the token was issued in the future (iat is beyond the allowed clock skew).');
+  }
+  const start = payload.iat ?? payload.nbf ?? nowSeconds;
+  const lifetime = (payload.exp as number) - start;
+  if (lifetime > maxLifetime) {
+    throw errors.tokenInvalid(`Lifetime validation failed, the token's lifetime (${lifetime} s) exceeds the maximum of ${maxLifetime} s.`);
+  }
+}
+
 /** Extracts the token from `Authorization: Bearer <token>` (scheme case-insensitive); '' when there is none. */
 function bearerToken(header: unknown): string {
   if (typeof header !== 'string') return '';
@@ -140,7 +164,8 @@ function bearerToken(header: unknown): string {
 export function createTokenVerifier(keys: SigningKey | KeyResolver, options: TokenVerifierOptions = {}): TokenVerifier {
   const resolver: KeyResolver = typeof keys === 'function' ? keys : localKeyResolver(keys);
   const algorithms = [...(options.algorithms ?? (typeof keys === 'function' ? ['RS256'] : [keys.alg]))];
-  const tolerance = options.clockToleranceSeconds ?? 60;
+  const tolerance = options.clockToleranceSeconds ?? DEFAULT_CLOCK_SKEW_SECONDS;
+  const maxLifetime = options.maxLifetimeSeconds ?? DEFAULT_MAX_TOKEN_LIFETIME_SECONDS;
   const cacheSize = options.cacheSize ?? 10_000;
   const maxTokenLength = options.maxTokenLength ?? 16_384;
   const now = options.now ?? Date.now;
@@ -188,6 +213,7 @@ export function createTokenVerifier(keys: SigningKey | KeyResolver, options: Tok
       const ok = typeof tid === 'string' && (payload.iss === `https://sts.windows.net/${tid}/` || payload.iss === `https://login.microsoftonline.com/${tid}/v2.0`);
       if (!ok) throw errors.tokenInvalid('Invalid issuer.');
     }
+    checkLifetime(payload, Math.floor(now() / 1000), tolerance, maxLifetime);
     const principal = toPrincipal(payload);
     if (cacheSize > 0) {
       cache.set(token, principal);

@@ -54,6 +54,10 @@ export interface ServerOptions {
   /** Concurrent connections per process; more are closed at once by node:http (`server.maxConnections`). */
   readonly maxConnections: number;
   readonly logLevel: string;
+  /** Clock skew allowed on a token's exp/nbf/iat (seconds; default 300). */
+  readonly clockSkewSeconds?: number;
+  /** Longest token lifetime accepted (seconds; default 28 h). */
+  readonly maxTokenLifetimeSeconds?: number;
   /** postgres://… selects the PostgreSQL store; otherwise the embedded SQLite store in the data directory. */
   readonly databaseUrl?: string;
   readonly poolSize: number;
@@ -127,7 +131,10 @@ export async function startServer(partial: Partial<ServerOptions> = {}): Promise
     ...(options.importQueue ? { importQueue: options.importQueue } : {}),
   });
   const responder = createResponder(logger);
-  const verifyToken = createTokenVerifier(signingKey);
+  const verifyToken = createTokenVerifier(signingKey, {
+    ...(options.clockSkewSeconds !== undefined ? { clockToleranceSeconds: options.clockSkewSeconds } : {}),
+    ...(options.maxTokenLifetimeSeconds !== undefined ? { maxLifetimeSeconds: options.maxTokenLifetimeSeconds } : {}),
+  });
   const trustProxy = options.trustProxy ?? false;
   const taxiiBasic = createBasicVerifier(await loadTaxiiUsers(options.dataDir, options.taxiiUsers ?? [], !options.inMemory));
   // The chain, in order: request ids (the listener) → URL limit → health → TAXII → $batch → route → auth → faults

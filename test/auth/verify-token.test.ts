@@ -188,6 +188,29 @@ describe('createTokenVerifier: 401 decision table', () => {
     );
   });
 
+  it('iat beyond the 5-minute default skew → refused; iat within it → accepted (issue 10 point 8)', async () => {
+    const verify = createTokenVerifier(key);
+    const nowS = Math.floor(Date.now() / 1000);
+    const future = { ...buildClaims({}), iat: nowS + 10 * 365 * 86400, nbf: nowS - 60, exp: nowS + 3600 };
+    await rejects401(verify(`Bearer ${await signCustom(key, future)}`), invalid('Lifetime validation failed, the token was issued in the future (iat is beyond the allowed clock skew).'));
+    const slightlyAhead = { ...buildClaims({}), iat: nowS + 120, nbf: nowS - 60, exp: nowS + 3600 };
+    assert.equal((await verify(`Bearer ${await signCustom(key, slightlyAhead)}`)).subject, buildClaims({}).oid);
+  });
+
+  it('a lifetime over the maximum (default 28 h; configurable) → refused naming both figures', async () => {
+    const verify = createTokenVerifier(key);
+    const nowS = Math.floor(Date.now() / 1000);
+    const forever = { ...buildClaims({}), iat: nowS, nbf: nowS, exp: nowS + 1e12 };
+    await rejects401(verify(`Bearer ${await signCustom(key, forever)}`), invalid(`Lifetime validation failed, the token's lifetime (${1e12} s) exceeds the maximum of 100800 s.`));
+    const day = await mintToken(key, { expiresInSeconds: 86400 });
+    assert.equal((await verify(`Bearer ${day}`)).kind, 'app');
+    await rejects401(createTokenVerifier(key, { maxLifetimeSeconds: 3600 })(`Bearer ${day}`), invalid("Lifetime validation failed, the token's lifetime (86400 s) exceeds the maximum of 3600 s."));
+    // Without iat the lifetime runs from nbf.
+    const noIat: JWTPayload = { ...buildClaims({}), nbf: nowS - 10, exp: nowS + 200_000 };
+    delete noIat.iat;
+    await rejects401(verify(`Bearer ${await signCustom(key, noIat)}`), invalid("Lifetime validation failed, the token's lifetime (200010 s) exceeds the maximum of 100800 s."));
+  });
+
   it('no exp or no subject → validation failure', async () => {
     const verify = createTokenVerifier(key);
     const { exp: _exp, ...noExp } = buildClaims();

@@ -104,6 +104,22 @@ describe('tigraph serve (child process)', () => {
     }
   });
 
+  it('--max-token-lifetime and --clock-skew reach the token check: a 24 h token is refused by a 1 h maximum, a 1 h one accepted', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'tigraph-cli-lifetime-'));
+    const s = await serve(['--seed', 'none', '--max-token-lifetime', '3600', '--clock-skew', '0'], { TIGRAPH_DATA_DIR: dataDir });
+    try {
+      const mint = (...args: string[]) => spawnSync(process.execPath, [BIN, 'token', '--data-dir', dataDir, ...args], { encoding: 'utf8' }).stdout.trim();
+      const get = (token: string) => fetch(`${s.url}/v1.0/security/threatIntelligence/intelProfiles`, { headers: { Authorization: `Bearer ${token}` } });
+      const long = await get(mint());
+      assert.equal(long.status, 401);
+      assert.equal(((await long.json()) as { error: { message: string } }).error.message, "Access token validation failure. Lifetime validation failed, the token's lifetime (86400 s) exceeds the maximum of 3600 s.");
+      assert.equal((await get(mint('--expires-in', '3600'))).status, 200);
+    } finally {
+      await stop(s.child);
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+
   it('rejects bad options with a clear message', () => {
     const r = spawnSync(process.execPath, [BIN, 'serve', '--port', 'http'], { encoding: 'utf8' });
     assert.notEqual(r.status, 0);
@@ -111,5 +127,8 @@ describe('tigraph serve (child process)', () => {
     const seed = spawnSync(process.execPath, [BIN, 'serve', '--seed', 'everything'], { encoding: 'utf8' });
     assert.notEqual(seed.status, 0);
     assert.match(seed.stderr, /Allowed choices are demo, none/);
+    const skew = spawnSync(process.execPath, [BIN, 'serve', '--clock-skew', '-1'], { encoding: 'utf8' });
+    assert.notEqual(skew.status, 0);
+    assert.match(skew.stderr, /--clock-skew must be an integer from 0 to 3600/);
   });
 });

@@ -1,4 +1,5 @@
 /** `tigraph serve`: runs the API server (the default of `npm start`). */
+import { DEFAULT_CLOCK_SKEW_SECONDS, DEFAULT_MAX_TOKEN_LIFETIME_SECONDS } from '../../auth/verify-token.js';
 import { MODEL } from '../../model/model.js';
 import { SETS } from '../../model/names.js';
 import { Command, InvalidArgumentError, Option } from 'commander';
@@ -63,6 +64,8 @@ export function registerServeCommand(program: Command): void {
     .option('--page-size <n>', 'default page size', int('--page-size', 1, 999), DEFAULT_SERVER_OPTIONS.defaultPageSize)
     .option('--max-page-size <n>', 'maximum page size ($top above it is capped)', int('--max-page-size', 1, 999), DEFAULT_SERVER_OPTIONS.maxPageSize)
     .addOption(new Option('--max-connections <n>', 'concurrent connections per process (more are closed at once)').env('TIGRAPH_MAX_CONNECTIONS').default(DEFAULT_SERVER_OPTIONS.maxConnections).argParser(int('--max-connections', 1, 1_000_000)))
+    .option('--clock-skew <seconds>', "clock skew allowed on a token's exp, nbf and iat", int('--clock-skew', 0, 3600), DEFAULT_CLOCK_SKEW_SECONDS)
+    .option('--max-token-lifetime <seconds>', 'longest token lifetime accepted (exp − iat)', int('--max-token-lifetime', 60, 31_536_000), DEFAULT_MAX_TOKEN_LIFETIME_SECONDS)
     .addOption(new Option('--log-level <level>', 'log level').choices(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).env('TIGRAPH_LOG_LEVEL').default('info'))
     .action(async (opts) => {
       const dataDir = resolve(opts.dataDir as string);
@@ -78,6 +81,8 @@ export function registerServeCommand(program: Command): void {
         maxPageSize: opts.maxPageSize,
         logLevel: opts.logLevel,
         maxConnections: opts.maxConnections,
+        clockSkewSeconds: opts.clockSkew,
+        maxTokenLifetimeSeconds: opts.maxTokenLifetime,
         databaseUrl: opts.databaseUrl,
         poolSize: opts.poolSize,
         databaseSchema: opts.databaseSchema,
@@ -126,7 +131,7 @@ export function registerServeCommand(program: Command): void {
         ...tlsLines,
         `  store:     ${opts.databaseUrl ? `postgres ${redact(opts.databaseUrl as string)} (pool ${opts.poolSize})` : `sqlite ${opts.inMemory ? '(in memory)' : `${dataDir}/tigraph.db`}`}${running.seeded ? ' (demo dataset loaded)' : ''}`,
       ];
-      if (opts.inMemory) lines.push(`  token:     ${await mintToken(running.signingKey, { expiresInSeconds: 86400 })}`, '             (in-memory key: this token is valid until the server stops)');
+      if (opts.inMemory) lines.push(`  token:     ${await mintToken(running.signingKey, { expiresInSeconds: Math.min(86400, opts.maxTokenLifetime as number) })}`, '             (in-memory key: this token is valid until the server stops)');
       else lines.push(`  data dir:  ${dataDir}`, `  token:     TOKEN=$(npx tigraph token${opts.dataDir !== DEFAULT_SERVER_OPTIONS.dataDir ? ` --data-dir ${dataDir}` : ''})`);
       process.stderr.write(`${lines.join('\n')}\n`);
       let closing = false;

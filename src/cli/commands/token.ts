@@ -45,7 +45,7 @@ export function registerTokenCommand(program: Command): void {
     .option('--scope <scopes...>', 'make a delegated (user) token with these scopes in "scp" and no roles')
     .option('--role <roles...>', `application permissions for "roles" (default: ${READ})`)
     .option('--write', `also grant ${WRITE}`)
-    .option('--expires-in <seconds>', 'lifetime in seconds', positiveInteger, 3600 * 24)
+    .option('--expires-in <seconds>', 'lifetime in seconds (a server accepts at most its --max-token-lifetime, default 28 h)', positiveInteger, 3600 * 24)
     .option('--subject <id>', 'oid/sub claim')
     .option('--tenant <id>', 'tenant id (tid claim and issuer)')
     .option('--audience <aud>', 'aud claim (default https://graph.microsoft.com)')
