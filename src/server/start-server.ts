@@ -2,6 +2,7 @@
  * Composition root: store, seed, signing key, token verifier, OData service and the HTTP listener.
  * Used by `tigraph serve` and by the tests (in-process, on a free port).
  */
+import { answerCors } from '../http/middleware/cors.js';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { DEFAULT_FAULT_POLICY, type FaultPolicy } from '../faults/fault-policy.js';
 import pino, { type Logger } from 'pino';
@@ -54,6 +55,8 @@ export interface ServerOptions {
   /** Concurrent connections per process; more are closed at once by node:http (`server.maxConnections`). */
   readonly maxConnections: number;
   readonly logLevel: string;
+  /** Browser origins allowed by CORS (`--cors-origin`); none by default. */
+  readonly corsOrigins?: readonly string[];
   /** Clock skew allowed on a token's exp/nbf/iat (seconds; default 300). */
   readonly clockSkewSeconds?: number;
   /** Longest token lifetime accepted (seconds; default 28 h). */
@@ -137,12 +140,13 @@ export async function startServer(partial: Partial<ServerOptions> = {}): Promise
   });
   const trustProxy = options.trustProxy ?? false;
   const taxiiBasic = createBasicVerifier(await loadTaxiiUsers(options.dataDir, options.taxiiUsers ?? [], !options.inMemory));
-  // The chain, in order: request ids (the listener) → URL limit → health → TAXII → $batch → route → auth → faults
+  // The chain, in order: request ids (the listener) → security headers → CORS → URL limit → health → TAXII → $batch → route → auth → faults
   // → body → dispatch.
   const listener = createRequestListener({
     responder,
     steps: [
       setSecurityHeaders(trustProxy),
+      answerCors(options.corsOrigins ?? [], responder),
       limitUrl(options.maxUrlLength),
       answerHealth(store, responder, verifyToken),
       serveTaxii({ store, verifyToken, logger, maxBodyBytes: options.maxBodyBytes, trustProxy, basic: taxiiBasic }),

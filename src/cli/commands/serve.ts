@@ -1,4 +1,5 @@
 /** `tigraph serve`: runs the API server (the default of `npm start`). */
+import { normalizeOrigin } from '../../http/middleware/cors.js';
 import { DEFAULT_CLOCK_SKEW_SECONDS, DEFAULT_MAX_TOKEN_LIFETIME_SECONDS } from '../../auth/verify-token.js';
 import { MODEL } from '../../model/model.js';
 import { SETS } from '../../model/names.js';
@@ -35,6 +36,13 @@ function redact(url: string): string {
   }
 }
 
+/** `--cors-origin`: each value an origin (scheme://host[:port]); repeatable. */
+function corsOrigin(value: string, previous: string[]): string[] {
+  const origin = normalizeOrigin(value);
+  if (!origin) throw new InvalidArgumentError(`--cors-origin must be an origin such as https://app.example (scheme, host and port only), not '${value}'`);
+  return [...previous, origin];
+}
+
 export function registerServeCommand(program: Command): void {
   program
     .command('serve')
@@ -64,6 +72,7 @@ export function registerServeCommand(program: Command): void {
     .option('--page-size <n>', 'default page size', int('--page-size', 1, 999), DEFAULT_SERVER_OPTIONS.defaultPageSize)
     .option('--max-page-size <n>', 'maximum page size ($top above it is capped)', int('--max-page-size', 1, 999), DEFAULT_SERVER_OPTIONS.maxPageSize)
     .addOption(new Option('--max-connections <n>', 'concurrent connections per process (more are closed at once)').env('TIGRAPH_MAX_CONNECTIONS').default(DEFAULT_SERVER_OPTIONS.maxConnections).argParser(int('--max-connections', 1, 1_000_000)))
+    .option('--cors-origin <origin...>', 'browser origin allowed to call the API (repeatable), e.g. https://app.example', corsOrigin, [] as string[])
     .option('--clock-skew <seconds>', "clock skew allowed on a token's exp, nbf and iat", int('--clock-skew', 0, 3600), DEFAULT_CLOCK_SKEW_SECONDS)
     .option('--max-token-lifetime <seconds>', 'longest token lifetime accepted (exp − iat)', int('--max-token-lifetime', 60, 31_536_000), DEFAULT_MAX_TOKEN_LIFETIME_SECONDS)
     .addOption(new Option('--log-level <level>', 'log level').choices(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).env('TIGRAPH_LOG_LEVEL').default('info'))
@@ -81,6 +90,7 @@ export function registerServeCommand(program: Command): void {
         maxPageSize: opts.maxPageSize,
         logLevel: opts.logLevel,
         maxConnections: opts.maxConnections,
+        corsOrigins: opts.corsOrigin,
         clockSkewSeconds: opts.clockSkew,
         maxTokenLifetimeSeconds: opts.maxTokenLifetime,
         databaseUrl: opts.databaseUrl,
