@@ -1,69 +1,69 @@
 /**
- * A small RFC 4180 CSV reader over decoded lines (read-lines.ts): comma-separated fields, double-quoted fields
- * with `""` escapes and embedded commas and line breaks, CRLF or LF. Hand-written because no CSV library is
- * installed (csv-parse is not in node_modules and nothing can be installed offline); the format is small
- * enough that a 60-line reader is simpler than a dependency.
+ * CSV records over decoded lines (read-lines.ts, which rejects a line of invalid UTF-8 on its own). Fields are
+ * split by `csv-parse` (RFC 4180: quoted fields with `""` escapes, embedded commas and line breaks; lenient about
+ * stray quotes). This module only finds where a record ends — at the first line where the record's count of `"`
+ * is even — so each line is scanned once and joined once: linear time, even for an unterminated quote. A record
+ * still open after MAX_RECORD_LINES lines or MAX_RECORD_CHARS characters is reported as an unterminated quoted
+ * field at the line it starts on, and reading goes on with the next line.
  */
+import { parse } from 'csv-parse/sync';
 import type { Line } from './read-lines.js';
 
 export type CsvRecord =
   | { readonly lineNo: number; readonly fields: string[] }
   | { readonly lineNo: number; readonly fields: undefined; readonly error: string };
 
-/** Splits one complete record; returns undefined when a quoted field is still open at the end of `text`. */
-export function parseCsvRecord(text: string): string[] | undefined {
-  const fields: string[] = [];
-  let i = 0;
-  for (;;) {
-    if (text[i] === '"') {
-      let value = '';
-      i++;
-      for (;;) {
-        const q = text.indexOf('"', i);
-        if (q < 0) return undefined;
-        value += text.slice(i, q);
-        if (text[q + 1] === '"') {
-          value += '"';
-          i = q + 2;
-          continue;
-        }
-        i = q + 1;
-        break;
-      }
-      // Lenient: characters between the closing quote and the next comma are kept.
-      const comma = text.indexOf(',', i);
-      value += comma < 0 ? text.slice(i) : text.slice(i, comma);
-      fields.push(value);
-      if (comma < 0) return fields;
-      i = comma + 1;
-    } else {
-      const comma = text.indexOf(',', i);
-      fields.push(comma < 0 ? text.slice(i) : text.slice(i, comma));
-      if (comma < 0) return fields;
-      i = comma + 1;
-    }
-  }
+export const MAX_RECORD_LINES = 1000;
+export const MAX_RECORD_CHARS = 1 << 20;
+
+const quotes = (text: string): number => {
+  let n = 0;
+  for (let i = text.indexOf('"'); i >= 0; i = text.indexOf('"', i + 1)) n++;
+  return n;
+};
+
+/** The fields of one complete record. */
+export function parseCsvRecord(text: string): string[] {
+  const rows = parse(text, { relax_quotes: true, relax_column_count: true, skip_empty_lines: false }) as string[][];
+  return rows[0] ?? [''];
 }
 
 /** Records of a CSV stream; `lineNo` is the line the record starts on. Blank lines are skipped. */
 export async function* readCsv(lines: AsyncIterable<Line>): AsyncGenerator<CsvRecord> {
-  let pending: { lineNo: number; text: string } | undefined;
+  let pending: { lineNo: number; parts: string[]; chars: number; quotes: number } | undefined;
+  const complete = (lineNo: number, text: string): CsvRecord => {
+    try {
+      return { lineNo, fields: parseCsvRecord(text) };
+    } catch (e) {
+      return { lineNo, fields: undefined, error: `malformed CSV record (${(e as Error).message.split(':')[0]})` };
+    }
+  };
   for await (const line of lines) {
     if (line.text === undefined) {
       yield { lineNo: pending?.lineNo ?? line.lineNo, fields: undefined, error: line.error };
       pending = undefined;
       continue;
     }
-    const text = pending ? `${pending.text}\n${line.text}` : line.text;
-    const lineNo = pending?.lineNo ?? line.lineNo;
-    if (!pending && text.trim() === '') continue;
-    const fields = parseCsvRecord(text);
-    if (fields === undefined) {
-      pending = { lineNo, text };
+    if (!pending && line.text.trim() === '') continue;
+    const q = quotes(line.text);
+    if (!pending) {
+      if (q % 2 === 0) {
+        yield complete(line.lineNo, line.text);
+        continue;
+      }
+      pending = { lineNo: line.lineNo, parts: [line.text], chars: line.text.length, quotes: q };
       continue;
     }
-    pending = undefined;
-    yield { lineNo, fields };
+    pending.parts.push(line.text);
+    pending.chars += line.text.length + 1;
+    pending.quotes += q;
+    if (pending.quotes % 2 === 0) {
+      yield complete(pending.lineNo, pending.parts.join('\n'));
+      pending = undefined;
+    } else if (pending.parts.length >= MAX_RECORD_LINES || pending.chars >= MAX_RECORD_CHARS) {
+      yield { lineNo: pending.lineNo, fields: undefined, error: `unterminated quoted field (still open after ${pending.parts.length} lines)` };
+      pending = undefined;
+    }
   }
   if (pending) yield { lineNo: pending.lineNo, fields: undefined, error: 'truncated: the input ends inside a quoted field' };
 }

@@ -4,11 +4,11 @@
  * holding more than one such value in memory. Each yielded value is then decoded and parsed on its own
  * (JSON.parse), so a malformed element is reported with its index and the elements after it still import.
  *
- * Hand-written because no streaming JSON library is installed (neither `stream-json` nor `@streamparser/json`
- * is in node_modules, and nothing can be installed offline), and because this one works on bytes: JSON's
- * structural characters are ASCII and never occur inside UTF-8 multi-byte sequences, so elements can be
- * delimited before decoding, and a value with invalid UTF-8 is rejected alone (fatal TextDecoder) instead of
- * poisoning the stream.
+ * Hand-written, although streaming JSON libraries (`stream-json`, `@streamparser/json`) install from npm, for what
+ * the readers rely on and those libraries do not hand back as such: the raw bytes and byte offset of each selected
+ * value, found without decoding. JSON's structural characters are ASCII and never occur inside UTF-8 multi-byte
+ * sequences, so elements are delimited before decoding, and a value with invalid UTF-8 is rejected alone (fatal
+ * TextDecoder, with its index and offset) while the values around it still import.
  *
  * The selector sees the path of every value in the structure being walked: object member names, and `*` for
  * array elements (`['objects', '*']`). It answers 'emit' (yield the value's bytes), 'descend' (walk into an

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { canonicalize, refang } from '../../src/import/canonicalize.js';
-import { parseCsvRecord } from '../../src/import/csv.js';
+import { MAX_RECORD_LINES, parseCsvRecord, readCsv } from '../../src/import/csv.js';
 import { parseStixPattern } from '../../src/import/stix-pattern.js';
 import { JsonSplitter, JsonStreamError } from '../../src/import/stream-json-array.js';
 import { titleFromFileName } from '../../src/import/readers/ioc-list.js';
@@ -86,7 +86,28 @@ describe('STIX patterns', () => {
 describe('CSV and dates', () => {
   it('parses RFC 4180 records', () => {
     assert.deepEqual(parseCsvRecord('a,"b,c","d ""e""",'), ['a', 'b,c', 'd "e"', '']);
-    assert.equal(parseCsvRecord('a,"b'), undefined);
+  });
+  it('readCsv: a record ends where its quotes balance; blank lines skipped; an unterminated quote is one bounded error', async () => {
+    const lines = async function* (texts: string[]) {
+      for (let i = 0; i < texts.length; i++) yield { lineNo: i + 1, text: texts[i]! };
+    };
+    const all = async (texts: string[]) => {
+      const out = [];
+      for await (const r of readCsv(lines(texts))) out.push(r);
+      return out;
+    };
+    assert.deepEqual(await all(['a,"b', 'c",d', '', 'e,f']), [
+      { lineNo: 1, fields: ['a', 'b\nc', 'd'] },
+      { lineNo: 4, fields: ['e', 'f'] },
+    ]);
+    assert.deepEqual(await all(['x,"open', 'more']), [{ lineNo: 1, fields: undefined, error: 'truncated: the input ends inside a quoted field' }]);
+    // A stray quote on line 2 of a 5,000-line file: one error at line 2 after MAX_RECORD_LINES lines, then the rest reads.
+    const texts = ['h1,h2', 'a,"oops', ...Array.from({ length: 4998 }, (_, i) => `v${i},w${i}`)];
+    const got = await all(texts);
+    assert.deepEqual(got[0], { lineNo: 1, fields: ['h1', 'h2'] });
+    assert.deepEqual(got[1], { lineNo: 2, fields: undefined, error: `unterminated quoted field (still open after ${MAX_RECORD_LINES} lines)` });
+    assert.deepEqual(got[2], { lineNo: 2 + MAX_RECORD_LINES, fields: [`v${MAX_RECORD_LINES - 1}`, `w${MAX_RECORD_LINES - 1}`] });
+    assert.equal(got.length, 2 + 5000 - 1 - MAX_RECORD_LINES);
   });
   it('M/D/YYYY → UTC midnight; invalid dates are refused', () => {
     assert.equal(parseCsvDate('12/7/2022'), Date.parse('2022-12-07T00:00:00Z'));
