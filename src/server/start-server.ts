@@ -2,6 +2,7 @@
  * Composition root: store, seed, signing key, token verifier, OData service and the HTTP listener.
  * Used by `tigraph serve` and by the tests (in-process, on a free port).
  */
+import { openAuditLog } from '../http/audit-log.js';
 import { answerCors } from '../http/middleware/cors.js';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { DEFAULT_FAULT_POLICY, type FaultPolicy } from '../faults/fault-policy.js';
@@ -55,6 +56,8 @@ export interface ServerOptions {
   /** Concurrent connections per process; more are closed at once by node:http (`server.maxConnections`). */
   readonly maxConnections: number;
   readonly logLevel: string;
+  /** Audit log file (`-`: stdout): one line per write, import and refused authentication. */
+  readonly auditLog?: string;
   /** Browser origins allowed by CORS (`--cors-origin`); none by default. */
   readonly corsOrigins?: readonly string[];
   /** Clock skew allowed on a token's exp/nbf/iat (seconds; default 300). */
@@ -106,6 +109,8 @@ export interface RunningServer {
   readonly listener: (req: IncomingMessage, res: ServerResponse) => void;
   /** The OData service (its import job queue: `service.jobs`). */
   readonly service: Service;
+  /** Closes and reopens the audit log file (SIGHUP, after a rotation by rename). */
+  reopenAuditLog(): void;
   close(): Promise<void>;
 }
 
@@ -133,7 +138,8 @@ export async function startServer(partial: Partial<ServerOptions> = {}): Promise
     logger,
     ...(options.importQueue ? { importQueue: options.importQueue } : {}),
   });
-  const responder = createResponder(logger);
+  const audit = options.auditLog ? openAuditLog(options.auditLog) : undefined;
+  const responder = createResponder(logger, audit);
   const verifyToken = createTokenVerifier(signingKey, {
     ...(options.clockSkewSeconds !== undefined ? { clockToleranceSeconds: options.clockSkewSeconds } : {}),
     ...(options.maxTokenLifetimeSeconds !== undefined ? { maxLifetimeSeconds: options.maxTokenLifetimeSeconds } : {}),
@@ -190,6 +196,7 @@ export async function startServer(partial: Partial<ServerOptions> = {}): Promise
     logger,
     listener,
     service,
+    reopenAuditLog: () => audit?.reopen(),
     async close() {
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
@@ -197,6 +204,7 @@ export async function startServer(partial: Partial<ServerOptions> = {}): Promise
       });
       await service.close();
       if (!options.store) await store.close();
+      audit?.close();
       logger.flush();
     },
   };

@@ -72,6 +72,7 @@ export function registerServeCommand(program: Command): void {
     .option('--page-size <n>', 'default page size', int('--page-size', 1, 999), DEFAULT_SERVER_OPTIONS.defaultPageSize)
     .option('--max-page-size <n>', 'maximum page size ($top above it is capped)', int('--max-page-size', 1, 999), DEFAULT_SERVER_OPTIONS.maxPageSize)
     .addOption(new Option('--max-connections <n>', 'concurrent connections per process (more are closed at once)').env('TIGRAPH_MAX_CONNECTIONS').default(DEFAULT_SERVER_OPTIONS.maxConnections).argParser(int('--max-connections', 1, 1_000_000)))
+    .addOption(new Option('--audit-log <file>', "one JSON line per write, import and refused authentication ('-': stdout); reopened on SIGHUP").env('TIGRAPH_AUDIT_LOG'))
     .option('--cors-origin <origin...>', 'browser origin allowed to call the API (repeatable), e.g. https://app.example', corsOrigin, [] as string[])
     .option('--clock-skew <seconds>', "clock skew allowed on a token's exp, nbf and iat", int('--clock-skew', 0, 3600), DEFAULT_CLOCK_SKEW_SECONDS)
     .option('--max-token-lifetime <seconds>', 'longest token lifetime accepted (exp − iat)', int('--max-token-lifetime', 60, 31_536_000), DEFAULT_MAX_TOKEN_LIFETIME_SECONDS)
@@ -91,6 +92,7 @@ export function registerServeCommand(program: Command): void {
         logLevel: opts.logLevel,
         maxConnections: opts.maxConnections,
         corsOrigins: opts.corsOrigin,
+        ...(opts.auditLog ? { auditLog: opts.auditLog === '-' ? '-' : resolve(opts.auditLog as string) } : {}),
         clockSkewSeconds: opts.clockSkew,
         maxTokenLifetimeSeconds: opts.maxTokenLifetime,
         databaseUrl: opts.databaseUrl,
@@ -155,6 +157,7 @@ export function registerServeCommand(program: Command): void {
         );
         setTimeout(() => process.exit(1), 10000).unref();
       };
+      process.on('SIGHUP', () => running.reopenAuditLog());
       process.once('SIGTERM', () => shutdown('SIGTERM'));
       process.once('SIGINT', () => shutdown('SIGINT'));
     });

@@ -13,6 +13,6 @@ export const authenticate =
     const access = x.route?.access ?? 'read';
     if (access === 'public') return;
     const principal = await verifyToken(x.req.headers.authorization);
+    x.principal = principal; // before the permission check, so a 403's audit line names the caller
     requirePermission(principal, access === 'write' ? [WRITE] : [READ]);
-    x.principal = principal;
   };
