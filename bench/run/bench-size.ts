@@ -48,7 +48,7 @@ export async function prepare(store: StoreKind, rows: number, options: BenchOpti
   }
   mkdirSync(dataDir, { recursive: true });
   const key = await loadOrCreateSigningKey(dataDir);
-  const token = await mintToken(key, { expiresInSeconds: 7 * 86400 });
+  const token = await mintToken(key, { expiresInSeconds: 86400 }) // within the server's default --max-token-lifetime (28 h);
   const tigraph = await startTigraph(dataDir, storeArgs, join(tmp, 'tigraph-requests.log'), []);
   return { store, tmp, data, token, tigraph, dataDir, storeArgs, ...(schema ? { schema } : {}) };
 }

@@ -2,6 +2,7 @@
  * Composition root: store, seed, signing key, token verifier, OData service and the HTTP listener.
  * Used by `tigraph serve` and by the tests (in-process, on a free port).
  */
+import { throttle, type ThrottleOptions } from '../http/middleware/throttle.js';
 import { openAuditLog } from '../http/audit-log.js';
 import { answerCors } from '../http/middleware/cors.js';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -56,6 +57,8 @@ export interface ServerOptions {
   /** Concurrent connections per process; more are closed at once by node:http (`server.maxConnections`). */
   readonly maxConnections: number;
   readonly logLevel: string;
+  /** Per-client throttling (`--rate-limit`, `--write-rate-limit`); none by default. */
+  readonly rateLimits?: ThrottleOptions;
   /** Audit log file (`-`: stdout): one line per write, import and refused authentication. */
   readonly auditLog?: string;
   /** Browser origins allowed by CORS (`--cors-origin`); none by default. */
@@ -146,7 +149,7 @@ export async function startServer(partial: Partial<ServerOptions> = {}): Promise
   });
   const trustProxy = options.trustProxy ?? false;
   const taxiiBasic = createBasicVerifier(await loadTaxiiUsers(options.dataDir, options.taxiiUsers ?? [], !options.inMemory));
-  // The chain, in order: request ids (the listener) → security headers → CORS → URL limit → health → TAXII → $batch → route → auth → faults
+  // The chain, in order: request ids (the listener) → security headers → CORS → URL limit → health → TAXII → $batch → route → auth → throttle → faults
   // → body → dispatch.
   const listener = createRequestListener({
     responder,
@@ -159,6 +162,7 @@ export async function startServer(partial: Partial<ServerOptions> = {}): Promise
       serveBatch({ service, verifyToken, responder, maxBodyBytes: options.maxBodyBytes, trustProxy }),
       route(service.route),
       authenticate(verifyToken),
+      ...(options.rateLimits?.all || options.rateLimits?.writes ? [throttle(store.rateBuckets, options.rateLimits)] : []),
       injectFaults(options.faults ?? DEFAULT_FAULT_POLICY, {
         ...(options.faultRandom ? { random: options.faultRandom } : {}),
         onFault: (f, x) => logger.info({ requestId: x.requestId, status: f.status, method: x.method, url: x.url }, 'injected fault'),

@@ -2,6 +2,7 @@
  * The store interface every backend implements (SQLite, PostgreSQL). It speaks model terms: query plans in,
  * entity records (model/records.ts) out.
  */
+import type { RateBuckets } from './rate-buckets.js';
 import type { EntityType, NavigationProperty } from '../model/model.js';
 import type { EntityRecord, ParentScope, WriteRecord } from '../model/records.js';
 import type { CollectionQuery, CountQuery, EntityQuery, SortValue } from '../odata/plan/query-plan.js';
@@ -103,6 +104,8 @@ export interface Store {
   update(request: UpdateRequest): Promise<boolean>;
   /** True when no entity of any stored type exists. */
   isEmpty(): Promise<boolean>;
+  /** Throttling buckets: in memory for one process, shared by every process on PostgreSQL. */
+  readonly rateBuckets: RateBuckets;
   health(): Promise<StoreHealth>;
   close(): Promise<void>;
 }

@@ -1,4 +1,5 @@
 /** `tigraph serve`: runs the API server (the default of `npm start`). */
+import { parseRateLimit, type RateLimit } from '../../http/middleware/throttle.js';
 import { normalizeOrigin } from '../../http/middleware/cors.js';
 import { DEFAULT_CLOCK_SKEW_SECONDS, DEFAULT_MAX_TOKEN_LIFETIME_SECONDS } from '../../auth/verify-token.js';
 import { MODEL } from '../../model/model.js';
@@ -36,6 +37,15 @@ function redact(url: string): string {
   }
 }
 
+/** `--rate-limit` / `--write-rate-limit`: `<requests>/<seconds>`. */
+const rateLimit =
+  (flag: string) =>
+  (value: string): RateLimit => {
+    const limit = parseRateLimit(value);
+    if (!limit) throw new InvalidArgumentError(`${flag} must be <requests>/<seconds> with whole numbers of at least 1, such as 100/10, not '${value}'`);
+    return limit;
+  };
+
 /** `--cors-origin`: each value an origin (scheme://host[:port]); repeatable. */
 function corsOrigin(value: string, previous: string[]): string[] {
   const origin = normalizeOrigin(value);
@@ -72,6 +82,8 @@ export function registerServeCommand(program: Command): void {
     .option('--page-size <n>', 'default page size', int('--page-size', 1, 999), DEFAULT_SERVER_OPTIONS.defaultPageSize)
     .option('--max-page-size <n>', 'maximum page size ($top above it is capped)', int('--max-page-size', 1, 999), DEFAULT_SERVER_OPTIONS.maxPageSize)
     .addOption(new Option('--max-connections <n>', 'concurrent connections per process (more are closed at once)').env('TIGRAPH_MAX_CONNECTIONS').default(DEFAULT_SERVER_OPTIONS.maxConnections).argParser(int('--max-connections', 1, 1_000_000)))
+    .option('--rate-limit <requests/seconds>', 'per-client throttling of every request, e.g. 100/10 (429 + Retry-After beyond it)', rateLimit('--rate-limit'))
+    .option('--write-rate-limit <requests/seconds>', 'per-client throttling of writes and imports, in addition, e.g. 20/10', rateLimit('--write-rate-limit'))
     .addOption(new Option('--audit-log <file>', "one JSON line per write, import and refused authentication ('-': stdout); reopened on SIGHUP").env('TIGRAPH_AUDIT_LOG'))
     .option('--cors-origin <origin...>', 'browser origin allowed to call the API (repeatable), e.g. https://app.example', corsOrigin, [] as string[])
     .option('--clock-skew <seconds>', "clock skew allowed on a token's exp, nbf and iat", int('--clock-skew', 0, 3600), DEFAULT_CLOCK_SKEW_SECONDS)
@@ -92,6 +104,7 @@ export function registerServeCommand(program: Command): void {
         logLevel: opts.logLevel,
         maxConnections: opts.maxConnections,
         corsOrigins: opts.corsOrigin,
+        rateLimits: { ...(opts.rateLimit ? { all: opts.rateLimit } : {}), ...(opts.writeRateLimit ? { writes: opts.writeRateLimit } : {}) },
         ...(opts.auditLog ? { auditLog: opts.auditLog === '-' ? '-' : resolve(opts.auditLog as string) } : {}),
         clockSkewSeconds: opts.clockSkew,
         maxTokenLifetimeSeconds: opts.maxTokenLifetime,

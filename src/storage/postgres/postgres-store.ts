@@ -3,6 +3,7 @@
  * a transaction-scoped advisory lock, so several processes starting at once apply them exactly once. A lost or
  * refused connection surfaces as Graph 503 ServiceUnavailable with Retry-After; the pool reconnects by itself.
  */
+import { retryAfter, type RateBuckets, type RateDecision } from '../rate-buckets.js';
 import { mergeByRule } from '../../model/merge-values.js';
 import pg from 'pg';
 import type { Statement } from '../sql/sql-dialect.js';
@@ -86,6 +87,22 @@ async function copyRows(client: pg.PoolClient, table: string, columns: readonly 
   await pipeline(Readable.from(lines()), stream);
 }
 
+/** Throttling buckets shared by every process on this database (not part of the model: no entity of the API). */
+const RATE_BUCKETS_TABLE = 'tigraph_rate_buckets';
+const RATE_BUCKETS_DDL = `CREATE TABLE IF NOT EXISTS "${RATE_BUCKETS_TABLE}" ("key" TEXT PRIMARY KEY, "tokens" DOUBLE PRECISION NOT NULL, "updated_ms" BIGINT NOT NULL, "admitted" BOOLEAN NOT NULL)`;
+/**
+ * One atomic statement per request: refill by the time since the last update, take a token when one is there, and
+ * say whether it was taken. The row lock of the upsert serialises concurrent takers of one bucket across processes.
+ * $1 key, $2 capacity, $3 now (ms), $4 refill per second.
+ */
+const REFILLED = `LEAST($2::float8, b.tokens + GREATEST(0, $3::bigint - b.updated_ms) * $4::float8 / 1000.0)`;
+const TAKE_RATE_TOKEN = `INSERT INTO "${RATE_BUCKETS_TABLE}" AS b ("key", "tokens", "updated_ms", "admitted") VALUES ($1, $2::float8 - 1, $3::bigint, TRUE)
+  ON CONFLICT ("key") DO UPDATE SET
+    "tokens" = CASE WHEN ${REFILLED} >= 1 THEN ${REFILLED} - 1 ELSE ${REFILLED} END,
+    "updated_ms" = GREATEST(b.updated_ms, $3::bigint),
+    "admitted" = ${REFILLED} >= 1
+  RETURNING "tokens", "admitted"`;
+
 export class PostgresStore extends SqlStore {
   readonly kind = 'postgres';
   readonly pool: pg.Pool;
@@ -109,6 +126,18 @@ export class PostgresStore extends SqlStore {
     this.pool.on('error', () => {});
   }
 
+  override readonly rateBuckets: RateBuckets = {
+    take: async ({ key, capacity, refillPerSecond, now }): Promise<RateDecision> => {
+      try {
+        const r = await this.pool.query<{ tokens: number; admitted: boolean }>(TAKE_RATE_TOKEN, [key, capacity, Math.round(now), refillPerSecond]);
+        const row = r.rows[0]!;
+        return { admitted: row.admitted, retryAfterSeconds: row.admitted ? 0 : retryAfter(row.tokens, refillPerSecond) };
+      } catch (e) {
+        throw this.translate(e);
+      }
+    },
+  };
+
   static async open(model: Model, options: PostgresStoreOptions): Promise<PostgresStore> {
     const store = new PostgresStore(model, options);
     try {
@@ -127,6 +156,7 @@ export class PostgresStore extends SqlStore {
       await client.query("SELECT pg_advisory_xact_lock(hashtext('tigraph-migrations'))");
       if (this.schemaName) await client.query(`CREATE SCHEMA IF NOT EXISTS "${this.schemaName}"`);
       await client.query(`CREATE TABLE IF NOT EXISTS "${MIGRATIONS_TABLE}" ("version" INTEGER PRIMARY KEY, "checksum" TEXT NOT NULL, "applied_at" BIGINT NOT NULL)`);
+      await client.query(RATE_BUCKETS_DDL);
       const existing = await readExisting(client);
       const plan = planMigration(this.schema, existing, this.dialect);
       if (plan.drift.length > 0) throw driftError(plan.drift);

@@ -3,6 +3,7 @@
  * batched key lookup per navigation, and writes upserts in one transaction. A backend supplies only
  * how to run compiled statements (sqlite-store.ts, postgres-store.ts).
  */
+import { MemoryRateBuckets, type RateBuckets } from '../rate-buckets.js';
 import { sql } from 'kysely';
 import type { EntityType, Model, NavigationProperty } from '../../model/model.js';
 import type { Sql, Statement } from './sql-dialect.js';
@@ -17,6 +18,8 @@ import type { SqlDialect } from './sql-dialect.js';
 
 export abstract class SqlStore implements Store {
   abstract readonly kind: string;
+  /** One process's buckets; PostgresStore replaces them with the shared table. */
+  readonly rateBuckets: RateBuckets = new MemoryRateBuckets();
   protected readonly schema: Schema;
   protected readonly codecs: Map<TableDef, TableCodec>;
 
