@@ -14,7 +14,7 @@
  * Type-only imports count (tsPreCompilationDeps): a layer that names another's types depends on it.
  */
 const NODE_HTTP = '^(node:)?(http|https|http2)$';
-const DRIVERS = '^(better-sqlite3|pg|pg-copy-streams)$';
+const DRIVERS = '(^|node_modules/)(@types/)?(better-sqlite3|pg|pg-copy-streams)(/|$)';
 
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
@@ -79,7 +79,8 @@ module.exports = {
   ],
   options: {
     doNotFollow: { path: 'node_modules' },
-    exclude: { path: '(^|/)(node_modules|dist)/' },
+    // node_modules stays in the graph (not followed), or imports of the drivers would vanish before the rules see them.
+    exclude: { path: '(^|/)dist/' },
     tsPreCompilationDeps: true,
     tsConfig: { fileName: 'tsconfig.json' },
     enhancedResolveOptions: {

@@ -3,7 +3,7 @@
  * a small fixture tree (so a rule that silently matches nothing would fail here).
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { test } from 'node:test';
@@ -62,5 +62,34 @@ test('a fixture tree with deliberate violations: each is reported under its rule
     'only-storage-imports-drivers: src/service/handle.ts → pg',
     'service-no-driver: src/service/handle.ts → pg',
     'service-no-http: src/service/handle.ts → http',
+  ]);
+});
+
+test('with the drivers installed (resolved into node_modules, as in the real tree) the driver rules still fire', (t) => {
+  // The real src resolves 'pg' to node_modules/pg/…; an `exclude` of node_modules once dropped those edges, so the
+  // driver rules never fired on the real tree although the unresolvable-fixture test above passed.
+  const dir = mkdtempSync(join(tmpdir(), 'tigraph-depcruise-installed-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const files: Record<string, string> = {
+    'tsconfig.json': JSON.stringify({ compilerOptions: { module: 'NodeNext', moduleResolution: 'NodeNext', strict: true } }),
+    'package.json': JSON.stringify({ name: 'fixture', type: 'module' }),
+    'src/service/handle.ts': "import pg from 'pg';\nexport const handle = pg;\n",
+    'src/import/read.ts': "import type { Database } from 'better-sqlite3';\nexport type R = Database;\n",
+    'src/storage/store.ts': "import Database from 'better-sqlite3';\nimport pg from 'pg';\nexport const S = [Database, pg];\n",
+  };
+  for (const [path, text] of Object.entries(files)) {
+    mkdirSync(dirname(join(dir, path)), { recursive: true });
+    writeFileSync(join(dir, path), text);
+  }
+  symlinkSync(join(REPO_ROOT, 'node_modules'), join(dir, 'node_modules'), 'dir');
+  const { violations } = cruise(dir, ['src']);
+  const lines = describe(violations)
+    .split('\n')
+    .map((l) => l.replace(/\S*node_modules\/(pg|better-sqlite3)\/\S*/, 'node_modules/$1/…')) // the symlink resolves to the real path
+    .sort();
+  assert.deepEqual(lines, [
+    'only-storage-imports-drivers: src/import/read.ts → node_modules/better-sqlite3/…',
+    'only-storage-imports-drivers: src/service/handle.ts → node_modules/pg/…',
+    'service-no-driver: src/service/handle.ts → node_modules/pg/…',
   ]);
 });
