@@ -6,11 +6,14 @@
  * `"audit": true` so that on stdout they are told apart from request-log lines.
  */
 import { closeSync, openSync, writeSync } from 'node:fs';
+import type { FinishedJob } from '../service/import-job-queue.js';
 import type { Exchange } from './exchange.js';
 
 export interface AuditLog {
   /** Writes the line for this answer when it is auditable (a write or import, or a refused authentication). */
   record(x: Exchange, status: number, headers: Record<string, string>): void;
+  /** The outcome of an import job, with its counts (the job's submission has its own `import` line). */
+  importFinished(finished: FinishedJob): void;
   reopen(): void;
   close(): void;
 }
@@ -75,6 +78,9 @@ export function openAuditLog(file: string): AuditLog {
     record(x, status, headers) {
       if (!isAuditable(x, status)) return;
       writeSync(fd, `${JSON.stringify(auditLine(x, status, headers))}\n`);
+    },
+    importFinished(finished) {
+      writeSync(fd, `${JSON.stringify({ audit: true, time: new Date().toISOString(), event: 'importFinished', ...finished })}\n`);
     },
     reopen() {
       if (stdout) return;

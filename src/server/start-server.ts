@@ -4,6 +4,7 @@
  */
 import { throttle, type ThrottleOptions } from '../http/middleware/throttle.js';
 import { openAuditLog } from '../http/audit-log.js';
+import type { FinishedJob } from '../service/import-job-queue.js';
 import { answerCors } from '../http/middleware/cors.js';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { DEFAULT_FAULT_POLICY, type FaultPolicy } from '../faults/fault-policy.js';
@@ -131,6 +132,7 @@ export async function startServer(partial: Partial<ServerOptions> = {}): Promise
     seeded = true;
   }
   const signingKey = options.inMemory ? await createEphemeralSigningKey() : await loadOrCreateSigningKey(options.dataDir);
+  const audit = options.auditLog ? openAuditLog(options.auditLog) : undefined;
   const service = await createService({
     model,
     store,
@@ -139,9 +141,8 @@ export async function startServer(partial: Partial<ServerOptions> = {}): Promise
     strict: options.strict,
     betaEnumSpelling: options.betaEnumSpelling,
     logger,
-    ...(options.importQueue ? { importQueue: options.importQueue } : {}),
+    ...(options.importQueue || audit ? { importQueue: { ...options.importQueue, ...(audit ? { onFinished: (f: FinishedJob) => audit.importFinished(f) } : {}) } } : {}),
   });
-  const audit = options.auditLog ? openAuditLog(options.auditLog) : undefined;
   const responder = createResponder(logger, audit);
   const verifyToken = createTokenVerifier(signingKey, {
     ...(options.clockSkewSeconds !== undefined ? { clockToleranceSeconds: options.clockSkewSeconds } : {}),

@@ -48,6 +48,17 @@ export interface ImportJobQueueOptions {
   readonly staleAfterMs: number;
   readonly heartbeatMs: number;
   readonly logger?: Logger;
+  /** Called once a job has ended and its final state is saved (the audit log records it). */
+  readonly onFinished?: (finished: FinishedJob) => void;
+}
+
+export interface FinishedJob {
+  readonly jobId: string;
+  readonly status: 'succeeded' | 'failed';
+  readonly indicators?: { readonly created: number; readonly updated: number; readonly unchanged: number };
+  readonly profiles?: { readonly created: number; readonly updated: number; readonly unchanged: number };
+  readonly rejected?: number;
+  readonly skipped?: number;
 }
 
 export const DEFAULT_QUEUE_OPTIONS: ImportJobQueueOptions = { capacity: 8, staleAfterMs: 120_000, heartbeatMs: 10_000 };
@@ -203,10 +214,17 @@ export class ImportJobQueue {
       });
       const error = failureOf(summary);
       await this.save(job, error ? 'failed' : 'succeeded', { summary, ...(error ? { error } : {}), completed: true });
+      const { created, updated, unchanged } = summary.indicators;
+      let rejected = 0;
+      let skipped = 0;
+      for (const r of summary.rejected.values()) rejected += r.count;
+      for (const r of summary.skipped.values()) skipped += r.count;
+      this.options.onFinished?.({ jobId: job.id, status: error ? 'failed' : 'succeeded', indicators: { created, updated, unchanged }, profiles: { ...summary.profiles }, rejected, skipped });
     } catch (e) {
       const error = e instanceof ODataError ? e.message : 'the import failed with an internal error; the server log has the details under this job id';
       if (!(e instanceof ODataError)) this.options.logger?.error({ jobId: job.id, err: e }, 'import job failed');
       await this.save(job, 'failed', { error, completed: true }).catch((err: unknown) => this.options.logger?.error({ jobId: job.id, err }, 'import job state not saved'));
+      this.options.onFinished?.({ jobId: job.id, status: 'failed' });
     } finally {
       this.running = undefined;
       await rm(request.dir, { recursive: true, force: true });

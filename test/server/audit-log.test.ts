@@ -42,7 +42,30 @@ describe('tigraph serve --audit-log', () => {
       assert.equal((await send('POST', '/intelProfiles', 'not-a-token', profileBody('Refused'))).status, 401);
       assert.equal((await send('DELETE', '/intelProfiles/audited-1', read)).status, 403);
 
-      const first = lines(file);
+      // An import: its submission line (202, the job id) and, when the job ends, a line with its counts.
+      const submitted = await fetch(`${s.url}${TI}/microsoft.graph.security.import?name=apt_audited.txt`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${write}`, 'Content-Type': 'text/plain' },
+        body: 'one.audited.example\ntwo.audited.example\n192.0.2.300\n',
+      });
+      assert.equal(submitted.status, 202, await submitted.clone().text());
+      const jobId = ((await submitted.json()) as { id: string }).id;
+      const finished = await waitFor('the import job finished', () => lines(file).find((l) => l['event'] === 'importFinished'));
+      assert.deepEqual({ ...finished, time: 'T' }, {
+        audit: true,
+        time: 'T',
+        event: 'importFinished',
+        jobId,
+        status: 'succeeded',
+        indicators: { created: 2, updated: 0, unchanged: 0 },
+        profiles: { created: 1, updated: 0, unchanged: 0 },
+        rejected: 1,
+        skipped: 0,
+      });
+
+      const first = lines(file).filter((l) => !String(l['event']).startsWith('import'));
+      const importLine = lines(file).find((l) => l['event'] === 'import')!;
+      assert.deepEqual([importLine['method'], importLine['status'], importLine['entityIds'], importLine['principal']], ['POST', 202, [jobId], claims['oid']]);
       assert.equal(first.length, 25 + 1 + 2);
       assert.deepEqual({ ...first[0], time: 'T', requestId: 'R', clientRequestId: 'C', remoteAddress: 'A' }, {
         audit: true,
@@ -81,6 +104,7 @@ describe('tigraph serve --audit-log', () => {
       const written = all.filter((l) => l['event'] === 'write' && l['method'] === 'POST' && l['status'] === 201).map((l) => l['entityIds'][0]);
       assert.deepEqual(written, acknowledged, 'every acknowledged POST has its line, in order, after kill -9');
       assert.equal(lines(file).length, 15);
+      assert.equal(all.filter((l) => l['event'] === 'import').length, 1);
     } finally {
       if (s.child.exitCode === null) s.child.kill('SIGKILL');
       rmSync(dir, { recursive: true, force: true });
