@@ -37,6 +37,8 @@ export const errors = {
   invalidKey: (detail: string) => new ODataError(400, 'BadRequest', `Invalid key: ${detail}.`),
   enumMemberBeyondSentinel: (member: string, enumName: string) =>
     new ODataError(400, 'BadRequest', `Enum member '${member}' of '${enumName}' is only available with the header 'Prefer: include-unknown-enum-members'.`),
+  unstorableText: (option: string, what: string, character: string, position?: number) =>
+    new ODataError(400, 'BadRequest', `Invalid ${option} clause: ${what} contains ${character}, which cannot be stored or matched${at(position)}.`),
   malformedUrl: (detail: string) => new ODataError(400, 'BadRequest', `Malformed request URL: ${detail}.`),
 
   // 401 / 403
@@ -70,6 +72,8 @@ export const errors = {
     new ODataError(400, 'BadRequest', `Invalid value for property '${property}' of type '${typeName}': ${detail}.`, { target: property }),
   conflict: (what: string, key: string) => new ODataError(409, 'Conflict', `A '${what}' with id '${key}' already exists.`),
   unsupportedMediaType: (type: string) => new ODataError(415, 'UnsupportedMediaType', `Content-Type '${type}' is not supported; send application/json.`),
+  unsupportedCharset: (charset: string) =>
+    new ODataError(415, 'UnsupportedMediaType', `Content-Type charset '${charset}' is not supported; send application/json in UTF-8.`),
   payloadTooLarge: (limit: number) => new ODataError(413, 'RequestEntityTooLarge', `The request body exceeds ${limit} bytes.`),
   invalidActionParameter: (name: string, expected: string) =>
     new ODataError(400, 'BadRequest', `Invalid value for query option '${name}': expected ${expected}.`, { target: name }),

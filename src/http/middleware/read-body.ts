@@ -1,6 +1,7 @@
 /**
  * Reads the request body as the route declares it: none, JSON (writes; `application/json` only, parsed), or bytes
  * with their media type (an action taking any format). Bounded in size (413) before and while reading.
+ * JSON is UTF-8 (RFC 8259 §8.1): a leading byte order mark is skipped, a declared charset other than UTF-8 is 415.
  */
 import type { IncomingMessage } from 'node:http';
 import { errors } from '../../errors/catalog.js';
@@ -21,10 +22,25 @@ async function readBytes(req: IncomingMessage, limit: number): Promise<RawBody> 
   return { kind: 'raw', contentType, bytes: Buffer.concat(chunks) };
 }
 
+/** The `charset` parameter of a Content-Type (lower case, unquoted), if any. */
+function charsetOf(contentType: string): string | undefined {
+  for (const param of contentType.split(';').slice(1)) {
+    const eq = param.indexOf('=');
+    if (eq < 0 || param.slice(0, eq).trim().toLowerCase() !== 'charset') continue;
+    return param.slice(eq + 1).trim().replace(/^"(.*)"$/, '$1').toLowerCase();
+  }
+  return undefined;
+}
+
 export async function readJson(req: IncomingMessage, limit: number): Promise<unknown> {
-  const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+  const header = req.headers['content-type'] ?? '';
+  const type = header.split(';')[0]!.trim().toLowerCase();
   if (type !== 'application/json') throw errors.unsupportedMediaType(type || '(none)');
-  const text = (await readBytes(req, limit)).bytes.toString('utf8');
+  const charset = charsetOf(header);
+  if (charset !== undefined && charset !== 'utf-8' && charset !== 'utf8') throw errors.unsupportedCharset(charset);
+  const bytes = (await readBytes(req, limit)).bytes;
+  const bom = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
+  const text = bytes.toString('utf8', bom);
   try {
     return JSON.parse(text);
   } catch (e) {

@@ -8,6 +8,7 @@ import type { EnumType } from '../../model/model.js';
 import type { LiteralToken } from '../uri/syntax-tree.js';
 import { EDM, NULL_TYPE, typeName } from './primitive-types.js';
 import type { ConstantNode, NodeType } from './semantic-tree.js';
+import { findUnstorable } from './unstorable-text.js';
 
 export interface LiteralContext {
   /** Option name for messages ('filter'). */
@@ -51,6 +52,10 @@ export function naturalType(token: LiteralToken, ctx: LiteralContext): NodeType 
 export function bindLiteral(token: LiteralToken, target: NodeType, subject: string, ctx: LiteralContext): ConstantNode {
   const l = token.literal;
   if (l.type === 'null') return { kind: 'Constant', value: null, type: target };
+  if (l.type === 'string') {
+    const bad = findUnstorable(l.value);
+    if (bad) throw errors.unstorableText(ctx.option, `the literal ${token.text}`, bad.describe, token.position);
+  }
   if (target.kind === 'null') return bindLiteral(token, naturalType(token, ctx), subject, ctx);
   const mismatch = (hint = '') =>
     errors.typeMismatch(ctx.option, `cannot compare ${subject} of type '${typeName(target)}' with the literal ${token.text} of type '${typeName(naturalType(token, ctx))}'${hint}`, token.position);
@@ -71,8 +76,18 @@ export function bindLiteral(token: LiteralToken, target: NodeType, subject: stri
     case 'Edm.Int32':
     case 'Edm.Int64':
     case 'Edm.Double':
-      if (l.type === 'int') return { kind: 'Constant', value: l.value, type: target.qualifiedName === 'Edm.Double' ? EDM.Double : naturalType(token, ctx) };
-      if (l.type === 'decimal') return { kind: 'Constant', value: l.value, type: EDM.Double };
+      if (l.type === 'int') {
+        if (target.qualifiedName === 'Edm.Int32' && (l.value < INT32_MIN || l.value > INT32_MAX)) {
+          throw errors.typeMismatch(ctx.option, `the literal ${token.text} is out of range for ${subject} of type 'Edm.Int32' (${INT32_MIN} to ${INT32_MAX})`, token.position);
+        }
+        return { kind: 'Constant', value: l.value, type: target.qualifiedName === 'Edm.Double' ? EDM.Double : naturalType(token, ctx) };
+      }
+      if (l.type === 'decimal') {
+        if (target.qualifiedName !== 'Edm.Double') {
+          throw errors.typeMismatch(ctx.option, `the literal ${token.text} is not an integer, but ${subject} is of type '${target.qualifiedName}'`, token.position);
+        }
+        return { kind: 'Constant', value: l.value, type: EDM.Double };
+      }
       throw mismatch();
     case 'Edm.Boolean':
       if (l.type === 'boolean') return { kind: 'Constant', value: l.value, type: EDM.Boolean };

@@ -7,7 +7,9 @@
 import { errors } from '../../errors/catalog.js';
 import type { EntityType, Model, StructuralProperty, ValueType } from '../../model/model.js';
 import type { EntityRecord, EntityRef, WriteRecord } from '../../model/records.js';
+import { findUnstorable } from '../bind/unstorable-text.js';
 import { readEnumMember } from '../serialize/enum-spelling.js';
+import { decodeDate, decodeDateTimeOffset } from '../uri/parse-literal.js';
 
 export interface ReadOptions {
   /** Require every non-nullable property (create) or accept a partial object (update). */
@@ -15,6 +17,34 @@ export interface ReadOptions {
 }
 
 const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2}))?$/;
+const MAX_KEY_LENGTH = 1024;
+
+/** Epoch ms of an ISO 8601 date or date-time, or why it is not one (`2024-02-30` is not a day; Date.parse rolls it over). */
+function readDateTime(text: string): { ok: true; value: number } | { ok: false; reason: string } {
+  if (!ISO_DATE_TIME.test(text)) return { ok: false, reason: 'not an ISO 8601 DateTimeOffset' };
+  return text.length === 10 ? decodeDate(text) : decodeDateTimeOffset(text);
+}
+
+function checkStorable(text: string, where: string, owner: string): string {
+  const bad = findUnstorable(text);
+  if (bad) throw errors.invalidPropertyValue(where, owner, `the string contains ${bad.describe} at index ${bad.index}, which cannot be stored`);
+  return text;
+}
+
+/**
+ * Why a key cannot be created, or undefined: it must be addressable afterwards as one path segment, so not
+ * `$count`, `.` or `..` (URL normalisation or the binder reads them otherwise), no `/`, no control characters.
+ */
+function keyProblem(key: unknown): string | undefined {
+  if (typeof key !== 'string' || key.length === 0 || key.length > MAX_KEY_LENGTH) return `expected a non-empty string of at most ${MAX_KEY_LENGTH} characters`;
+  if (key === '.' || key === '..' || key.toLowerCase() === '$count') return `'${key}' cannot be addressed as a key`;
+  if (key.includes('/')) return "a key cannot contain '/'";
+  const control = /[\u0000-\u001f\u007f-\u009f]/.exec(key);
+  if (control) return `a key cannot contain control characters (U+${control[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')} at index ${control.index})`;
+  const bad = findUnstorable(key);
+  if (bad) return `a key cannot contain ${bad.describe} (index ${bad.index})`;
+  return undefined;
+}
 
 function readValue(type: ValueType, value: unknown, where: string, owner: string): unknown {
   if (value === null) return null;
@@ -37,9 +67,10 @@ function readValue(type: ValueType, value: unknown, where: string, owner: string
     case 'primitive':
       switch (type.qualifiedName) {
         case 'Edm.DateTimeOffset': {
-          const ms = typeof value === 'string' && ISO_DATE_TIME.test(value) ? Date.parse(value) : NaN;
-          if (Number.isNaN(ms)) throw errors.invalidPropertyValue(where, owner, `'${String(value)}' is not an ISO 8601 DateTimeOffset`);
-          return ms;
+          if (typeof value !== 'string') throw errors.invalidPropertyValue(where, owner, `'${String(value)}' is not an ISO 8601 DateTimeOffset`);
+          const ms = readDateTime(value);
+          if (!ms.ok) throw errors.invalidPropertyValue(where, owner, `'${value}' is not a valid ISO 8601 DateTimeOffset (${ms.reason})`);
+          return ms.value;
         }
         case 'Edm.Int32':
         case 'Edm.Int64':
@@ -53,7 +84,7 @@ function readValue(type: ValueType, value: unknown, where: string, owner: string
           return value;
         default:
           if (typeof value !== 'string') throw errors.invalidPropertyValue(where, owner, 'expected a string');
-          return value;
+          return checkStorable(value, where, owner);
       }
   }
 }
@@ -107,7 +138,8 @@ export function readEntity(model: Model, expected: EntityType, json: unknown, op
     const key = Object.keys(src).find((k) => k === p.name) ?? Object.keys(src).find((k) => k.toLowerCase() === p.name.toLowerCase());
     const raw = key === undefined ? undefined : src[key];
     if (p === type.key) {
-      if (raw !== undefined && (typeof raw !== 'string' || raw.length === 0 || raw.length > 1024)) throw errors.invalidPropertyValue(`${where}${p.name}`, type.qualifiedName, 'expected a non-empty string of at most 1024 characters');
+      const problem = raw === undefined ? undefined : keyProblem(raw);
+      if (problem) throw errors.invalidPropertyValue(`${where}${p.name}`, type.qualifiedName, problem);
       values[p.name] = raw ?? null;
       continue;
     }

@@ -14,6 +14,7 @@
 import { errors } from '../../errors/catalog.js';
 import type { Action, EntitySet, EntityType, Model, NavigationProperty } from '../../model/model.js';
 import type { ParentScope } from '../../model/records.js';
+import { findUnstorable } from '../bind/unstorable-text.js';
 import { splitKey, type PathSegment } from './parse-resource-path.js';
 
 export type BoundResource =
@@ -37,6 +38,8 @@ const quoteKey = (key: string): string => `'${encodeURIComponent(key.replace(/'/
 function checkKey(key: string): string {
   if (key.length === 0) throw errors.invalidKey('the key is empty');
   if (key.length > MAX_KEY_LENGTH) throw errors.invalidKey(`the key is longer than ${MAX_KEY_LENGTH} characters`);
+  const bad = findUnstorable(key);
+  if (bad) throw errors.invalidKey(`the key contains ${bad.describe} at position ${bad.index}, which no stored key can contain`);
   return key;
 }
 
