@@ -1,4 +1,5 @@
 /** `tigraph serve`: runs the API server (the default of `npm start`). */
+import { DEFAULT_LIMITS } from '../../odata/limits/query-limits.js';
 import { parseRateLimit, type RateLimit } from '../../http/middleware/throttle.js';
 import { normalizeOrigin } from '../../http/middleware/cors.js';
 import { DEFAULT_CLOCK_SKEW_SECONDS, DEFAULT_MAX_TOKEN_LIFETIME_SECONDS } from '../../auth/verify-token.js';
@@ -82,6 +83,7 @@ export function registerServeCommand(program: Command): void {
     .option('--page-size <n>', 'default page size', int('--page-size', 1, 999), DEFAULT_SERVER_OPTIONS.defaultPageSize)
     .option('--max-page-size <n>', 'maximum page size ($top above it is capped)', int('--max-page-size', 1, 999), DEFAULT_SERVER_OPTIONS.maxPageSize)
     .addOption(new Option('--max-connections <n>', 'concurrent connections per process (more are closed at once)').env('TIGRAPH_MAX_CONNECTIONS').default(DEFAULT_SERVER_OPTIONS.maxConnections).argParser(int('--max-connections', 1, 1_000_000)))
+    .option('--max-lambda-depth <n>', 'any()/all() nested inside one another in $filter (each level multiplies the cost)', int('--max-lambda-depth', 1, 8), DEFAULT_LIMITS.maxLambdaDepth)
     .option('--rate-limit <requests/seconds>', 'per-client throttling of every request, e.g. 100/10 (429 + Retry-After beyond it)', rateLimit('--rate-limit'))
     .option('--write-rate-limit <requests/seconds>', 'per-client throttling of writes and imports, in addition, e.g. 20/10', rateLimit('--write-rate-limit'))
     .addOption(new Option('--audit-log <file>', "one JSON line per write, import and refused authentication ('-': stdout); reopened on SIGHUP").env('TIGRAPH_AUDIT_LOG'))
@@ -103,6 +105,7 @@ export function registerServeCommand(program: Command): void {
         maxPageSize: opts.maxPageSize,
         logLevel: opts.logLevel,
         maxConnections: opts.maxConnections,
+        limits: { ...DEFAULT_LIMITS, maxLambdaDepth: opts.maxLambdaDepth as number },
         corsOrigins: opts.corsOrigin,
         rateLimits: { ...(opts.rateLimit ? { all: opts.rateLimit } : {}), ...(opts.writeRateLimit ? { writes: opts.writeRateLimit } : {}) },
         ...(opts.auditLog ? { auditLog: opts.auditLog === '-' ? '-' : resolve(opts.auditLog as string) } : {}),

@@ -15,6 +15,12 @@ export interface QueryLimits {
   maxFilterNodes: number;
   /** Syntactic nesting in $filter: parentheses, not, function arguments, lambdas. */
   maxFilterDepth: number;
+  /**
+   * any()/all() nested inside one another in $filter. Each level is a correlated subquery over a collection, so
+   * the cost grows with the product of the collections' sizes: the default 2 (a lambda inside a lambda) keeps the
+   * worst case bounded, like AspNetCoreOData's small default depths.
+   */
+  maxLambdaDepth?: number;
   maxExpandDepth: number;
   maxInListItems: number;
   /** Characters in one string (or other) literal. */
@@ -31,6 +37,7 @@ export const DEFAULT_LIMITS: QueryLimits = Object.freeze({
   maxSkip: 100_000,
   maxFilterNodes: 200,
   maxFilterDepth: 32,
+  maxLambdaDepth: 2,
   maxExpandDepth: 1,
   maxInListItems: 100,
   maxLiteralLength: 4096,
@@ -50,28 +57,33 @@ export function enforceOptionLength(option: string, value: string, limits: Query
   enforceLimit(`the length of ${option}`, limits.maxOptionLength ?? DEFAULT_LIMITS.maxOptionLength!, value.length);
 }
 
-/** Counts the syntax nodes of a $filter tree without recursion. */
-export function countExpressionNodes(root: ExpressionToken): number {
+/** The syntax nodes of a $filter tree and its deepest nesting of lambdas, without recursion. */
+export function measureExpression(root: ExpressionToken): { nodes: number; lambdaDepth: number } {
   let count = 0;
-  const stack: ExpressionToken[] = [root];
+  let deepest = 0;
+  const stack: { t: ExpressionToken; lambdas: number }[] = [{ t: root, lambdas: 0 }];
   while (stack.length > 0) {
-    const t = stack.pop()!;
+    const { t, lambdas } = stack.pop()!;
     count++;
+    const push = (...ts: ExpressionToken[]): void => {
+      for (const c of ts) stack.push({ t: c, lambdas });
+    };
     switch (t.kind) {
       case 'BinaryToken':
-        stack.push(t.left, t.right);
+        push(t.left, t.right);
         break;
       case 'NotToken':
-        stack.push(t.operand);
+        push(t.operand);
         break;
       case 'InToken':
-        stack.push(t.left);
+        push(t.left);
         break;
       case 'FunctionCallToken':
-        stack.push(...t.args);
+        push(...t.args);
         break;
       case 'LambdaToken':
-        if (t.body) stack.push(t.body);
+        deepest = Math.max(deepest, lambdas + 1);
+        if (t.body) stack.push({ t: t.body, lambdas: lambdas + 1 });
         break;
       case 'LiteralToken':
       case 'PathToken':
@@ -82,9 +94,14 @@ export function countExpressionNodes(root: ExpressionToken): number {
       }
     }
   }
-  return count;
+  return { nodes: count, lambdaDepth: deepest };
 }
 
+/** Counts the syntax nodes of a $filter tree without recursion. */
+export const countExpressionNodes = (root: ExpressionToken): number => measureExpression(root).nodes;
+
 export function enforceFilterLimits(root: ExpressionToken, limits: QueryLimits): void {
-  enforceLimit('the number of nodes in $filter', limits.maxFilterNodes, countExpressionNodes(root));
+  const { nodes, lambdaDepth } = measureExpression(root);
+  enforceLimit('the number of nodes in $filter', limits.maxFilterNodes, nodes);
+  enforceLimit('the nesting depth of any()/all() in $filter', limits.maxLambdaDepth ?? DEFAULT_LIMITS.maxLambdaDepth!, lambdaDepth);
 }

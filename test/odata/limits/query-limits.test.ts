@@ -35,6 +35,16 @@ describe('query limits', () => {
     assertBadRequest(() => bind(`$filter=${'('.repeat(5)}true${')'.repeat(5)}`, { ...DEFAULT_LIMITS, maxFilterDepth: 4 }), 'Limit exceeded: the nesting depth of $filter (at position 4) is 5, the maximum is 4.');
     assertBadRequest(() => bind("$filter=aliases/any(a: targets/any(t: t eq a))", { ...DEFAULT_LIMITS, maxFilterDepth: 1 }), 'nesting depth of $filter');
   });
+  it('maxLambdaDepth (default 2): the nested any() of the freezing query of issue 10 is refused before any SQL', () => {
+    assert.equal(DEFAULT_LIMITS.maxLambdaDepth, 2);
+    assert.ok(bind("$filter=indicators/any(i: aliases/any(a: a eq 'x'))").filter, 'two levels are allowed');
+    assert.ok(bind("$filter=indicators/any(i: i/source eq 'osint') and aliases/any(a: a eq 'x')").filter, 'side by side is depth 1');
+    const attack =
+      "$filter=indicators/any(v0: indicators/any(v1: indicators/any(v2: indicators/any(v3: contains(v3/id,'zzz') and v3/id ne v0/id and v3/id ne v1/id and v3/id ne v2/id))))";
+    assertBadRequest(() => bind(attack), 'Limit exceeded: the nesting depth of any()/all() in $filter is 4, the maximum is 2.');
+    assertBadRequest(() => bind("$filter=indicators/any(a: indicators/any(b: indicators/all(c: c/id ne 'x')))"), 'Limit exceeded: the nesting depth of any()/all() in $filter is 3, the maximum is 2.');
+    assert.ok(bind(attack, { ...DEFAULT_LIMITS, maxLambdaDepth: 4 }).filter, 'configurable');
+  });
   it('maxInListItems and maxLiteralLength', () => {
     assertBadRequest(() => bind("$filter=title in ('a','b','c')", { ...DEFAULT_LIMITS, maxInListItems: 2 }), "the number of items in the 'in' list at position 9 is 3, the maximum is 2");
     assertBadRequest(() => bind("$filter=title eq 'abcdef'", { ...DEFAULT_LIMITS, maxLiteralLength: 5 }), 'the length of a literal is 6, the maximum is 5');
