@@ -89,6 +89,9 @@ export const errors = {
   internal: (cause: unknown) => new ODataError(500, 'InternalServerError', 'An internal server error occurred. See the server log for the request id.', { cause }),
 
   // 429: throttling as live Graph words it (graph-protocol.md §5.3); tigraph only throttles on request (src/faults)
+  // 504: the database cancelled a statement that ran past its timeout (not an outage: the query was too costly)
+  queryTimeout: (timeoutMs: number) =>
+    new ODataError(504, 'GatewayTimeout', `The query ran longer than the database's statement timeout (${timeoutMs} ms) and was cancelled; narrow $filter or $search, or page with a smaller $top.`),
   tooManyRequests: (retryAfterSeconds = 1) =>
     new ODataError(429, 'TooManyRequests', 'Please retry again later.', { headers: { 'Retry-After': String(retryAfterSeconds) } }),
   invalidHeader: (name: string, detail: string) => new ODataError(400, 'BadRequest', `Invalid header '${name}': ${detail}.`),

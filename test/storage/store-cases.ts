@@ -152,13 +152,13 @@ export function runStoreCases({ name, create, skip = {} }: StoreCaseOptions): vo
       const day = (d: number): string => new Date(Date.UTC(2024, 0, 1) + d * 86400000).toISOString();
       const inds = (offset: number) => Array.from({ length: 300 }, (_, k) => indicator(`i${k % 150}`, `h${k % 150}.example`, day(offset + k), day(offset + k + 400)));
       await store.write(writesOf(profile('p1', inds(10))), { merge: true });
-      await store.write(writesOf(profile('p1', inds(0)), profile('p2', [indicator('j', "quote'tab\tnl\nslash\\.example", day(1))])), { merge: true });
+      await store.write(writesOf(profile('p1', inds(0)), profile('p2', [indicator('j', "quote'back\\slash.example", day(1))])), { merge: true });
       assert.equal(await store.count({ kind: 'count', type: INDICATORS.entityType, parent: undefined, filter: undefined, search: undefined }), 151);
       const i7 = await store.findOne({ kind: 'entity', type: INDICATORS.entityType, key: 'i7', parent: undefined, expand: [] });
       assert.equal(i7?.values['firstSeenDateTime'], Date.parse(day(7)), 'earliest of 7, 157, 17, 167');
       assert.equal(i7?.values['lastSeenDateTime'], Date.parse(day(10 + 157 + 400)), 'latest of all four');
       const j = await store.findOne({ kind: 'entity', type: INDICATORS.entityType, key: 'j', parent: undefined, expand: [INDICATORS.entityType.navigation('artifact')!] });
-      assert.equal(j?.navigations['artifact']?.kind === 'record' ? j.navigations['artifact'].values['id'] : undefined, "quote'tab\tnl\nslash\\.example");
+      assert.equal(j?.navigations['artifact']?.kind === 'record' ? j.navigations['artifact'].values['id'] : undefined, "quote'back\\slash.example");
     });
 
     test('the pivot finds the profiles that list an artifact', async (store) => {

@@ -38,7 +38,18 @@ const types = {
 } as unknown as pg.CustomTypesConfig;
 
 /** Errors that mean "the database is unreachable or going away", as opposed to a bad statement. */
-const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ENOTFOUND', 'EHOSTUNREACH', '57P01', '57P02', '57P03', '53300', '08000', '08003', '08006', '08001', '08004', '57014']);
+const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ENOTFOUND', 'EHOSTUNREACH', '57P01', '57P02', '57P03', '53300', '08000', '08003', '08006', '08001', '08004']);
+/** query_canceled: the statement ran past statement_timeout (the server cancelled it; the connection is fine). */
+const STATEMENT_TIMEOUT = '57014';
+export const DEFAULT_STATEMENT_TIMEOUT_MS = 15_000;
+
+/** The catalog error for a driver error: a statement timeout says so, a lost database is 503; others unchanged. */
+export function translatePostgresError(e: unknown, statementTimeoutMs: number): unknown {
+  if (e instanceof ODataError) return e;
+  if ((e as { code?: unknown } | null)?.code === STATEMENT_TIMEOUT) return errors.queryTimeout(statementTimeoutMs);
+  if (isUnavailable(e)) return errors.serviceUnavailable('the database is unreachable; retry shortly', 1);
+  return e;
+}
 
 export function isUnavailable(e: unknown): boolean {
   const err = e as { code?: string; message?: string };
@@ -107,16 +118,18 @@ export class PostgresStore extends SqlStore {
   readonly kind = 'postgres';
   readonly pool: pg.Pool;
   private readonly schemaName: string | undefined;
+  private readonly statementTimeoutMs: number;
 
   private constructor(model: Model, options: PostgresStoreOptions) {
     super(model, postgresDialect);
     this.schemaName = options.schema;
+    this.statementTimeoutMs = options.statementTimeoutMs ?? DEFAULT_STATEMENT_TIMEOUT_MS;
     if (options.schema && !/^[a-z_][a-z0-9_]{0,62}$/.test(options.schema)) throw new Error(`invalid schema name ${options.schema}`);
     this.pool = new pg.Pool({
       connectionString: options.connectionString,
       max: options.poolSize ?? 10,
       connectionTimeoutMillis: options.connectTimeoutMs ?? 5000,
-      statement_timeout: options.statementTimeoutMs ?? 15000,
+      statement_timeout: this.statementTimeoutMs,
       types,
       // Identifies this store's connections in pg_stat_activity (operators, and the fault tests).
       application_name: `tigraph:${options.schema ?? 'default'}`,
@@ -176,9 +189,7 @@ export class PostgresStore extends SqlStore {
   }
 
   private translate(e: unknown): unknown {
-    if (e instanceof ODataError) return e;
-    if (isUnavailable(e)) return errors.serviceUnavailable('the database is unreachable; retry shortly', 1);
-    return e;
+    return translatePostgresError(e, this.statementTimeoutMs);
   }
 
   protected async all(query: Statement): Promise<Row[]> {
