@@ -12,14 +12,10 @@
  *   exp − (iat, else nbf, else now) over the maximum lifetime → errors.tokenInvalid("Lifetime validation failed, the token's lifetime … exceeds …")
  *
  * Keys come from a jose key-resolution function (`JWTVerifyGetKey`), so the local development key and a production
- * issuer are interchangeable. Development: `createTokenVerifier(signingKey)` (uses `createLocalJWKSet` over the key's
- * public JWK). Entra ID is a one-line change:
- *
- *   createTokenVerifier(createRemoteJWKSet(new URL(`https://login.microsoftonline.com/${tid}/discovery/v2.0/keys`)),
- *                       { algorithms: ['RS256'], issuers: [`https://sts.windows.net/${tid}/`] })
- *
- * (note that tokens Entra issues *for Microsoft Graph* cannot be verified by anyone but Graph — §6.1 — so a
- * production deployment registers its own API/audience and passes it in `audiences`).
+ * issuer are interchangeable: `--auth dev` uses `createTokenVerifier(signingKey)` (jose's `createLocalJWKSet` over
+ * the key's public JWK); `--auth oidc` passes the resolver of oidc-verifier.ts (discovery, JWKS cache, issuers,
+ * audiences, tenants). Tokens Entra issues *for Microsoft Graph* cannot be verified by anyone but Graph (§6.1), so
+ * a production deployment registers its own API and passes its audience.
  *
  * Verified tokens are cached by their raw string (bounded LRU) until `exp`, so repeated requests with the same token
  * do no crypto; `exp` is re-checked on every cache hit with the same rule jose uses.
@@ -36,6 +32,7 @@ import {
 } from 'jose';
 import { errors } from '../errors/catalog.js';
 import { ODataError } from '../errors/odata-error.js';
+import { issuerMatches } from './issuer-match.js';
 import { GRAPH_AUDIENCE } from './mint-token.js';
 import type { SigningKey } from './signing-key.js';
 
@@ -50,6 +47,8 @@ export interface Principal {
   readonly expiresAt: number;
   /** `tid`, if present. */
   readonly tenantId: string | undefined;
+  /** The calling application: `appid` (v1 tokens) or `azp` (v2 tokens), if present. */
+  readonly clientId: string | undefined;
   /** `wids` (directory role template ids; §6.2 — delegated security API calls need e.g. Security Reader). */
   readonly directoryRoles: ReadonlySet<string>;
 }
@@ -62,8 +61,15 @@ export type TokenVerifier = (authorizationHeader: string | undefined) => Promise
 export interface TokenVerifierOptions {
   /** Accepted `aud` values; default: the Graph audiences (§6.1). */
   audiences?: readonly string[];
-  /** Accepted `iss` values; default: `https://sts.windows.net/<tid>/` or `https://login.microsoftonline.com/<tid>/v2.0` for the token's own `tid`. */
+  /**
+   * Accepted `iss` values, exact or `{tenantid}` templates (issuer-match.ts); default: `https://sts.windows.net/<tid>/`
+   * or `https://login.microsoftonline.com/<tid>/v2.0` for the token's own `tid`.
+   */
   issuers?: readonly string[];
+  /** Decides on `iss` (with the token's `tid`) instead of `issuers` (the OIDC verifier: its configured issuers). */
+  acceptIssuer?: (iss: unknown, tid: unknown) => boolean;
+  /** Accepted `tid` values (`--tenant`); default: any. */
+  tenants?: readonly string[];
   /** Accepted JWS algorithms; default: the signing key's (ES256), or RS256 for a key resolver. */
   algorithms?: readonly string[];
   /** Allowed clock skew for exp, nbf and iat; default 300 (5 minutes). */
@@ -93,6 +99,9 @@ export const GRAPH_AUDIENCES: readonly string[] = [GRAPH_AUDIENCE, `${GRAPH_AUDI
 export function localKeyResolver(key: SigningKey): KeyResolver {
   return createLocalJWKSet({ keys: [{ ...key.publicJwk }] });
 }
+
+/** Entra ID's v1 and v2 issuers of the token's own tenant: the default when no issuer is configured. */
+const ENTRA_ISSUERS: readonly string[] = ['https://sts.windows.net/{tenantid}/', 'https://login.microsoftonline.com/{tenantid}/v2.0'];
 
 const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
 const NOT_YET_VALID = 'Lifetime validation failed, the token is not yet valid (nbf is in the future).';
@@ -135,6 +144,7 @@ function toPrincipal(payload: JWTPayload): Principal {
     kind,
     expiresAt: payload.exp as number,
     tenantId: typeof payload.tid === 'string' ? payload.tid : undefined,
+    clientId: typeof payload.appid === 'string' ? payload.appid : typeof payload.azp === 'string' ? payload.azp : undefined,
     directoryRoles: new Set(strings(payload.wids)),
   });
 }
@@ -171,6 +181,7 @@ export function createTokenVerifier(keys: SigningKey | KeyResolver, options: Tok
   const now = options.now ?? Date.now;
   const audiences = [...(options.audiences ?? GRAPH_AUDIENCES)];
   const issuers = options.issuers === undefined ? undefined : [...options.issuers];
+  const tenants = options.tenants === undefined || options.tenants.length === 0 ? undefined : new Set(options.tenants);
   /** raw token → principal; Map iteration order is insertion order, so the first key is the least recently used. */
   const cache = new Map<string, Principal>();
 
@@ -180,7 +191,6 @@ export function createTokenVerifier(keys: SigningKey | KeyResolver, options: Tok
     clockTolerance: tolerance,
     currentDate: new Date(now()),
     requiredClaims: ['exp'],
-    ...(issuers === undefined ? {} : { issuer: issuers }),
   });
 
   async function verify(header: string | undefined): Promise<Principal> {
@@ -208,10 +218,13 @@ export function createTokenVerifier(keys: SigningKey | KeyResolver, options: Tok
     }
 
     const { payload } = await jwtVerify(token, resolver, verifyOptions());
-    if (issuers === undefined) {
-      const tid = payload.tid;
-      const ok = typeof tid === 'string' && (payload.iss === `https://sts.windows.net/${tid}/` || payload.iss === `https://login.microsoftonline.com/${tid}/v2.0`);
-      if (!ok) throw errors.tokenInvalid('Invalid issuer.');
+    const accepted = issuers ?? ENTRA_ISSUERS;
+    const issuerOk = options.acceptIssuer
+      ? options.acceptIssuer(payload.iss, payload.tid)
+      : accepted.some((pattern) => issuerMatches(pattern, payload.iss, payload.tid));
+    if (!issuerOk) throw errors.tokenInvalid('Invalid issuer.');
+    if (tenants !== undefined && !(typeof payload.tid === 'string' && tenants.has(payload.tid))) {
+      throw errors.tokenInvalid(typeof payload.tid === 'string' ? 'The tenant (tid) is not allowed.' : 'The token has no "tid" claim and only listed tenants are allowed.');
     }
     checkLifetime(payload, Math.floor(now() / 1000), tolerance, maxLifetime);
     const principal = toPrincipal(payload);

@@ -4,6 +4,17 @@
  */
 import { ODataError } from './odata-error.js';
 
+/**
+ * RFC 6750 §3 challenge of a refused bearer token: `error="invalid_token"` and the failed check in
+ * `error_description` (a quoted-string: a double quote becomes a single one; backslashes and characters outside
+ * printable ASCII become `?`).
+ */
+const invalidTokenChallenge = (description: string) => ({
+  headers: {
+    'WWW-Authenticate': `Bearer realm="tigraph", error="invalid_token", error_description="${description.replace(/"/g, "'").replace(/[^\x20-\x7e]|\\/g, '?')}"`,
+  },
+});
+
 const at = (position: number | undefined): string => (position === undefined ? '' : ` at position ${position}`);
 
 export const errors = {
@@ -44,11 +55,11 @@ export const errors = {
   // 401 / 403
   tokenMissing: () => new ODataError(401, 'InvalidAuthenticationToken', 'Access token is empty.', { headers: { 'WWW-Authenticate': 'Bearer realm="tigraph"' } }),
   tokenMalformed: () =>
-    new ODataError(401, 'InvalidAuthenticationToken', 'CompactToken parsing failed with error code: 80049217', { headers: { 'WWW-Authenticate': 'Bearer realm="tigraph", error="invalid_token"' } }),
+    new ODataError(401, 'InvalidAuthenticationToken', 'CompactToken parsing failed with error code: 80049217', invalidTokenChallenge('The token is not a compact JWS (three base64url parts with a JSON header and payload).')),
   tokenExpired: () =>
-    new ODataError(401, 'InvalidAuthenticationToken', 'Lifetime validation failed, the token is expired.', { headers: { 'WWW-Authenticate': 'Bearer realm="tigraph", error="invalid_token"' } }),
+    new ODataError(401, 'InvalidAuthenticationToken', 'Lifetime validation failed, the token is expired.', invalidTokenChallenge('The token is expired.')),
   tokenInvalid: (detail: string) =>
-    new ODataError(401, 'InvalidAuthenticationToken', `Access token validation failure. ${detail}`, { headers: { 'WWW-Authenticate': 'Bearer realm="tigraph", error="invalid_token"' } }),
+    new ODataError(401, 'InvalidAuthenticationToken', `Access token validation failure. ${detail}`, invalidTokenChallenge(detail)),
   insufficientPermission: (required: string) =>
     new ODataError(403, 'Forbidden', `Auth token does not contain valid permissions or user does not have valid roles. Required permission: ${required}.`),
 

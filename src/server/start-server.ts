@@ -10,7 +10,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { DEFAULT_FAULT_POLICY, type FaultPolicy } from '../faults/fault-policy.js';
 import pino, { type Logger } from 'pino';
 import { createEphemeralSigningKey, loadOrCreateSigningKey, type SigningKey } from '../auth/signing-key.js';
-import { createTokenVerifier } from '../auth/verify-token.js';
+import { createTokenVerifier, GRAPH_AUDIENCES, type TokenVerifier } from '../auth/verify-token.js';
+import { createOidcVerifier, type OidcOptions } from '../auth/oidc-verifier.js';
 import { createRequestListener } from '../http/create-request-listener.js';
 import { answerHealth } from '../http/middleware/answer-health.js';
 import { authenticate } from '../http/middleware/authenticate.js';
@@ -25,6 +26,7 @@ import { serveTaxii } from '../http/middleware/serve-taxii.js';
 import { setSecurityHeaders } from '../http/middleware/security-headers.js';
 import { createBasicVerifier, loadTaxiiUsers } from '../taxii/basic-credentials.js';
 import { answerClientError } from './answer-client-error.js';
+import { errors } from '../errors/catalog.js';
 import { MODEL, type Model } from '../model/model.js';
 import { DEFAULT_LIMITS, type QueryLimits } from '../odata/limits/query-limits.js';
 import type { EnumSpellingMode } from '../odata/serialize/enum-spelling.js';
@@ -64,6 +66,11 @@ export interface ServerOptions {
   readonly auditLog?: string;
   /** Browser origins allowed by CORS (`--cors-origin`); none by default. */
   readonly corsOrigins?: readonly string[];
+  /**
+   * `--auth`: `dev` (default) verifies tokens signed with the data directory's key (`tigraph token`); `oidc`
+   * verifies tokens of the configured issuers (Entra ID or any OIDC provider).
+   */
+  readonly auth?: DevAuth | OidcAuth;
   /** Clock skew allowed on a token's exp/nbf/iat (seconds; default 300). */
   readonly clockSkewSeconds?: number;
   /** Longest token lifetime accepted (seconds; default 28 h). */
@@ -81,6 +88,18 @@ export interface ServerOptions {
   /** Use this store instead of opening one (tests, other backends). */
   readonly store?: Store;
   readonly model?: Model;
+}
+
+export interface DevAuth {
+  readonly mode: 'dev';
+}
+
+export interface OidcAuth extends OidcOptions {
+  readonly mode: 'oidc';
+  /** Accepted `aud` values; default: Graph's audiences and the server's base URL. */
+  readonly audiences?: readonly string[];
+  /** Accepted `tid` values (`--tenant`); default: any. */
+  readonly tenants?: readonly string[];
 }
 
 export const DEFAULT_SERVER_OPTIONS: ServerOptions = {
@@ -107,6 +126,9 @@ export interface RunningServer {
   readonly server: Server;
   readonly store: Store;
   readonly signingKey: SigningKey;
+  readonly authMode: 'dev' | 'oidc';
+  /** What the OIDC verifier found at startup (one line per issuer); empty in dev mode. */
+  readonly authStatus: readonly string[];
   readonly seeded: boolean;
   readonly logger: Logger;
   /** The request listener, to mount on more servers (HTTPS). */
@@ -144,10 +166,13 @@ export async function startServer(partial: Partial<ServerOptions> = {}): Promise
     ...(options.importQueue || audit ? { importQueue: { ...options.importQueue, ...(audit ? { onFinished: (f: FinishedJob) => audit.importFinished(f) } : {}) } } : {}),
   });
   const responder = createResponder(logger, audit);
-  const verifyToken = createTokenVerifier(signingKey, {
+  const lifetime = {
     ...(options.clockSkewSeconds !== undefined ? { clockToleranceSeconds: options.clockSkewSeconds } : {}),
     ...(options.maxTokenLifetimeSeconds !== undefined ? { maxLifetimeSeconds: options.maxTokenLifetimeSeconds } : {}),
-  });
+  };
+  // In oidc mode the default audiences include the server's own base URL, known once it listens.
+  let verifyToken: TokenVerifier = options.auth?.mode === 'oidc' ? async () => Promise.reject(errors.serviceUnavailable('the server is starting.')) : createTokenVerifier(signingKey, lifetime);
+  const verify: TokenVerifier = (header) => verifyToken(header);
   const trustProxy = options.trustProxy ?? false;
   const taxiiBasic = createBasicVerifier(await loadTaxiiUsers(options.dataDir, options.taxiiUsers ?? [], !options.inMemory));
   // The chain, in order: request ids (the listener) → security headers → CORS → URL limit → health → TAXII → $batch → route → auth → throttle → faults
@@ -158,11 +183,11 @@ export async function startServer(partial: Partial<ServerOptions> = {}): Promise
       setSecurityHeaders(trustProxy),
       answerCors(options.corsOrigins ?? [], responder),
       limitUrl(options.maxUrlLength),
-      answerHealth(store, responder, verifyToken),
-      serveTaxii({ store, verifyToken, logger, maxBodyBytes: options.maxBodyBytes, trustProxy, basic: taxiiBasic }),
-      serveBatch({ service, verifyToken, responder, maxBodyBytes: options.maxBodyBytes, trustProxy }),
+      answerHealth(store, responder, verify),
+      serveTaxii({ store, verifyToken: verify, logger, maxBodyBytes: options.maxBodyBytes, trustProxy, basic: taxiiBasic }),
+      serveBatch({ service, verifyToken: verify, responder, maxBodyBytes: options.maxBodyBytes, trustProxy }),
       route(service.route),
-      authenticate(verifyToken),
+      authenticate(verify),
       ...(options.rateLimits?.all || options.rateLimits?.writes ? [throttle(store.rateBuckets, options.rateLimits)] : []),
       injectFaults(options.faults ?? DEFAULT_FAULT_POLICY, {
         ...(options.faultRandom ? { random: options.faultRandom } : {}),
@@ -192,8 +217,22 @@ export async function startServer(partial: Partial<ServerOptions> = {}): Promise
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : options.port;
   const host = options.host.includes(':') ? `[${options.host}]` : options.host;
+  const url = `http://${host}:${port}`;
+  let authStatus: string[] = [];
+  if (options.auth?.mode === 'oidc') {
+    const { mode: _mode, audiences, tenants, ...oidc } = options.auth;
+    const verifier = createOidcVerifier(oidc, {
+      ...lifetime,
+      audiences: audiences && audiences.length > 0 ? audiences : [...GRAPH_AUDIENCES, url, `${url}/`],
+      ...(tenants ? { tenants } : {}),
+    });
+    authStatus = await verifier.start();
+    verifyToken = verifier.verify;
+  }
   return {
-    url: `http://${host}:${port}`,
+    url,
+    authMode: options.auth?.mode ?? 'dev',
+    authStatus,
     server,
     store,
     signingKey,

@@ -96,14 +96,18 @@ describe('errors are Graph errors', () => {
     assert.equal(missing.headers.get('www-authenticate'), 'Bearer realm="tigraph"');
     const garbage = await fetch(url, { headers: { Authorization: 'Bearer not-a-jwt' } });
     assertGraphError(garbage.status, await garbage.json(), 401, 'InvalidAuthenticationToken', 'CompactToken parsing failed with error code: 80049217');
-    assert.equal(garbage.headers.get('www-authenticate'), 'Bearer realm="tigraph", error="invalid_token"');
+    assert.equal(
+      garbage.headers.get('www-authenticate'),
+      'Bearer realm="tigraph", error="invalid_token", error_description="The token is not a compact JWS (three base64url parts with a JSON header and payload)."',
+    );
     const other = await startTestServer();
     const foreign = await fetch(url, { headers: { Authorization: `Bearer ${other.token}` } });
     await other.close();
     assertGraphError(foreign.status, await foreign.json(), 401, 'InvalidAuthenticationToken', 'Access token validation failure. No signing key matches the token header (kid).');
+    assert.equal(foreign.headers.get('www-authenticate'), 'Bearer realm="tigraph", error="invalid_token", error_description="No signing key matches the token header (kid)."');
     const expired = await fetch(url, { headers: { Authorization: `Bearer ${await s.mint({ expiresInSeconds: -3600 })}` } });
     assertGraphError(expired.status, await expired.json(), 401, 'InvalidAuthenticationToken', 'Lifetime validation failed, the token is expired.');
-    assert.equal(expired.headers.get('www-authenticate'), 'Bearer realm="tigraph", error="invalid_token"');
+    assert.equal(expired.headers.get('www-authenticate'), 'Bearer realm="tigraph", error="invalid_token", error_description="The token is expired."');
   });
 
   it('403 Forbidden for a valid token without ThreatIntelligence.Read.All; delegated scp works', async () => {

@@ -28,7 +28,7 @@ export async function serve(args: readonly string[], env: Record<string, string>
     child.stderr!.on('data', (d: Buffer) => {
       banner += d.toString();
       const m = /v1\.0:\s+(http:\/\/[^/]+)\//.exec(banner);
-      if (m && banner.includes('token:')) {
+      if (m && (banner.includes('token:') || banner.includes('auth:'))) {
         clearTimeout(timer);
         resolve(m[1]!);
       }

@@ -8,7 +8,7 @@ import { SETS } from '../../model/names.js';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { resolve } from 'node:path';
 import { mintToken } from '../../auth/mint-token.js';
-import { DEFAULT_SERVER_OPTIONS, startServer } from '../../server/start-server.js';
+import { DEFAULT_SERVER_OPTIONS, startServer, type ServerOptions } from '../../server/start-server.js';
 import { describeFaultPolicy, parseFaultPolicy, type FaultPolicy } from '../../faults/fault-policy.js';
 import { startHttpsServer, type RunningHttpsServer } from '../../server/start-https.js';
 import { loadCertificateFiles, loadOrCreateDevCertificates } from '../../tls/dev-certificates.js';
@@ -54,6 +54,34 @@ function corsOrigin(value: string, previous: string[]): string[] {
   return [...previous, origin];
 }
 
+/** Repeatable options: `--issuer a --issuer b` and `--issuer a b` alike. */
+const collect = (value: string, previous: string[]): string[] => [...previous, value];
+
+const httpUrl = (flag: string) => (value: string): string => {
+  if (!URL.canParse(value) || !/^https?:$/.test(new URL(value).protocol)) throw new InvalidArgumentError(`${flag} must be an http(s) URL, not '${value}'`);
+  return value;
+};
+
+/** `--auth` and its companions, checked together. */
+function authOptions(opts: Record<string, unknown>, fail: (message: string) => never): ServerOptions['auth'] {
+  const issuers = opts.issuer as string[];
+  const oidcFlags = [issuers.length ? '--issuer' : '', opts.jwksUri ? '--jwks-uri' : '', (opts.audience as string[]).length ? '--audience' : '', (opts.tenant as string[]).length ? '--tenant' : ''].filter((f) => f !== '');
+  if (opts.auth !== 'oidc') {
+    if (oidcFlags.length) fail(`${oidcFlags.join(', ')} only apply with --auth oidc`);
+    return { mode: 'dev' };
+  }
+  if (!issuers.length && !opts.jwksUri) fail('--auth oidc needs --issuer <url> (discovery) or --jwks-uri <url>');
+  for (const issuer of issuers) if (!URL.canParse(issuer.replace(/\{tenantid\}/gi, 'common'))) fail(`--issuer must be a URL, not '${issuer}'`);
+  return {
+    mode: 'oidc',
+    issuers,
+    ...(opts.jwksUri ? { jwksUri: opts.jwksUri as string } : {}),
+    audiences: opts.audience as string[],
+    tenants: opts.tenant as string[],
+    minRefreshIntervalMs: (opts.jwksRefreshInterval as number) * 1000,
+  };
+}
+
 export function registerServeCommand(program: Command): void {
   program
     .command('serve')
@@ -88,12 +116,20 @@ export function registerServeCommand(program: Command): void {
     .option('--write-rate-limit <requests/seconds>', 'per-client throttling of writes and imports, in addition, e.g. 20/10', rateLimit('--write-rate-limit'))
     .addOption(new Option('--audit-log <file>', "one JSON line per write, import and refused authentication ('-': stdout); reopened on SIGHUP").env('TIGRAPH_AUDIT_LOG'))
     .option('--cors-origin <origin...>', 'browser origin allowed to call the API (repeatable), e.g. https://app.example', corsOrigin, [] as string[])
+    .addOption(new Option('--auth <mode>', "'dev': tokens from `tigraph token`; 'oidc': tokens of --issuer (Entra ID or any OpenID Connect provider)").choices(['dev', 'oidc']).env('TIGRAPH_AUTH').default('dev'))
+    .option('--issuer <url...>', 'with --auth oidc: accepted token issuer (repeatable), discovered at <url>/.well-known/openid-configuration', collect, [] as string[])
+    .option('--jwks-uri <url>', 'with --auth oidc: fetch the signing keys from here instead of discovering them', httpUrl('--jwks-uri'))
+    .option('--audience <aud...>', "with --auth oidc: accepted token audience (repeatable; default Graph's audiences and this server's base URL)", collect, [] as string[])
+    .option('--tenant <tid...>', 'with --auth oidc: accepted tenant id (tid), repeatable; default: any', collect, [] as string[])
+    .option('--jwks-refresh-interval <seconds>', 'with --auth oidc: refetch keys on an unknown kid (or retry discovery) at most this often', int('--jwks-refresh-interval', 0, 86400), 30)
     .option('--clock-skew <seconds>', "clock skew allowed on a token's exp, nbf and iat", int('--clock-skew', 0, 3600), DEFAULT_CLOCK_SKEW_SECONDS)
     .option('--max-token-lifetime <seconds>', 'longest token lifetime accepted (exp − iat)', int('--max-token-lifetime', 60, 31_536_000), DEFAULT_MAX_TOKEN_LIFETIME_SECONDS)
     .addOption(new Option('--log-level <level>', 'log level').choices(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).env('TIGRAPH_LOG_LEVEL').default('info'))
-    .action(async (opts) => {
+    .action(async (opts, command: Command) => {
       const dataDir = resolve(opts.dataDir as string);
+      const auth = authOptions(opts, (message) => command.error(`error: ${message}`, { exitCode: 2 }));
       const running = await startServer({
+        auth,
         host: opts.host,
         port: opts.port,
         dataDir,
@@ -159,7 +195,8 @@ export function registerServeCommand(program: Command): void {
         ...tlsLines,
         `  store:     ${opts.databaseUrl ? `postgres ${redact(opts.databaseUrl as string)} (pool ${opts.poolSize})` : `sqlite ${opts.inMemory ? '(in memory)' : `${dataDir}/tigraph.db`}`}${running.seeded ? ' (demo dataset loaded)' : ''}`,
       ];
-      if (opts.inMemory) lines.push(`  token:     ${await mintToken(running.signingKey, { expiresInSeconds: Math.min(86400, opts.maxTokenLifetime as number) })}`, '             (in-memory key: this token is valid until the server stops)');
+      if (running.authMode === 'oidc') lines.push(...running.authStatus.map((l, i) => `  ${i === 0 ? 'auth:      oidc, ' : '             '}${l}`), '             (tokens from your identity provider; `tigraph token` does not apply)');
+      else if (opts.inMemory) lines.push(`  token:     ${await mintToken(running.signingKey, { expiresInSeconds: Math.min(86400, opts.maxTokenLifetime as number) })}`, '             (in-memory key: this token is valid until the server stops)');
       else lines.push(`  data dir:  ${dataDir}`, `  token:     TOKEN=$(npx tigraph token${opts.dataDir !== DEFAULT_SERVER_OPTIONS.dataDir ? ` --data-dir ${dataDir}` : ''})`);
       process.stderr.write(`${lines.join('\n')}\n`);
       let closing = false;

@@ -1,9 +1,10 @@
 /**
  * `tigraph token`: mints a development access token with the data directory's signing key (creating the key if it
  * does not exist yet, so it works before the first `serve`) and prints only the token, so `TOKEN=$(tigraph token)`
- * works. Servers started with `--in-memory` use an ephemeral key this command cannot reach.
+ * works. Servers started with `--in-memory` use an ephemeral key this command cannot reach; servers started with
+ * `--auth oidc` accept only their issuers' tokens, and `--auth oidc` (or TIGRAPH_AUTH=oidc) here says so and exits 2.
  */
-import { Command, InvalidArgumentError } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { decodeJwt } from 'jose';
 import { mintToken, type MintTokenOptions } from '../../auth/mint-token.js';
 import { READ, WRITE } from '../../auth/require-permission.js';
@@ -19,6 +20,7 @@ interface TokenCommandOptions {
   tenant?: string;
   audience?: string;
   json?: boolean;
+  auth: string;
 }
 
 const positiveInteger = (value: string): number => {
@@ -50,7 +52,16 @@ export function registerTokenCommand(program: Command): void {
     .option('--tenant <id>', 'tenant id (tid claim and issuer)')
     .option('--audience <aud>', 'aud claim (default https://graph.microsoft.com)')
     .option('--json', 'print {"token", "claims"} as JSON instead of the bare token')
-    .action(async (opts: TokenCommandOptions) => {
+    .addOption(new Option('--auth <mode>', "the server's --auth mode: development tokens exist only for 'dev'").choices(['dev', 'oidc']).env('TIGRAPH_AUTH').default('dev'))
+    .action(async (opts: TokenCommandOptions, command: Command) => {
+      if (opts.auth === 'oidc') {
+        command.error(
+          'error: tigraph token mints development tokens, which a server in --auth oidc mode does not accept. ' +
+            'Get a token from your identity provider instead (for Entra ID: az account get-access-token --resource <your API\'s app id URI>); ' +
+            'see "Running behind Entra ID or another OIDC provider" in the README.',
+          { exitCode: 2 },
+        );
+      }
       const dataDir = opts.dataDir ?? process.env.TIGRAPH_DATA_DIR ?? './data';
       const key = await loadOrCreateSigningKey(dataDir);
       let scopes = words(opts.scope);

@@ -1,6 +1,6 @@
 /**
- * Throttling as Graph does it: a token bucket per client — tenant + principal (the application's or the user's
- * object id) from the verified token, or the remote address for the unauthenticated public routes — with
+ * Throttling as Graph does it: a token bucket per client — tenant + application (`appid`/`azp`, and its service
+ * principal) for app tokens, tenant + application + user for delegated ones, from the verified token — or the remote address for the unauthenticated public routes — with
  * `429 TooManyRequests` and `Retry-After` (seconds) beyond the limit, the header Microsoft's clients obey. Writes
  * and imports also draw from a second, smaller bucket. Runs after authentication (it needs the principal), so
  * health probes (answered earlier in the chain) are never throttled. The buckets live in the store: shared by all
@@ -31,8 +31,15 @@ export function parseRateLimit(value: string): RateLimit | undefined {
   return requests >= 1 && seconds >= 1 ? { requests, seconds } : undefined;
 }
 
-const clientOf = (x: Exchange): string =>
-  x.principal ? `${x.principal.tenantId ?? '-'}:${x.principal.subject}` : `addr:${x.req.socket.remoteAddress ?? '-'}`;
+/**
+ * Graph's unit of throttling: tenant + application for app tokens (whose subject, the service principal, is one per
+ * application and tenant), tenant + application + user for delegated ones.
+ */
+function clientOf(x: Exchange): string {
+  const p = x.principal;
+  if (!p) return `addr:${x.req.socket.remoteAddress ?? '-'}`;
+  return `${p.tenantId ?? '-'}:${p.kind}:${p.clientId ?? '-'}:${p.subject}`;
+}
 
 export const throttle =
   (buckets: RateBuckets, options: ThrottleOptions, now: () => number = Date.now): Step =>
