@@ -58,6 +58,8 @@ function claimsOf(payloadSegment: unknown): { iss: unknown; tid: unknown } {
   }
 }
 
+const countKeys = (keys: JwksCache): string => `${keys.kids().length} key${keys.kids().length === 1 ? '' : 's'}`;
+
 const sameOrigin = (a: string, b: string): boolean => URL.canParse(a) && URL.canParse(b) && new URL(a).origin === new URL(b).origin;
 
 export function createOidcVerifier(oidc: OidcOptions, options: Omit<TokenVerifierOptions, 'issuers' | 'acceptIssuer'> = {}): OidcVerifier {
@@ -74,7 +76,7 @@ export function createOidcVerifier(oidc: OidcOptions, options: Omit<TokenVerifie
       async start() {
         const ok = await keys.prefetch();
         const accepted = issuers ? issuers.join(', ') : "Entra ID's issuers of each token's tenant";
-        return [ok ? `keys ${oidc.jwksUri} (${keys.kids().length} keys); issuers ${accepted}` : `warning: the keys at ${oidc.jwksUri} could not be fetched yet; tokens get 503 until they can`];
+        return [ok ? `keys ${oidc.jwksUri} (${countKeys(keys)}); issuers ${accepted}` : `warning: the keys at ${oidc.jwksUri} could not be fetched yet; tokens get 503 until they can`];
       },
     };
   }
@@ -127,7 +129,7 @@ export function createOidcVerifier(oidc: OidcOptions, options: Omit<TokenVerifie
           if (!s.keys) return `warning: issuer ${s.configured}: ${s.failure ?? 'not discovered'}; its tokens get 503 until discovery succeeds`;
           const ok = await s.keys.prefetch();
           return ok
-            ? `issuer ${s.patterns.join(' | ')} (${s.keys.kids().length} keys)`
+            ? `issuer ${s.patterns.join(' | ')} (${countKeys(s.keys)})`
             : `warning: issuer ${s.configured}: its keys could not be fetched yet; its tokens get 503 until they can`;
         }),
       );

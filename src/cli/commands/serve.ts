@@ -62,12 +62,18 @@ const httpUrl = (flag: string) => (value: string): string => {
   return value;
 };
 
+/** A combination of flags that cannot work: the message alone (no help text) and exit code 2. */
+export function usageError(message: string): never {
+  process.stderr.write(`error: ${message}\n`);
+  process.exit(2);
+}
+
 /** `--auth` and its companions, checked together. */
 function authOptions(opts: Record<string, unknown>, fail: (message: string) => never): ServerOptions['auth'] {
   const issuers = opts.issuer as string[];
   const oidcFlags = [issuers.length ? '--issuer' : '', opts.jwksUri ? '--jwks-uri' : '', (opts.audience as string[]).length ? '--audience' : '', (opts.tenant as string[]).length ? '--tenant' : ''].filter((f) => f !== '');
   if (opts.auth !== 'oidc') {
-    if (oidcFlags.length) fail(`${oidcFlags.join(', ')} only apply with --auth oidc`);
+    if (oidcFlags.length) fail(`${oidcFlags.join(' and ')} ${oidcFlags.length === 1 ? 'applies' : 'apply'} only with --auth oidc`);
     return { mode: 'dev' };
   }
   if (!issuers.length && !opts.jwksUri) fail('--auth oidc needs --issuer <url> (discovery) or --jwks-uri <url>');
@@ -125,9 +131,9 @@ export function registerServeCommand(program: Command): void {
     .option('--clock-skew <seconds>', "clock skew allowed on a token's exp, nbf and iat", int('--clock-skew', 0, 3600), DEFAULT_CLOCK_SKEW_SECONDS)
     .option('--max-token-lifetime <seconds>', 'longest token lifetime accepted (exp − iat)', int('--max-token-lifetime', 60, 31_536_000), DEFAULT_MAX_TOKEN_LIFETIME_SECONDS)
     .addOption(new Option('--log-level <level>', 'log level').choices(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).env('TIGRAPH_LOG_LEVEL').default('info'))
-    .action(async (opts, command: Command) => {
+    .action(async (opts) => {
       const dataDir = resolve(opts.dataDir as string);
-      const auth = authOptions(opts, (message) => command.error(`error: ${message}`, { exitCode: 2 }));
+      const auth = authOptions(opts, (message) => usageError(message));
       const running = await startServer({
         auth,
         host: opts.host,

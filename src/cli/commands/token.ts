@@ -9,6 +9,7 @@ import { decodeJwt } from 'jose';
 import { mintToken, type MintTokenOptions } from '../../auth/mint-token.js';
 import { READ, WRITE } from '../../auth/require-permission.js';
 import { loadOrCreateSigningKey } from '../../auth/signing-key.js';
+import { usageError } from './serve.js';
 
 interface TokenCommandOptions {
   dataDir?: string;
@@ -53,13 +54,12 @@ export function registerTokenCommand(program: Command): void {
     .option('--audience <aud>', 'aud claim (default https://graph.microsoft.com)')
     .option('--json', 'print {"token", "claims"} as JSON instead of the bare token')
     .addOption(new Option('--auth <mode>', "the server's --auth mode: development tokens exist only for 'dev'").choices(['dev', 'oidc']).env('TIGRAPH_AUTH').default('dev'))
-    .action(async (opts: TokenCommandOptions, command: Command) => {
+    .action(async (opts: TokenCommandOptions) => {
       if (opts.auth === 'oidc') {
-        command.error(
-          'error: tigraph token mints development tokens, which a server in --auth oidc mode does not accept. ' +
+        usageError(
+          'tigraph token mints development tokens, which a server in --auth oidc mode does not accept. ' +
             'Get a token from your identity provider instead (for Entra ID: az account get-access-token --resource <your API\'s app id URI>); ' +
             'see "Running behind Entra ID or another OIDC provider" in the README.',
-          { exitCode: 2 },
         );
       }
       const dataDir = opts.dataDir ?? process.env.TIGRAPH_DATA_DIR ?? './data';
