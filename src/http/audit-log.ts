@@ -61,6 +61,7 @@ export function auditLine(x: Exchange, status: number, headers: Record<string, s
     tenant: p?.tenantId ?? null,
     principal: p?.subject ?? null,
     principalKind: p?.kind ?? null,
+    application: p?.clientId ?? null,
     permission: p ? [...p.permissions].filter((perm) => perm.startsWith('ThreatIntelligence.')).sort() : [],
     method: x.method,
     route: x.path,

@@ -76,6 +76,7 @@ describe('tigraph serve --audit-log', () => {
         tenant: claims['tid'],
         principal: claims['oid'],
         principalKind: 'app',
+        application: claims['appid'],
         permission: ['ThreatIntelligence.Read.All', 'ThreatIntelligence.ReadWrite.All'],
         method: 'POST',
         route: `${TI}/intelProfiles`,
