@@ -76,11 +76,14 @@ const indicator = (i: I) => ({
 
 // ---- paging, shared by both minimum servers: tigraph's own skip-token format (odata/paging/skip-token.ts) ----
 
-const token = (shape: unknown[], values: unknown[]): string => encodeSkipToken(JSON.stringify(shape), values as SortValue[]);
+/** tigraph's `$skiptoken` MAC key, read from the store it shares with tigraph (`tigraph_secrets`) before listening. */
+let tokenKey: Buffer = Buffer.alloc(0);
+let keyReady: Promise<void> = Promise.resolve();
+const token = (shape: unknown[], values: unknown[]): string => encodeSkipToken(JSON.stringify(shape), values as SortValue[], tokenKey);
 /** The sort values a `$skiptoken` continues after, checked against the listing's shape like tigraph does. */
 const after = (q: URLSearchParams, shape: unknown[], n: number): SortValue[] | undefined => {
   const t = q.get('$skiptoken');
-  return t ? decodeSkipToken(t, JSON.stringify(shape), n) : undefined;
+  return t ? decodeSkipToken(t, JSON.stringify(shape), n, tokenKey) : undefined;
 };
 /** Collection body: context, count, nextLink (same query, new token), value. */
 const page = (origin: string, url: string, context: string, rows: Record<string, unknown>[], size: number, shape: unknown[], sortKey: (r: never) => unknown[], item: (r: never) => unknown, n?: number): string => {
@@ -95,6 +98,7 @@ const page = (origin: string, url: string, context: string, rows: Record<string,
 function minimum(file: string): RequestListener {
   const db = new Database(file, { readonly: true });
   db.pragma('mmap_size = 1073741824');
+  tokenKey = Buffer.from(db.prepare(`SELECT "value" FROM "tigraph_secrets" WHERE "name" = 'skiptoken'`).pluck().get() as string, 'base64url');
   const IND = 'SELECT * FROM intelligence_profile_indicator';
   const byId = db.prepare(`${IND} WHERE id = ?`);
   const profileById = db.prepare('SELECT * FROM intelligence_profile WHERE id = ?');
@@ -165,6 +169,9 @@ function minimumPg(connectionString: string, schema: string, poolSize: number): 
     types: { getTypeParser: (oid: number, format?: string) => (oid === 20 ? (v: string) => Number(v) : (pg.types.getTypeParser as (o: number, f?: string) => unknown)(oid, format)) } as unknown as pg.CustomTypesConfig,
   });
   pool.on('error', () => {});
+  keyReady = pool.query<{ value: string }>(`SELECT "value" FROM "tigraph_secrets" WHERE "name" = 'skiptoken'`).then((r) => {
+    tokenKey = Buffer.from(r.rows[0]!.value, 'base64url');
+  });
   // The statements tigraph's PostgreSQL store compiles for the bench's URLs (captured from its pool), verbatim.
   const SQL = {
     byId: 'SELECT t.* FROM "intelligence_profile_indicator" AS t WHERE "t"."id" = $1',
@@ -241,6 +248,7 @@ const [mode, file, schema, poolSize] = process.argv.slice(2);
 if (mode === 'ceiling' || mode === 'minimum' || mode === 'minimum-pg') {
   const handler = mode === 'ceiling' ? ceiling(file!) : mode === 'minimum' ? minimum(file!) : minimumPg(file!, schema!, Number(poolSize ?? 10));
   const server = createServer({ keepAliveTimeout: 5000 }, handler);
+  await keyReady;
   server.listen(0, '127.0.0.1', () => {
     const a = server.address();
     process.stdout.write(`listening ${typeof a === 'object' && a ? a.port : 0}\n`);

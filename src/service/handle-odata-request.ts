@@ -89,6 +89,7 @@ export async function createService(config: ServiceConfig): Promise<Service> {
     'v1.0': writeCsdlXml(model, { enumSpelling: 'csdl' }),
     beta: writeCsdlXml(model, { enumSpelling: config.betaEnumSpelling }),
   };
+  const tokenKey = await config.store.secret('skiptoken');
   const jobs = await ImportJobQueue.open(model, config.store, { ...config.importQueue, ...(config.logger ? { logger: config.logger } : {}) });
   const jobSet = model.entitySet(SETS.importJobs)!;
 
@@ -172,7 +173,7 @@ export async function createService(config: ServiceConfig): Promise<Service> {
           const n = await config.store.count(planCount(resource, options));
           return { status: 200, headers: { 'Content-Type': 'text/plain;charset=utf-8', 'OData-Version': '4.0', ...applied }, body: String(n) };
         }
-        const paging = prefs.maxPageSize ? { ...config.paging, maxPageSize: Math.min(prefs.maxPageSize, config.paging.maxPageSize) } : config.paging;
+        const paging = { ...config.paging, tokenKey, ...(prefs.maxPageSize ? { maxPageSize: Math.min(prefs.maxPageSize, config.paging.maxPageSize) } : {}) };
         if (prefs.maxPageSize) applied['Preference-Applied'] = [applied['Preference-Applied'], `odata.maxpagesize=${paging.maxPageSize}`].filter(Boolean).join(', ');
         const filterText = rawOptionValue(req.query, 'filter') ?? '';
         const searchText = rawOptionValue(req.query, 'search') ?? '';
@@ -181,7 +182,7 @@ export async function createService(config: ServiceConfig): Promise<Service> {
         const records = page.records.slice(0, pageSize);
         const body: Record<string, Json> = { '@odata.context': context(resource.contextPath, options.select) };
         if (count !== undefined) body['@odata.count'] = count;
-        if (page.records.length > pageSize) body['@odata.nextLink'] = buildNextLink(`${req.origin}${req.path}`, req.query, encodeSkipToken(shape, page.sortKeys[pageSize - 1]!));
+        if (page.records.length > pageSize) body['@odata.nextLink'] = buildNextLink(`${req.origin}${req.path}`, req.query, encodeSkipToken(shape, page.sortKeys[pageSize - 1]!, tokenKey));
         body['value'] = records.map((r) => writeEntity(r, options.select, options.expand, write));
         return json(200, body, applied);
       }

@@ -104,6 +104,11 @@ export interface Store {
   update(request: UpdateRequest): Promise<boolean>;
   /** True when no entity of any stored type exists. */
   isEmpty(): Promise<boolean>;
+  /**
+   * A random 32-byte secret named `name`, created on first use and kept in the store, so every process on one
+   * database gets the same one and it survives restarts (the `$skiptoken` MAC key).
+   */
+  secret(name: string): Promise<Buffer>;
   /** Throttling buckets: in memory for one process, shared by every process on PostgreSQL. */
   readonly rateBuckets: RateBuckets;
   health(): Promise<StoreHealth>;

@@ -45,8 +45,8 @@ function splitNextLink(link: string): { before: string; token: [number, string, 
   const at = link.indexOf('$skiptoken=');
   assert.notEqual(at, -1, link);
   const token = link.slice(at + '$skiptoken='.length);
-  assert.match(token, /^[A-Za-z0-9_-]+$/);
-  return { before: link.slice(0, at), token: JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) };
+  assert.match(token, /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]{22}$/);
+  return { before: link.slice(0, at), token: JSON.parse(Buffer.from(token.split('.')[0]!, 'base64url').toString('utf8')) };
 }
 
 describe('service: keyset paging', () => {
@@ -66,9 +66,9 @@ describe('service: keyset paging', () => {
     assert.deepEqual(
       links.map((l) => [l.token[0], l.token[2]]),
       [
-        [1, ['cobalt-strike']],
-        [1, ['midnight-blizzard']],
-        [1, ['seashell-blizzard']],
+        [2, ['cobalt-strike']],
+        [2, ['midnight-blizzard']],
+        [2, ['seashell-blizzard']],
       ],
     );
     assert.equal(new Set(links.map((l) => l.token[1])).size, 1, 'one listing, one shape hash');
@@ -148,10 +148,12 @@ describe('service: keyset paging', () => {
     const otherOrder = await h.request(`${V1}/intelProfiles?$top=3&$orderby=title&$skiptoken=${token}`);
     assert.equal(otherOrder.status, 400);
     assert.deepEqual(otherOrder.json(), graphError('BadRequest', 'Invalid $skiptoken: the token belongs to a different query ($filter, $orderby, $search or path changed).'));
-    const [version, hash] = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as [number, string, unknown[]];
-    const forged = Buffer.from(JSON.stringify([version, hash, ['a', 'b']])).toString('base64url');
+    const [body, mac] = token.split('.') as [string, string];
+    const [version, hash] = JSON.parse(Buffer.from(body, 'base64url').toString('utf8')) as [number, string, unknown[]];
+    // The values edited, the server's MAC kept: refused before the values reach SQL.
+    const forged = `${Buffer.from(JSON.stringify([version, hash, ['a', 'b']])).toString('base64url')}.${mac}`;
     const tampered = await h.request(`${V1}/intelProfiles?$top=3&$skiptoken=${forged}`);
-    assert.deepEqual([tampered.status, tampered.json()], [400, graphError('BadRequest', 'Invalid $skiptoken: the token does not match the ordering.')]);
+    assert.deepEqual([tampered.status, tampered.json()], [400, graphError('BadRequest', 'Invalid $skiptoken: the token was not issued by this server or was altered.')]);
     const garbage = await h.request(`${V1}/intelProfiles?$top=3&$skiptoken=${token.slice(0, -3)}`);
     assert.deepEqual([garbage.status, garbage.json()], [400, graphError('BadRequest', 'Invalid $skiptoken: the token is not in the format this server issues.')]);
   });

@@ -14,7 +14,7 @@ import { deriveSchema } from '../../src/storage/schema/derive-schema.js';
 import { compileCollectionQuery } from '../../src/storage/sql/compile-query.js';
 import type { WriteRecord } from '../../src/model/records.js';
 import { createTestPostgresStore, POSTGRES_SKIP_REASON, TEST_DATABASE_URL } from '../support/postgres.js';
-import { planFor } from './store-cases.js';
+import { planFor, TEST_TOKEN_KEY } from './store-cases.js';
 
 const PROFILES = 100;
 const PER_PROFILE = 1000;
@@ -78,7 +78,7 @@ if (!TEST_DATABASE_URL) {
 
     for (const [path, query, deep] of shapes) {
       it(`${path}?${query || '(default order)'}: indexed, and a deep page costs what the first does`, async () => {
-        const token = encodeSkipToken(planFor(path, query, 100).shape, deep);
+        const token = encodeSkipToken(planFor(path, query, 100).shape, deep, TEST_TOKEN_KEY);
         const first = await explain(path, query);
         const last = await explain(path, [query, `$skiptoken=${token}`].filter(Boolean).join('&'));
         for (const plan of [first, last]) {

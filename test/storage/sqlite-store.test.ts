@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { MODEL } from '../../src/model/model.js';
 import { SqliteStore } from '../../src/storage/sqlite/sqlite-store.js';
-import { planFor, runStoreCases } from './store-cases.js';
+import { planFor, runStoreCases, TEST_TOKEN_KEY } from './store-cases.js';
 import { compileCollectionQuery } from '../../src/storage/sql/compile-query.js';
 import { deriveSchema } from '../../src/storage/schema/derive-schema.js';
 import { sqliteDialect } from '../../src/storage/sqlite/sqlite-dialect.js';
@@ -21,7 +21,7 @@ describe('sqlite specifics', () => {
       // The SQL the compiler really emits for the API's list shapes, first page and a deep (keyset) page.
       const explain = (sql: string, params: readonly unknown[]): string =>
         (store.db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...(params as unknown[])) as { detail: string }[]).map((r) => r.detail).join(' | ');
-      const token = (path: string, query: string, values: (string | number | null)[]): string => encodeSkipToken(planFor(path, query).shape, values);
+      const token = (path: string, query: string, values: (string | number | null)[]): string => encodeSkipToken(planFor(path, query).shape, values, TEST_TOKEN_KEY);
       const shapes: [string, string, (string | number | null)[]][] = [
         ['intelProfiles/p/indicators', '', ['x']],
         ['intelProfiles/p/indicators', '$orderby=firstSeenDateTime desc', [1, 'x']],

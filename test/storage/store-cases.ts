@@ -38,6 +38,9 @@ export function indicator(id: string, host: string, first: string, last: string 
 export const writesOf = (...profiles: Record<string, unknown>[]) => profiles.flatMap((p) => readEntity(MODEL, PROFILES.entityType, p, { partial: false }).writes);
 
 /** The collection plan the service builds for `path?query` (one page of `pageSize`). */
+/** The `$skiptoken` key of the store-level listings (the service takes the store's own secret). */
+export const TEST_TOKEN_KEY = Buffer.alloc(32, 3);
+
 export function planFor(path: string, query = '', pageSize = 3): ReturnType<typeof planCollection> {
   const parsed = parseResourcePath(`/v1.0/${MODEL.servicePath}/${path}`, MODEL.container.rootPath);
   if (parsed.kind !== 'resource') throw new Error(`not a resource path: ${path}`);
@@ -45,7 +48,7 @@ export function planFor(path: string, query = '', pageSize = 3): ReturnType<type
   if (resource.kind !== 'collection') throw new Error(`not a collection: ${path}`);
   const options = bindQueryOptions(query, { model: MODEL, type: resource.type, isCollection: true, where: path, strict: false, includeUnknownEnumMembers: false, limits: DEFAULT_LIMITS });
   const shapeQuery = query.replace(/&?\$skiptoken=[^&]*/, '');
-  return planCollection(resource, options, { defaultPageSize: pageSize, maxPageSize: pageSize }, (o) => queryShape(resource, o, shapeQuery, ''));
+  return planCollection(resource, options, { defaultPageSize: pageSize, maxPageSize: pageSize, tokenKey: TEST_TOKEN_KEY }, (o) => queryShape(resource, o, shapeQuery, ''));
 }
 
 /** Lists a URL's collection through the real planner, page by page, like the service does. */
@@ -57,7 +60,7 @@ export async function list(store: Store, path: string, query = ''): Promise<stri
     const page = await store.findMany(plan.query);
     ids.push(...page.records.slice(0, plan.pageSize).map((r) => r.values['id'] as string));
     if (page.records.length <= plan.pageSize) return ids;
-    token = encodeSkipToken(plan.shape, page.sortKeys[plan.pageSize - 1]!);
+    token = encodeSkipToken(plan.shape, page.sortKeys[plan.pageSize - 1]!, TEST_TOKEN_KEY);
   }
 }
 

@@ -11,6 +11,8 @@ import type { CollectionQuery, CountQuery, EntityQuery } from './query-plan.js';
 export interface PagingSettings {
   readonly defaultPageSize: number;
   readonly maxPageSize: number;
+  /** The `$skiptoken` MAC key (skip-token.ts); without one, a request carrying a token is refused. */
+  readonly tokenKey?: Buffer;
 }
 
 const pathText = (a: PropertyAccessNode): string => [...a.navigation.map((n) => n.name), a.property?.name ?? '$it', ...a.complexPath.map((p) => p.name)].join('/');
@@ -30,6 +32,9 @@ export function queryShape(resource: BoundResource & { kind: 'collection' }, ord
   return JSON.stringify([resource.type.qualifiedName, resource.parent?.navigation.name ?? '', resource.parent?.key ?? '', orderBy.map((o) => `${pathText(o.expression)} ${o.direction}`), filterText, searchText]);
 }
 
+/** A key no token was made with: without a configured key every token fails its check. */
+const NO_KEY = Buffer.alloc(0);
+
 export function planCollection(
   resource: BoundResource & { kind: 'collection' },
   options: BoundQueryOptions,
@@ -39,7 +44,7 @@ export function planCollection(
   const orderBy = stableOrder(resource.type, options.orderBy, resource.parent ? 'asc' : resource.set.keyOrder);
   const shape = shapeOf(orderBy);
   const pageSize = Math.min(options.top ?? paging.defaultPageSize, paging.maxPageSize);
-  const after = options.skipToken !== undefined ? decodeSkipToken(options.skipToken, shape, orderBy.length) : undefined;
+  const after = options.skipToken !== undefined ? decodeSkipToken(options.skipToken, shape, orderBy.length, paging.tokenKey ?? NO_KEY) : undefined;
   return {
     query: {
       kind: 'collection',

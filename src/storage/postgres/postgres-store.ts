@@ -10,7 +10,8 @@ import type { Statement } from '../sql/sql-dialect.js';
 import { errors } from '../../errors/catalog.js';
 import { ODataError } from '../../errors/odata-error.js';
 import type { Model } from '../../model/model.js';
-import { driftError, MIGRATIONS_TABLE, planMigration, schemaChecksum, type ExistingColumn, type ExistingSchema } from '../sql/migrations.js';
+import { randomBytes } from 'node:crypto';
+import { driftError, MIGRATIONS_TABLE, SECRETS_DDL, SECRETS_TABLE, planMigration, schemaChecksum, type ExistingColumn, type ExistingSchema } from '../sql/migrations.js';
 import type { Row } from '../sql/row-codec.js';
 import { planIngestTime } from '../sql/ingest-time.js';
 import { SqlStore, StepFailed, type CheckedStep } from '../sql/sql-store.js';
@@ -151,6 +152,16 @@ export class PostgresStore extends SqlStore {
     },
   };
 
+  async secret(name: string): Promise<Buffer> {
+    try {
+      await this.pool.query(`INSERT INTO "${SECRETS_TABLE}" ("name", "value") VALUES ($1, $2) ON CONFLICT ("name") DO NOTHING`, [name, randomBytes(32).toString('base64url')]);
+      const r = await this.pool.query<{ value: string }>(`SELECT "value" FROM "${SECRETS_TABLE}" WHERE "name" = $1`, [name]);
+      return Buffer.from(r.rows[0]!.value, 'base64url');
+    } catch (e) {
+      throw this.translate(e);
+    }
+  }
+
   static async open(model: Model, options: PostgresStoreOptions): Promise<PostgresStore> {
     const store = new PostgresStore(model, options);
     try {
@@ -170,6 +181,7 @@ export class PostgresStore extends SqlStore {
       if (this.schemaName) await client.query(`CREATE SCHEMA IF NOT EXISTS "${this.schemaName}"`);
       await client.query(`CREATE TABLE IF NOT EXISTS "${MIGRATIONS_TABLE}" ("version" INTEGER PRIMARY KEY, "checksum" TEXT NOT NULL, "applied_at" BIGINT NOT NULL)`);
       await client.query(RATE_BUCKETS_DDL);
+      await client.query(SECRETS_DDL);
       const existing = await readExisting(client);
       const plan = planMigration(this.schema, existing, this.dialect);
       if (plan.drift.length > 0) throw driftError(plan.drift);

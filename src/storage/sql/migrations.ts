@@ -23,6 +23,10 @@ import type { ExistingSchema } from './existing-schema.js';
 export type { ExistingColumn, ExistingSchema } from './existing-schema.js';
 import { INGEST_COLUMN } from './ingest-time.js';
 
+/** Secrets of the server (not part of the model): name → base64url value. Created with the migrations table. */
+export const SECRETS_TABLE = 'tigraph_secrets';
+export const SECRETS_DDL = `CREATE TABLE IF NOT EXISTS "${SECRETS_TABLE}" ("name" TEXT PRIMARY KEY, "value" TEXT NOT NULL)`;
+
 export const MIGRATIONS_TABLE = 'tigraph_migrations';
 export const INDEX_PREFIX = 'ix_';
 

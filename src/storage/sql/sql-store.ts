@@ -39,6 +39,7 @@ export abstract class SqlStore implements Store {
    * rolls everything back; the index of that step is returned (undefined when all held and it committed).
    */
   protected abstract runSteps(steps: readonly CheckedStep[]): Promise<number | undefined>;
+  abstract secret(name: string): Promise<Buffer>;
   abstract health(): Promise<StoreHealth>;
   abstract close(): Promise<void>;
 

@@ -3,6 +3,8 @@
  * hood; prepared statements are cached by SQL text, so each query shape is prepared once.
  */
 import Database from 'better-sqlite3';
+import { randomBytes } from 'node:crypto';
+import { SECRETS_TABLE } from '../sql/migrations.js';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Statement } from '../sql/sql-dialect.js';
@@ -46,6 +48,11 @@ export class SqliteStore extends SqlStore {
       this.statements.set(text, st);
     }
     return st;
+  }
+
+  async secret(name: string): Promise<Buffer> {
+    this.prepare(`INSERT INTO "${SECRETS_TABLE}" ("name", "value") VALUES (?, ?) ON CONFLICT ("name") DO NOTHING`).run(name, randomBytes(32).toString('base64url'));
+    return Buffer.from(this.prepare(`SELECT "value" FROM "${SECRETS_TABLE}" WHERE "name" = ?`).pluck().get(name) as string, 'base64url');
   }
 
   protected async all(query: Statement): Promise<Row[]> {

@@ -19,7 +19,8 @@ import type { ParentScope } from '../../../src/model/records.js';
 import { boundToString } from '../bind/bound-to-string.js';
 import { assertODataError } from '../uri/assert-odata-error.js';
 
-const PAGING: PagingSettings = { defaultPageSize: 100, maxPageSize: 50 };
+const TOKEN_KEY = Buffer.alloc(32, 1);
+const PAGING: PagingSettings = { defaultPageSize: 100, maxPageSize: 50, tokenKey: TOKEN_KEY };
 
 function bind(path: string, query = '') {
   const parsed = parseResourcePath(`/v1.0/${SERVICE_ROOT_PATH}/${path}`, MODEL.container.rootPath);
@@ -131,7 +132,7 @@ describe('query plans: collections', () => {
   it('$skip applies on the first page; with a $skiptoken the plan continues after its position and skips nothing', () => {
     const first = collection('intelProfiles', '$skip=3&$top=2&$orderby=title');
     assert.deepEqual([first.plan.query.skip, first.plan.query.after], [3, undefined]);
-    const token = encodeSkipToken(first.plan.shape, ['Mint Sandstorm', 'mint-sandstorm']);
+    const token = encodeSkipToken(first.plan.shape, ['Mint Sandstorm', 'mint-sandstorm'], TOKEN_KEY);
     const next = collection('intelProfiles', `$skip=3&$top=2&$orderby=title&$skiptoken=${token}`);
     assert.deepEqual([next.plan.query.skip, next.plan.query.after, next.plan.query.limit], [0, ['Mint Sandstorm', 'mint-sandstorm'], 3]);
   });
@@ -144,14 +145,14 @@ describe('query plans: collections', () => {
 
   it('a $skiptoken issued for another ordering, or with values that do not fit this one, is a 400', () => {
     const byTitle = collection('intelProfiles', '$orderby=title').plan.shape;
-    const foreign = encodeSkipToken(byTitle, ['ACTINIUM', 'actinium']);
+    const foreign = encodeSkipToken(byTitle, ['ACTINIUM', 'actinium'], TOKEN_KEY);
     assertODataError(
       () => collection('intelProfiles', `$orderby=title desc&$skiptoken=${foreign}`),
       400,
       'BadRequest',
       'Invalid $skiptoken: the token belongs to a different query ($filter, $orderby, $search or path changed).',
     );
-    const short = encodeSkipToken(byTitle, ['ACTINIUM']);
+    const short = encodeSkipToken(byTitle, ['ACTINIUM'], TOKEN_KEY);
     assertODataError(() => collection('intelProfiles', `$orderby=title&$skiptoken=${short}`), 400, 'BadRequest', 'Invalid $skiptoken: the token does not match the ordering.');
   });
 });
