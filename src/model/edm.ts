@@ -23,6 +23,12 @@ export interface PropertyDecl {
   readonly type: string;
   /** CSDL semantics: omitted means nullable. For collections it applies to the items. */
   readonly nullable?: boolean;
+  /**
+   * tigraph's own: free text (raw whois, URLs of any length) — stored up to MAX_TEXT_STRING_BYTES and never
+   * indexed, where other single strings are indexed and bounded by MAX_INDEXED_STRING_BYTES (string-limits.ts).
+   * Not written to $metadata.
+   */
+  readonly freeText?: boolean;
 }
 
 export interface NavigationDecl {

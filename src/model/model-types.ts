@@ -88,6 +88,8 @@ export interface StructuralProperty {
   readonly declaredType: string;
   /** In merge mode (imports), a stored value is replaced only by an earlier ('min') or later ('max') one. */
   readonly mergeRule: 'min' | 'max' | undefined;
+  /** Free text: long, never indexed (PropertyDecl.freeText). */
+  readonly freeText: boolean;
 }
 
 export interface NavigationProperty {

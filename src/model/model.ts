@@ -144,7 +144,7 @@ export function buildModel(decls: readonly TypeDecl[] = TYPES, actionDecls: read
   const toProperty = (p: PropertyDecl, where: string): StructuralProperty => {
     const { type, collection } = resolveValueType(p.type, `${where}.${p.name}`);
     const merge = MERGE_RULES.find((r) => r.type === where && r.property === p.name);
-    return { kind: 'property', name: p.name, type, collection, nullable: p.nullable ?? true, declaredType: p.type, mergeRule: merge?.rule };
+    return { kind: 'property', name: p.name, type, collection, nullable: p.nullable ?? true, declaredType: p.type, mergeRule: merge?.rule, freeText: p.freeText ?? false };
   };
   /** The key property name of an entity type: declared on the root of its hierarchy. */
   const keyName = (qn: string): string => {

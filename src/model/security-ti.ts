@@ -167,7 +167,7 @@ export const hostTracker = entityType(
     { name: 'firstSeenDateTime', type: 'Edm.DateTimeOffset', nullable: NN },
     { name: 'kind', type: 'Edm.String', nullable: NN },
     { name: 'lastSeenDateTime', type: 'Edm.DateTimeOffset', nullable: NN },
-    { name: 'value', type: 'Edm.String', nullable: NN },
+    { name: 'value', type: 'Edm.String', nullable: NN, freeText: true },
   ],
   [{ name: 'host', type: 'self.host', nullable: NN }],
 );
@@ -236,7 +236,7 @@ export const sslCertificate = entityType(
 );
 export const unclassifiedArtifact = entityType('unclassifiedArtifact', 'self.artifact', [
   { name: 'kind', type: 'Edm.String', nullable: NN },
-  { name: 'value', type: 'Edm.String', nullable: NN },
+  { name: 'value', type: 'Edm.String', nullable: NN, freeText: true },
 ]);
 
 // entity types related to hosts

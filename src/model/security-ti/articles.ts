@@ -12,7 +12,7 @@ export const article = entityType(
   [
     { name: 'body', type: 'self.formattedContent', nullable: NN },
     { name: 'createdDateTime', type: 'Edm.DateTimeOffset', nullable: NN },
-    { name: 'imageUrl', type: 'Edm.String' },
+    { name: 'imageUrl', type: 'Edm.String', freeText: true },
     { name: 'isFeatured', type: 'Edm.Boolean', nullable: NN },
     { name: 'lastUpdatedDateTime', type: 'Edm.DateTimeOffset', nullable: NN },
     { name: 'summary', type: 'self.formattedContent', nullable: NN },

@@ -40,7 +40,7 @@ export const whoisBaseRecord = entityType(
     { name: 'lastUpdateDateTime', type: 'Edm.DateTimeOffset' },
     { name: 'nameservers', type: 'Collection(self.whoisNameserver)' },
     { name: 'noc', type: 'self.whoisContact' },
-    { name: 'rawWhoisText', type: 'Edm.String' },
+    { name: 'rawWhoisText', type: 'Edm.String', freeText: true },
     { name: 'registrant', type: 'self.whoisContact' },
     { name: 'registrar', type: 'self.whoisContact' },
     { name: 'registrationDateTime', type: 'Edm.DateTimeOffset' },

@@ -8,6 +8,7 @@ import { errors } from '../../errors/catalog.js';
 import type { EntityType, Model, StructuralProperty, ValueType } from '../../model/model.js';
 import type { EntityRecord, EntityRef, WriteRecord } from '../../model/records.js';
 import { findUnstorable } from '../bind/unstorable-text.js';
+import { lengthProblem, MAX_INDEXED_STRING_BYTES, MAX_TEXT_STRING_BYTES } from '../../model/string-limits.js';
 import { readEnumMember } from '../serialize/enum-spelling.js';
 import { decodeDate, decodeDateTimeOffset } from '../uri/parse-literal.js';
 
@@ -17,7 +18,6 @@ export interface ReadOptions {
 }
 
 const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2}))?$/;
-const MAX_KEY_LENGTH = 1024;
 
 /** Epoch ms of an ISO 8601 date or date-time, or why it is not one (`2024-02-30` is not a day; Date.parse rolls it over). */
 function readDateTime(text: string): { ok: true; value: number } | { ok: false; reason: string } {
@@ -25,9 +25,11 @@ function readDateTime(text: string): { ok: true; value: number } | { ok: false; 
   return text.length === 10 ? decodeDate(text) : decodeDateTimeOffset(text);
 }
 
-function checkStorable(text: string, where: string, owner: string): string {
+function checkStorable(text: string, where: string, owner: string, limit: number): string {
   const bad = findUnstorable(text);
   if (bad) throw errors.invalidPropertyValue(where, owner, `the string contains ${bad.describe} at index ${bad.index}, which cannot be stored`);
+  const long = lengthProblem(text, limit);
+  if (long) throw errors.invalidPropertyValue(where, owner, long);
   return text;
 }
 
@@ -36,7 +38,9 @@ function checkStorable(text: string, where: string, owner: string): string {
  * `$count`, `.` or `..` (URL normalisation or the binder reads them otherwise), no `/`, no control characters.
  */
 function keyProblem(key: unknown): string | undefined {
-  if (typeof key !== 'string' || key.length === 0 || key.length > MAX_KEY_LENGTH) return `expected a non-empty string of at most ${MAX_KEY_LENGTH} characters`;
+  if (typeof key !== 'string' || key.length === 0) return 'expected a non-empty string';
+  const long = lengthProblem(key, MAX_INDEXED_STRING_BYTES);
+  if (long) return long;
   if (key === '.' || key === '..' || key.toLowerCase() === '$count') return `'${key}' cannot be addressed as a key`;
   if (key.includes('/')) return "a key cannot contain '/'";
   const control = /[\u0000-\u001f\u007f-\u009f]/.exec(key);
@@ -46,7 +50,8 @@ function keyProblem(key: unknown): string | undefined {
   return undefined;
 }
 
-function readValue(type: ValueType, value: unknown, where: string, owner: string): unknown {
+/** `limit`: the most UTF-8 bytes a string here may hold (string-limits.ts: column or JSON text). */
+function readValue(type: ValueType, value: unknown, where: string, owner: string, limit: number): unknown {
   if (value === null) return null;
   switch (type.kind) {
     case 'enum': {
@@ -61,7 +66,7 @@ function readValue(type: ValueType, value: unknown, where: string, owner: string
       const src = value as Record<string, unknown>;
       const out: Record<string, unknown> = {};
       for (const key of Object.keys(src)) if (!key.startsWith('@') && !type.property(key)) throw errors.invalidPropertyValue(`${where}/${key}`, type.qualifiedName, 'no such property');
-      for (const p of type.properties) out[p.name] = readProperty(p, src[type.property(p.name)?.name ?? p.name], `${where}/${p.name}`, type.qualifiedName, false);
+      for (const p of type.properties) out[p.name] = readProperty(p, src[type.property(p.name)?.name ?? p.name], `${where}/${p.name}`, type.qualifiedName, false, true);
       return out;
     }
     case 'primitive':
@@ -84,12 +89,13 @@ function readValue(type: ValueType, value: unknown, where: string, owner: string
           return value;
         default:
           if (typeof value !== 'string') throw errors.invalidPropertyValue(where, owner, 'expected a string');
-          return checkStorable(value, where, owner);
+          return checkStorable(value, where, owner, limit);
       }
   }
 }
 
-function readProperty(p: StructuralProperty, value: unknown, where: string, owner: string, partial: boolean): unknown {
+function readProperty(p: StructuralProperty, value: unknown, where: string, owner: string, partial: boolean, nested = false): unknown {
+  const limit = nested || p.collection || p.freeText ? MAX_TEXT_STRING_BYTES : MAX_INDEXED_STRING_BYTES;
   if (value === undefined) {
     if (!p.nullable && !p.collection && !partial) throw errors.invalidPropertyValue(where, owner, 'the property is required');
     return p.collection ? [] : null;
@@ -102,10 +108,10 @@ function readProperty(p: StructuralProperty, value: unknown, where: string, owne
     if (!Array.isArray(value)) throw errors.invalidPropertyValue(where, owner, 'expected an array');
     return value.map((v, i) => {
       if (v === null && !p.nullable) throw errors.invalidPropertyValue(`${where}/${i}`, owner, 'items cannot be null');
-      return readValue(p.type, v, `${where}/${i}`, owner);
+      return readValue(p.type, v, `${where}/${i}`, owner, limit);
     });
   }
-  return readValue(p.type, value, where, owner);
+  return readValue(p.type, value, where, owner, limit);
 }
 
 /** Resolves `@odata.type` (with or without '#', case-insensitive on the name) to a concrete subtype of `base`. */

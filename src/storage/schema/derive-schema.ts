@@ -90,8 +90,8 @@ function columnKind(p: StructuralProperty): ColumnKind {
   }
 }
 
-/** A property is indexed for sorting/filtering when it is a single primitive or enum value. */
-const isScalar = (p: StructuralProperty): boolean => !p.collection && p.type.kind !== 'complex';
+/** A property is indexed for sorting/filtering when it is a single primitive or enum value, and not free text. */
+const isScalar = (p: StructuralProperty): boolean => !p.collection && p.type.kind !== 'complex' && !p.freeText;
 
 export function deriveSchema(model: Model): Schema {
   // Stored hierarchies: the element types of the served sets and every entity type their navigations (of any
