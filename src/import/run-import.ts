@@ -28,6 +28,18 @@ import { ArtifactRecords } from './artifact-records.js';
 import { BatchWriter } from './write-batch.js';
 import { tallyReason } from './reason-tally.js';
 
+/**
+ * A rejected profile draft's reason, short enough for the summary: the model's "Invalid value for property 'p' of
+ * type 't': detail." becomes "invalid profile p: detail"; an id made from the name is reported as the name.
+ */
+function profileProblem(e: unknown, idFromName: boolean): string {
+  const message = (e as Error).message;
+  const m = /^Invalid value for property '([^']+)' of type '[^']+': (.*?)\.?$/.exec(message);
+  if (!m) return `invalid profile: ${message}`;
+  const property = idFromName && (m[1] === 'id' || m[1] === 'title') ? 'name' : m[1];
+  return `invalid profile ${property}: ${m[2]}`;
+}
+
 export const READERS: Readonly<Record<ImportFormat, Reader>> = { stix: readStix, misp: readMisp, 'mstic-csv': readMsticCsv, 'ioc-list': readIocList };
 export const DEFAULT_BATCH_SIZE = 5000;
 
@@ -179,7 +191,7 @@ class Engine {
             try {
               keys.set(item.profile.key, this.book.resolve(item.profile));
             } catch (e) {
-              this.reject(`invalid profile: ${(e as Error).message}`, at(item.position));
+              this.reject(profileProblem(e, item.profile.id === undefined), at(item.position));
             }
             break;
           case 'indicator': {

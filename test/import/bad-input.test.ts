@@ -63,6 +63,19 @@ describe('bad input', () => {
     assert.ok(await store.findOne({ kind: 'entity', type: INDICATOR, key: indicatorId('bad-input-group', '2001:db8::9'), parent: undefined, expand: [] }));
   });
 
+  it('a profile name over the stored limit (800 UTF-8 bytes) is rejected with its position; the other profile imports', async () => {
+    const store = memoryStore();
+    const long = 'N'.repeat(1000);
+    const s = await importInto(store, [
+      await file('long-name.json', bundle([sdo({ type: 'intrusion-set', id: 'intrusion-set--9', name: long }), sdo({ type: 'intrusion-set', id: 'intrusion-set--1', name: 'Bad Input Group' })])),
+    ]);
+    const reason = 'invalid profile name: the string is 1000 bytes long (UTF-8); at most 800 are stored';
+    assert.deepEqual([...s.rejected.keys()], [reason]);
+    assert.deepEqual(s.rejected.get(reason)!.positions, ['object 0']);
+    assert.deepEqual([s.profiles.created, s.profiles.updated], [1, 0]);
+    assert.ok(await store.findOne({ kind: 'entity', type: PROFILE, key: 'bad-input-group', parent: undefined, expand: [] }));
+  });
+
   it('--strict: any rejected record aborts the import with nothing written', async () => {
     const store = memoryStore();
     const s = await importInto(store, [await file('bad-strict.json', bundle(profileBundle()))], { strict: true, batchSize: 1 });
