@@ -48,6 +48,8 @@ export interface ServerOptions {
   readonly betaEnumSpelling: EnumSpellingMode;
   readonly defaultPageSize: number;
   readonly maxPageSize: number;
+  /** Most characters of entities in one page (a page of large entities ends early, with a nextLink). */
+  readonly maxPageChars?: number;
   readonly limits?: QueryLimits;
   readonly maxUrlLength: number;
   readonly maxHeaderSize: number;
@@ -158,7 +160,7 @@ export async function startServer(partial: Partial<ServerOptions> = {}): Promise
   const service = await createService({
     model,
     store,
-    paging: { defaultPageSize: options.defaultPageSize, maxPageSize: options.maxPageSize },
+    paging: { defaultPageSize: options.defaultPageSize, maxPageSize: options.maxPageSize, ...(options.maxPageChars ? { maxPageChars: options.maxPageChars } : {}) },
     limits: options.limits ?? DEFAULT_LIMITS,
     strict: options.strict,
     betaEnumSpelling: options.betaEnumSpelling,

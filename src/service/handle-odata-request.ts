@@ -12,7 +12,7 @@ import type { BoundQueryOptions, SelectItem } from '../odata/bind/semantic-tree.
 import type { QueryLimits } from '../odata/limits/query-limits.js';
 import { bindHopRest, type BoundResource } from '../odata/path/bind-resource-path.js';
 import type { ApiVersion } from '../odata/path/parse-resource-path.js';
-import { planCollection, planCount, planEntity, queryShape, type PagingSettings } from '../odata/plan/build-query-plan.js';
+import { DEFAULT_MAX_PAGE_CHARS, planCollection, planCount, planEntity, queryShape, type PagingSettings } from '../odata/plan/build-query-plan.js';
 import { encodeSkipToken } from '../odata/paging/skip-token.js';
 import { createEnumSpelling, type EnumSpelling, type EnumSpellingMode } from '../odata/serialize/enum-spelling.js';
 import { writeEntity, type Json, type WriteOptions } from '../odata/serialize/write-entity.js';
@@ -179,12 +179,22 @@ export async function createService(config: ServiceConfig): Promise<Service> {
         const searchText = rawOptionValue(req.query, 'search') ?? '';
         const { query, pageSize, shape } = planCollection(resource, options, paging, (orderBy) => queryShape(resource, orderBy, filterText, searchText));
         const [page, count] = await Promise.all([config.store.findMany(query), options.count ? config.store.count(planCount(resource, options)) : Promise.resolve(undefined)]);
-        const records = page.records.slice(0, pageSize);
-        const body: Record<string, Json> = { '@odata.context': context(resource.contextPath, options.select) };
-        if (count !== undefined) body['@odata.count'] = count;
-        if (page.records.length > pageSize) body['@odata.nextLink'] = buildNextLink(`${req.origin}${req.path}`, req.query, encodeSkipToken(shape, page.sortKeys[pageSize - 1]!, tokenKey));
-        body['value'] = records.map((r) => writeEntity(r, options.select, options.expand, write));
-        return json(200, body, applied);
+        // Serialized one by one so that the page can end early when its entities grow past the budget.
+        const budget = paging.maxPageChars ?? DEFAULT_MAX_PAGE_CHARS;
+        const items: string[] = [];
+        let chars = 0;
+        for (const r of page.records.slice(0, pageSize)) {
+          const item = JSON.stringify(writeEntity(r, options.select, options.expand, write));
+          if (items.length > 0 && chars + item.length > budget) break;
+          items.push(item);
+          chars += item.length + 1;
+        }
+        const served = items.length;
+        const head: Record<string, Json> = { '@odata.context': context(resource.contextPath, options.select) };
+        if (count !== undefined) head['@odata.count'] = count;
+        if (page.records.length > served) head['@odata.nextLink'] = buildNextLink(`${req.origin}${req.path}`, req.query, encodeSkipToken(shape, page.sortKeys[served - 1]!, tokenKey));
+        const body = `${JSON.stringify(head).slice(0, -1)},"value":[${items.join(',')}]}`;
+        return { status: 200, headers: { 'Content-Type': JSON_CONTENT_TYPE, 'OData-Version': '4.0', ...applied }, body };
       }
       case 'entity': {
         const record = await config.store.findOne(planEntity(resource, options));

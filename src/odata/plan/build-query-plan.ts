@@ -13,7 +13,16 @@ export interface PagingSettings {
   readonly maxPageSize: number;
   /** The `$skiptoken` MAC key (skip-token.ts); without one, a request carrying a token is refused. */
   readonly tokenKey?: Buffer;
+  /**
+   * Most characters of serialized entities in one page (default DEFAULT_MAX_PAGE_CHARS): a page of large entities
+   * ends early with a nextLink rather than build a response no client (or V8 string) can hold. One entity is
+   * always served, whatever its size.
+   */
+  readonly maxPageChars?: number;
 }
+
+/** 16 Mi characters: far above any page of ordinary entities (a demo profile is ~2 KB), below what breaks a client. */
+export const DEFAULT_MAX_PAGE_CHARS = 16 * 1024 * 1024;
 
 const pathText = (a: PropertyAccessNode): string => [...a.navigation.map((n) => n.name), a.property?.name ?? '$it', ...a.complexPath.map((p) => p.name)].join('/');
 
