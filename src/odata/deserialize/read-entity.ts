@@ -51,6 +51,19 @@ function keyProblem(key: unknown): string | undefined {
 }
 
 /** `limit`: the most UTF-8 bytes a string here may hold (string-limits.ts: column or JSON text). */
+/**
+ * Most members an object of a body may have: an entity has a few dozen properties and annotations, so this bounds
+ * the work on a body made of a million `@…` keys (which held the event loop for 11.6 s) without refusing any real one.
+ */
+export const MAX_OBJECT_MEMBERS = 1000;
+
+/** The object's member names, once; more than MAX_OBJECT_MEMBERS is a 400. */
+function memberNames(src: Record<string, unknown>, where: string): string[] {
+  const names = Object.keys(src);
+  if (names.length > MAX_OBJECT_MEMBERS) throw errors.invalidBody(`${where} has ${names.length} members; an object may have at most ${MAX_OBJECT_MEMBERS}`);
+  return names;
+}
+
 function readValue(type: ValueType, value: unknown, where: string, owner: string, limit: number): unknown {
   if (value === null) return null;
   switch (type.kind) {
@@ -65,7 +78,7 @@ function readValue(type: ValueType, value: unknown, where: string, owner: string
       if (typeof value !== 'object' || Array.isArray(value)) throw errors.invalidPropertyValue(where, owner, `expected a ${type.name} object`);
       const src = value as Record<string, unknown>;
       const out: Record<string, unknown> = {};
-      for (const key of Object.keys(src)) if (!key.startsWith('@') && !type.property(key)) throw errors.invalidPropertyValue(`${where}/${key}`, type.qualifiedName, 'no such property');
+      for (const key of memberNames(src, where)) if (!key.startsWith('@') && !type.property(key)) throw errors.invalidPropertyValue(`${where}/${key}`, type.qualifiedName, 'no such property');
       for (const p of type.properties) out[p.name] = readProperty(p, src[type.property(p.name)?.name ?? p.name], `${where}/${p.name}`, type.qualifiedName, false, true);
       return out;
     }
@@ -134,14 +147,15 @@ function concreteType(model: Model, base: EntityType, annotation: unknown, where
 export function readEntity(model: Model, expected: EntityType, json: unknown, options: ReadOptions, where = ''): { record: EntityRecord; writes: WriteRecord[] } {
   if (typeof json !== 'object' || json === null || Array.isArray(json)) throw errors.invalidBody(`${where || 'the body'} must be a JSON object`);
   const src = json as Record<string, unknown>;
+  const members = memberNames(src, where || 'the body');
   const type = concreteType(model, expected, src['@odata.type'], where || expected.name);
-  for (const key of Object.keys(src)) {
+  for (const key of members) {
     if (key.startsWith('@') || key.includes('@')) continue;
     if (!type.property(key) && !type.navigation(key)) throw errors.invalidPropertyValue(`${where}${key}`, type.qualifiedName, 'no such property');
   }
   const values: Record<string, unknown> = {};
   for (const p of type.properties) {
-    const key = Object.keys(src).find((k) => k === p.name) ?? Object.keys(src).find((k) => k.toLowerCase() === p.name.toLowerCase());
+    const key = members.find((k) => k === p.name) ?? members.find((k) => k.toLowerCase() === p.name.toLowerCase());
     const raw = key === undefined ? undefined : src[key];
     if (p === type.key) {
       const problem = raw === undefined ? undefined : keyProblem(raw);
