@@ -9,7 +9,7 @@
  */
 import { errors } from '../errors/catalog.js';
 import type { EntityType, Model } from '../model/model.js';
-import { MAX_OBJECT_MEMBERS, readEntity } from '../odata/deserialize/read-entity.js';
+import { memberNames, readEntity } from '../odata/deserialize/read-entity.js';
 import type { BoundResource } from '../odata/path/bind-resource-path.js';
 import { derivedId, indicatorId } from '../model/ids.js';
 import type { EntityRecord, ParentScope, WriteRecord } from '../model/records.js';
@@ -27,8 +27,8 @@ const keyOf = (r: EntityRecord): unknown => r.values[r.type.key.name];
 function withDerivedId(body: unknown, type: EntityType): unknown {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) return body;
   const b = body as Record<string, unknown>;
-  // Too many members: left as it is for readEntity to refuse with the count the client sent (and no big copy here).
-  if (b[type.key.name] !== undefined || Object.keys(b).length > MAX_OBJECT_MEMBERS) return body;
+  memberNames(b, 'the body'); // too many members: the 400 here, before any copy
+  if (b[type.key.name] !== undefined) return body;
   const id = derivedId(type, b);
   return id === undefined ? body : { ...b, [type.key.name]: id };
 }

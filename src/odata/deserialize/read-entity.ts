@@ -58,7 +58,7 @@ function keyProblem(key: unknown): string | undefined {
 export const MAX_OBJECT_MEMBERS = 1000;
 
 /** The object's member names, once; more than MAX_OBJECT_MEMBERS is a 400. */
-function memberNames(src: Record<string, unknown>, where: string): string[] {
+export function memberNames(src: Record<string, unknown>, where: string): string[] {
   const names = Object.keys(src);
   if (names.length > MAX_OBJECT_MEMBERS) throw errors.invalidBody(`${where} has ${names.length} members; an object may have at most ${MAX_OBJECT_MEMBERS}`);
   return names;
