@@ -27,7 +27,15 @@ async function bundleText(options: StixExportOptions): Promise<string> {
 async function one(server: TestServer, path: string): Promise<unknown> {
   const r = await server.json(path);
   assert.equal(r.status, 200, `${path}: ${JSON.stringify(r.body)}`);
-  return JSON.parse(JSON.stringify(r.body).split(server.url).join('<origin>'));
+  return comparable(server, r.body);
+}
+
+/**
+ * A body with the server's origin replaced and each skiptoken's MAC too: every store signs its tokens with its own
+ * secret (issue 10), so the same position gives the same token body and a different MAC.
+ */
+function comparable(server: TestServer, body: unknown): unknown {
+  return JSON.parse(JSON.stringify(body).split(server.url).join('<origin>').replace(/(\$skiptoken=[A-Za-z0-9_-]+)\.[A-Za-z0-9_-]+/g, '$1.<mac>'));
 }
 
 /** Every page of a collection (following nextLinks), with the server's origin replaced. */
@@ -37,7 +45,7 @@ async function allPages(server: TestServer, path: string): Promise<unknown[]> {
   while (next) {
     const r = await server.json(next.slice(server.url.length));
     assert.equal(r.status, 200, `${path}: ${JSON.stringify(r.body)}`);
-    pages.push(JSON.parse(JSON.stringify(r.body).split(server.url).join('<origin>')));
+    pages.push(comparable(server, r.body));
     next = r.body['@odata.nextLink'];
   }
   return pages;
