@@ -120,12 +120,12 @@ class Engine {
     });
   }
 
-  private note(map: Map<string, ReasonCount>, reason: string, position: string): void {
-    tallyReason(map, reason, position, this.maxPositions);
+  private note(map: Map<string, ReasonCount>, reason: string, position: string, value?: string): void {
+    tallyReason(map, reason, position, this.maxPositions, value);
   }
 
-  reject(reason: string, position: string): void {
-    this.note(this.summary.rejected, reason, position);
+  reject(reason: string, position: string, value?: string): void {
+    this.note(this.summary.rejected, reason, position, value);
   }
 
   async run(): Promise<void> {
@@ -181,10 +181,10 @@ class Engine {
         if (this.items % 1000 === 0) this.progress();
         switch (item.kind) {
           case 'skip':
-            this.note(this.summary.skipped, item.reason, at(item.position));
+            this.note(this.summary.skipped, item.reason, at(item.position), item.value);
             break;
           case 'reject':
-            this.reject(item.reason, at(item.position));
+            this.reject(item.reason, at(item.position), item.value);
             break;
           case 'profile':
             if (override) break;

@@ -62,8 +62,8 @@ export interface IndicatorDraft {
 export type ImportItem =
   | { readonly kind: 'profile'; readonly position: string; readonly profile: ProfileDraft }
   | { readonly kind: 'indicator'; readonly position: string; readonly indicator: IndicatorDraft }
-  | { readonly kind: 'skip'; readonly position: string; readonly reason: string }
-  | { readonly kind: 'reject'; readonly position: string; readonly reason: string };
+  | { readonly kind: 'skip'; readonly position: string; readonly reason: string; readonly value?: string }
+  | { readonly kind: 'reject'; readonly position: string; readonly reason: string; readonly value?: string };
 
 export interface ReaderContext {
   readonly path: string;

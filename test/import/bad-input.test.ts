@@ -56,8 +56,8 @@ describe('bad input', () => {
       'missing required field name': 1,
     });
     assert.deepEqual(s.rejected.get('malformed JSON')!.positions, ['object 3', 'object 11']);
-    assert.deepEqual(s.rejected.get('unparseable pattern: unbalanced brackets')!.positions, ['object 4']);
-    assert.deepEqual(s.rejected.get('invalid IPv4 address')!.positions, ['object 5']);
+    assert.deepEqual(s.rejected.get('unparseable pattern: unbalanced brackets')!.positions, [`object 4 "[domain-name:value = 'broken.example'"`]);
+    assert.deepEqual(s.rejected.get('invalid IPv4 address')!.positions, ['object 5 "300.1.2.3"']);
     assert.deepEqual(s.rejected.get('missing required field name')!.positions, ['object 8']);
     assert.deepEqual(s.indicators, { created: 3, updated: 0, unchanged: 0, withoutProfile: 0 });
     assert.ok(await store.findOne({ kind: 'entity', type: INDICATOR, key: indicatorId('bad-input-group', '2001:db8::9'), parent: undefined, expand: [] }));
@@ -118,7 +118,7 @@ describe('bad input', () => {
     const s = await importInto(store, [await file('apt_mixed.txt', 'ok.example\n999.1.2.3\nnot a domain\n10.0.0.0/8\n192.0.2.7:443 # c2\n')]);
     assert.deepEqual(byReason(s.rejected), { 'invalid IPv4 address': 1, 'not a domain, IP address or URL': 1 });
     assert.deepEqual(byReason(s.skipped), { 'network, not a host': 1 });
-    assert.deepEqual(s.rejected.get('invalid IPv4 address')!.positions, ['line 2']);
+    assert.deepEqual(s.rejected.get('invalid IPv4 address')!.positions, ['line 2 "999.1.2.3"']);
     assert.equal(s.indicators.created, 2);
     const csv = await file(
       'rr.csv',
@@ -138,7 +138,7 @@ describe('bad input', () => {
       'missing required field TimeGenerated': 1,
       'truncated: the input ends inside a quoted field': 1,
     });
-    assert.deepEqual(c.rejected.get('invalid hostname')!.positions, ['line 4']);
+    assert.deepEqual(c.rejected.get('invalid hostname')!.positions, ['line 4 "multi\\nline.example"']);
     assert.deepEqual(c.rejected.get('missing required field TimeGenerated')!.positions, ['line 6']);
     assert.equal(c.indicators.created, 1);
   });

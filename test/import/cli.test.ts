@@ -64,7 +64,7 @@ describe('tigraph import (CLI)', () => {
     const s = await start(['import', '-', '--data-dir', dataDir, '--strict'], 'fine.example\n300.1.1.1\n').done;
     assert.equal(s.code, 2);
     assert.match(s.stdout, /aborted and nothing was written/);
-    assert.match(s.stdout, /1 × invalid IPv4 address \(- line 2\)/);
+    assert.match(s.stdout, /1 × invalid IPv4 address \(- line 2 "300\.1\.1\.1"\)/);
     assert.equal(indicatorCount(dataDir), 3);
   });
 

@@ -36,7 +36,7 @@ describe('STIX 2.1 datasets', { skip: datasetSkip }, () => {
       'report not imported': 1,
     });
     assert.equal(s.rejected.size, 0);
-    assert.deepEqual(s.skipped.get('network, not a host')!.positions, ['object 10', 'object 11', 'object 12', 'object 13']);
+    assert.deepEqual(s.skipped.get('network, not a host')!.positions, ['object 10 "223.166.0.0/15"', 'object 11 "58.246.0.0/15"', 'object 12 "112.64.0.0/15"', 'object 13 "139.226.0.0/15"']);
     assert.deepEqual(await counts(store), { profiles: 22, indicators: 3 });
 
     const server = await startTestServer({ store, seed: 'none' });

@@ -71,8 +71,8 @@ describe('POST …/threatIntelligence/microsoft.graph.security.import', () => {
     assert.deepEqual(job.summary.indicators, { created: 3, updated: 0, unchanged: 0, withoutProfile: 0 });
     assert.equal(job.summary.skipped.count, 1);
     assert.equal(job.summary.skipped.reasons[0].reason, 'hash pattern');
-    assert.deepEqual(job.summary.skipped.reasons[0].positions, ['object 3']);
-    assert.deepEqual(job.summary.rejected, { count: 1, reasons: [{ reason: 'invalid IPv4 address', count: 1, positions: ['object 4'] }] });
+    assert.deepEqual(job.summary.skipped.reasons[0].positions, [`object 3 "[file:hashes.MD5 = 'd41d8cd98f00b204e9800998ecf8427e']"`]);
+    assert.deepEqual(job.summary.rejected, { count: 1, reasons: [{ reason: 'invalid IPv4 address', count: 1, positions: ['object 4 "300.1.2.3"'] }] });
 
     const list = await s.json(`/v1.0${TI}/intelProfiles/job-tempest/indicators?$expand=artifact&$orderby=firstSeenDateTime`);
     assert.equal(list.status, 200);
@@ -99,7 +99,7 @@ describe('POST …/threatIntelligence/microsoft.graph.security.import', () => {
     assert.equal(job.format, 'ioc-list');
     assert.deepEqual(job.summary.profiles, { created: 1, updated: 0, unchanged: 0 });
     assert.deepEqual(job.summary.indicators, { created: 3, updated: 0, unchanged: 0, withoutProfile: 0 });
-    assert.deepEqual(job.summary.rejected, { count: 1, reasons: [{ reason: 'invalid IPv4 address', count: 1, positions: ['line 3'] }] });
+    assert.deepEqual(job.summary.rejected, { count: 1, reasons: [{ reason: 'invalid IPv4 address', count: 1, positions: ['line 3 "10.0.0.300"'] }] });
     const read = await s.json(`/v1.0${TI}/intelProfiles/list-storm/indicators?$filter=source eq 'public'&$count=true`);
     assert.equal(read.body['@odata.count'], 3);
   });
@@ -111,7 +111,7 @@ describe('POST …/threatIntelligence/microsoft.graph.security.import', () => {
     assert.equal(job.status, 'failed');
     assert.equal(job.summary.aborted, true);
     assert.equal(job.error, 'strict: rejected records found; nothing was written');
-    assert.deepEqual(job.summary.rejected.reasons[0].positions, ['line 2']);
+    assert.deepEqual(job.summary.rejected.reasons[0].positions, ['line 2 "999.1.1.1"']);
     assert.equal((await s.json(`/v1.0${TI}/intelProfiles/strictgroup`)).status, 404);
   });
 

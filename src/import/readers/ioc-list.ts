@@ -83,7 +83,7 @@ export async function* readIocList(ctx: ReaderContext): AsyncGenerator<ImportIte
     if (!value) continue;
     const c = canonicalizeAuto(value);
     if (!c.ok) {
-      yield { kind: c.outcome, position, reason: c.reason };
+      yield { kind: c.outcome, position, reason: c.reason, value };
       continue;
     }
     yield { kind: 'indicator', position, indicator: { profileKey: key, source, firstSeen: ctx.now, lastSeen: null, artifact: c.artifact } };

@@ -210,7 +210,7 @@ export async function* readMisp(ctx: ReaderContext): AsyncGenerator<ImportItem> 
       for (const p of parts) {
         const c = canonicalize(p.value, p.hint);
         if (!c.ok) {
-          yield { kind: c.outcome, position, reason: c.reason };
+          yield { kind: c.outcome, position, reason: c.reason, value: p.value };
           continue;
         }
         for (const profileKey of profileKeys) yield { kind: 'indicator', position, indicator: { profileKey, source, firstSeen, lastSeen, artifact: c.artifact } };

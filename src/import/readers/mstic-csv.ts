@@ -101,7 +101,7 @@ export async function* readMsticCsv(ctx: ReaderContext): AsyncGenerator<ImportIt
     }
     const c = canonicalize(ioc, hint);
     if (!c.ok) {
-      yield { kind: c.outcome, position, reason: c.reason };
+      yield { kind: c.outcome, position, reason: c.reason, value: ioc };
       continue;
     }
     const group = shape === 'rapid' ? get(ix.group) : '';

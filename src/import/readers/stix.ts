@@ -234,7 +234,7 @@ function* indicatorItems(
     ctx.source ?? (creatorRef !== undefined ? refs.identitySources.get(creatorRef) : undefined) ?? (creator && /microsoft/i.test(creator) ? 'microsoft' : 'osint');
 
   const pattern = parseStixPattern(o['pattern']);
-  if (pattern.kind !== 'values') return yield { kind: pattern.kind, position, reason: pattern.reason };
+  if (pattern.kind !== 'values') return yield { kind: pattern.kind, position, reason: pattern.reason, value: o['pattern'] };
   for (const reason of pattern.skipped) yield { kind: 'skip', position, reason };
   const profileKeys = [...new Set((refs.indicates.get(id) ?? []).filter((t) => refs.profiles.has(t)))];
   // A tigraph export: the indicator's own id and its artifact's Graph JSON (when it is the same artifact).
@@ -246,7 +246,7 @@ function* indicatorItems(
   for (const value of pattern.values) {
     const c = canonicalize(value.value, value.hint);
     if (!c.ok) {
-      yield { kind: c.outcome, position, reason: c.reason };
+      yield { kind: c.outcome, position, reason: c.reason, value: value.value };
       continue;
     }
     let artifact = c.artifact;
