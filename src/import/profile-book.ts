@@ -20,8 +20,9 @@
  * tradecraft are filled only when the profile's are empty; firstActiveDateTime takes the earliest value; title and kind stay.
  *
  * Policy for non-nullable fields a source lacks: summary and description `{content: '', format: 'text'}`;
- * firstActiveDateTime the earliest first seen of the profile's indicators in this import, or the import time
- * when it has none (an imported indicator never makes a profile's first activity later). A profile created from
+ * firstActiveDateTime the draft's own date (STIX first_seen), else the earliest first seen of the profile's
+ * indicators in this import, else the draft's fallback date (STIX `created`), else the import time (maltrail lists
+ * carry no dates). A dated draft or a stored profile is never made later by an indicator. A profile created from
  * a draft with `firstActiveExact` (a tigraph export) keeps the draft's firstActiveDateTime as is.
  */
 import { createHash } from 'node:crypto';
@@ -48,6 +49,8 @@ export interface ProfileState {
   readonly file: number;
   /** firstActiveDateTime came from an exact draft (ProfileDraft.firstActiveExact): indicators do not move it. */
   firstActiveExact?: boolean;
+  /** firstActiveDateTime is a placeholder (fallback date or import time): the first indicator replaces it. */
+  firstActivePlaceholder?: boolean;
 }
 
 export function slugOf(title: string): string {
@@ -141,7 +144,7 @@ export class ProfileBook {
       [PROFILE.p.countriesOrRegionsOfOrigin]: draft.countries ?? [],
       summary: draft.summary ?? empty,
       description: draft.description ?? empty,
-      [PROFILE.p.firstActiveDateTime]: new Date(draft.firstActive ?? this.now).toISOString(),
+      [PROFILE.p.firstActiveDateTime]: new Date(draft.firstActive ?? draft.firstActiveFallback ?? this.now).toISOString(),
       targets: draft.targets ?? [],
       tradecraft: draft.tradecraft ?? null,
     };
@@ -155,6 +158,7 @@ export class ProfileBook {
       const id = draft.id ?? slugOf(draft.title);
       const state: ProfileState = { id, values: this.draftValues(id, draft), existed: false, baseline: undefined, dirty: true, touched: true, file: this.file };
       if (draft.firstActiveExact && draft.firstActive !== undefined) state.firstActiveExact = true;
+      if (draft.firstActive === undefined) state.firstActivePlaceholder = true;
       this.index(state);
       return state;
     }
@@ -197,7 +201,8 @@ export class ProfileBook {
   noteIndicator(state: ProfileState, firstSeen: number): void {
     if (state.firstActiveExact) return;
     const cur = state.values[PROFILE.p.firstActiveDateTime];
-    if (typeof cur !== 'number' || firstSeen < cur) {
+    if (state.firstActivePlaceholder || typeof cur !== 'number' || firstSeen < cur) {
+      state.firstActivePlaceholder = false;
       state.values[PROFILE.p.firstActiveDateTime] = firstSeen;
       state.dirty = true;
     }

@@ -30,8 +30,14 @@ export interface ProfileDraft {
   readonly aliases?: readonly string[];
   readonly summary?: Content;
   readonly description?: Content;
-  /** Epoch ms; absent → earliest first seen of the profile's indicators, else the import time. */
+  /** Epoch ms; absent → earliest first seen of the profile's indicators, else firstActiveFallback, else the import time. */
   readonly firstActive?: number;
+  /**
+   * A date the source gives the profile's record but not its activity (STIX `created`): the profile's
+   * firstActiveDateTime only when neither firstActive nor any indicator says more, so that a profile is never
+   * "active since the import day" when the source knows better.
+   */
+  readonly firstActiveFallback?: number;
   readonly countries?: readonly { readonly code: string; readonly label: string }[];
   readonly targets?: readonly string[];
   readonly tradecraft?: Content;

@@ -4,7 +4,8 @@
  *
  * 1. every object except indicators: intrusion-set / threat-actor → profile kind actor, malware / tool → kind
  *    tool (name → title, aliases, description → summary and description (format text; `x_summary` wins for
- *    the summary), first_seen → firstActiveDateTime, `originates-from` a location → countriesOrRegionsOfOrigin);
+ *    the summary), first_seen → firstActiveDateTime (without it: the earliest first seen of its indicators, else
+ *    `created`), `originates-from` a location → countriesOrRegionsOfOrigin);
  *    identities (for created_by_ref → source); `indicates` relationships (indicator id → profile ids) and
  *    sightings (first_seen/last_seen per indicator). Memory: one small entry per indicates relationship and per
  *    sighted indicator, plus the profile objects.
@@ -123,6 +124,7 @@ export async function* readStix(ctx: ReaderContext): AsyncGenerator<ImportItem> 
             ...(xTradecraft ? { tradecraft: xTradecraft } : {}),
             ...(xTargets ? { targets: xTargets } : {}),
             ...(firstActive !== undefined ? { firstActive } : {}),
+            ...(parseIsoTime(o['created']) !== undefined ? { firstActiveFallback: parseIsoTime(o['created'])! } : {}),
           },
         });
         continue;
