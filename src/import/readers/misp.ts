@@ -2,9 +2,13 @@
  * MISP JSON (spec §2.3, Mapping D), streamed in two passes:
  *
  * - an event (`{"Event": {…}}` or the bare event object): pass 1 reads the event's galaxies, tags and dates;
- *   clusters of galaxy type `threat-actor` or `microsoft-activity-group` (or tags
- *   `misp-galaxy:threat-actor="X"` / `misp-galaxy:microsoft-activity-group="X"` without an expanded galaxy)
- *   become profiles (kind actor); pass 2 reads `Attribute[]` and `Object[].Attribute[]`, each attached to every
+ *   clusters of the actor galaxies (`threat-actor`, `microsoft-activity-group`, `mitre-intrusion-set`) become
+ *   profiles of kind actor, clusters of the tool galaxies (`tool`, `rat`, `banker`, `malpedia`, `mitre-malware`,
+ *   `mitre-tool`, `ransomware`, `stealer`, `backdoor`) profiles of kind tool; so do the tags naming them
+ *   without an expanded galaxy (`misp-galaxy:<galaxy>="X"`) and the plain tags `tool="X"`, `rat="X"`,
+ *   `malware="X"` (tool) and `threat-actor="X"` (actor). MITRE clusters are titled by name without the
+ *   technique-style id (`APT28 - G0007` → 'APT28', the id kept as an alias). A cluster named twice (galaxy and
+ *   tag) is one profile. Pass 2 reads `Attribute[]` and `Object[].Attribute[]`, each attached to every
  *   such profile (--profile overrides). Types: ip-dst, ip-src, `ip-dst|port`, `ip-src|port` → ipAddress (port
  *   dropped); domain, hostname, `hostname|port` → hostname; `domain|ip` → both; url → unclassifiedArtifact (kind
  *   url); other types are skipped with the type as the reason; `deleted` attributes and attributes with
@@ -32,7 +36,34 @@ import { JsonStreamError, parseJsonValue, streamJsonValues, type Decision } from
 import { countryLabel, distinctNames, isNonEmptyString, parseIsoTime, type Content, type ImportItem, type ProfileDraft, type ReaderContext } from '../types.js';
 
 type Obj = Record<string, unknown>;
-const ACTOR_GALAXIES = new Set(['threat-actor', 'microsoft-activity-group']);
+/** Galaxy types (and plain tag predicates) whose clusters are profiles, and the kind they make. */
+export const GALAXY_KINDS: ReadonlyMap<string, 'actor' | 'tool'> = new Map([
+  ['threat-actor', 'actor'],
+  ['microsoft-activity-group', 'actor'],
+  ['mitre-intrusion-set', 'actor'],
+  ['tool', 'tool'],
+  ['rat', 'tool'],
+  ['banker', 'tool'],
+  ['malpedia', 'tool'],
+  ['mitre-malware', 'tool'],
+  ['mitre-tool', 'tool'],
+  ['ransomware', 'tool'],
+  ['stealer', 'tool'],
+  ['backdoor', 'tool'],
+]);
+/** Plain (non-galaxy) tags that name a profile: `tool="BabyShark"`. */
+const PLAIN_TAGS: ReadonlyMap<string, 'actor' | 'tool'> = new Map([
+  ['tool', 'tool'],
+  ['rat', 'tool'],
+  ['malware', 'tool'],
+  ['threat-actor', 'actor'],
+]);
+
+/** `APT28 - G0007` → { title: 'APT28', id: 'G0007' } (MITRE ATT&CK cluster values); other names unchanged. */
+export function splitMitreName(value: string): { title: string; id?: string } {
+  const m = /^(.+?)\s+-\s+([GSC]\d{4})$/.exec(value.trim());
+  return m ? { title: m[1]!, id: m[2]! } : { title: value.trim() };
+}
 
 const TYPE_HINTS: Readonly<Record<string, ValueHint>> = {
   'ip-dst': 'ip',
@@ -62,7 +93,7 @@ function selector(wanted: readonly (readonly string[])[]): (path: readonly strin
 
 function clusterDraft(c: Obj, key: string, kind: 'actor' | 'tool'): ProfileDraft | undefined {
   if (!isNonEmptyString(c['value'])) return undefined;
-  const title = c['value'].trim();
+  const { title, id: mitreId } = splitMitreName(c['value']);
   const meta = (typeof c['meta'] === 'object' && c['meta'] !== null ? c['meta'] : {}) as Obj;
   const countriesRaw = Array.isArray(meta['country']) ? meta['country'] : meta['country'] !== undefined ? [meta['country']] : [];
   const countries = distinctNames(countriesRaw)
@@ -78,7 +109,7 @@ function clusterDraft(c: Obj, key: string, kind: 'actor' | 'tool'): ProfileDraft
     key,
     title,
     kind,
-    aliases: distinctNames(Array.isArray(meta['synonyms']) ? meta['synonyms'] : [], [title]),
+    aliases: distinctNames([...(Array.isArray(meta['synonyms']) ? meta['synonyms'] : []), ...(mitreId ? [mitreId] : [])], [title]),
     ...(summary ? { summary } : {}),
     ...(description ? { description } : {}),
     countries,
@@ -130,26 +161,26 @@ export async function* readMisp(ctx: ReaderContext): AsyncGenerator<ImportItem> 
   // Profiles of the event.
   const keys: string[] = [];
   const seen = new Set<string>();
+  const add = (draft: ProfileDraft | undefined, position: string): void => {
+    if (!draft || seen.has(draft.key)) return;
+    seen.add(draft.key);
+    keys.push(draft.key);
+    pending.push({ kind: 'profile', position, profile: draft });
+  };
+  const keyOf = (name: string): string => `cluster:${splitMitreName(name).title.toLowerCase()}`;
   galaxies.forEach((g, gi) => {
-    if (!ACTOR_GALAXIES.has(String(g['type']))) return;
+    const kind = GALAXY_KINDS.get(String(g['type']));
+    if (!kind) return;
     const clusters = Array.isArray(g['GalaxyCluster']) ? (g['GalaxyCluster'] as Obj[]) : [];
-    clusters.forEach((c, ci) => {
-      const draft = clusterDraft(c, `cluster:${String(c['value']).toLowerCase()}`, 'actor');
-      if (!draft || seen.has(draft.key)) return;
-      seen.add(draft.key);
-      keys.push(draft.key);
-      pending.push({ kind: 'profile', position: `galaxy ${gi} cluster ${ci}`, profile: draft });
-    });
+    clusters.forEach((c, ci) => add(clusterDraft(c, keyOf(String(c['value'])), kind), `galaxy ${gi} cluster ${ci}`));
   });
-  for (const tag of tags) {
-    const m = /^misp-galaxy:(threat-actor|microsoft-activity-group)="(.+)"$/.exec(tag);
-    if (!m) continue;
-    const key = `cluster:${m[2]!.toLowerCase()}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
-    keys.push(key);
-    pending.push({ kind: 'profile', position: 'tag', profile: { key, title: m[2]!, kind: 'actor' } });
-  }
+  tags.forEach((tag, ti) => {
+    const m = /^(?:misp-galaxy:)?([a-z-]+)="(.+)"$/.exec(tag.trim());
+    if (!m) return;
+    const kind = (tag.startsWith('misp-galaxy:') ? GALAXY_KINDS : PLAIN_TAGS).get(m[1]!);
+    if (!kind) return;
+    add(clusterDraft({ value: m[2]! }, keyOf(m[2]!), kind), `tag ${ti}`);
+  });
   yield* pending;
 
   const eventDate = parseIsoTime(header.get('date'));

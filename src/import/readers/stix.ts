@@ -6,6 +6,8 @@
  *    tool (name → title, aliases, description → summary and description (format text; `x_summary` wins for
  *    the summary), first_seen → firstActiveDateTime (without it: the earliest first seen of its indicators, else
  *    `created`), `originates-from` a location → countriesOrRegionsOfOrigin);
+ *    a campaign is a profile of kind actor too, and its `attributed-to` relationships (campaign → intrusion set or
+ *    threat actor) make every indicator of the campaign an indicator of the attributed profile as well;
  *    identities (for created_by_ref → source); `indicates` relationships (indicator id → profile ids) and
  *    sightings (first_seen/last_seen per indicator). Memory: one small entry per indicates relationship and per
  *    sighted indicator, plus the profile objects.
@@ -63,6 +65,7 @@ export async function* readStix(ctx: ReaderContext): AsyncGenerator<ImportItem> 
   const indicates = new Map<string, string[]>();
   const targets = new Map<string, string>();
   const origins = new Map<string, string[]>();
+  const attributed = new Map<string, string[]>();
   const sightings = new Map<string, { first?: number; last?: number }>();
   const pending: ImportItem[] = [];
   let sawObjects = false;
@@ -160,7 +163,7 @@ export async function* readStix(ctx: ReaderContext): AsyncGenerator<ImportItem> 
             pending.push({ kind: 'reject', position, reason: 'missing required field source_ref, target_ref or relationship_type' });
             continue;
           }
-          const map = rt === 'indicates' ? indicates : rt === 'originates-from' ? origins : undefined;
+          const map = rt === 'indicates' ? indicates : rt === 'originates-from' ? origins : rt === 'attributed-to' && src.startsWith('campaign--') ? attributed : undefined;
           if (!map) {
             pending.push({ kind: 'skip', position, reason: `relationship ${rt} not imported` });
             continue;
@@ -204,7 +207,7 @@ export async function* readStix(ctx: ReaderContext): AsyncGenerator<ImportItem> 
       }
       const o = parsed.value as Obj;
       if (typeof o !== 'object' || o === null || o['type'] !== 'indicator') continue;
-      yield* indicatorItems(o, `object ${v.index}`, ctx, { profiles, identities, identitySources, indicates, sightings });
+      yield* indicatorItems(o, `object ${v.index}`, ctx, { profiles, identities, identitySources, indicates, attributed, sightings });
     }
   } catch (e) {
     if (!(e instanceof JsonStreamError)) throw e;
@@ -216,7 +219,14 @@ function* indicatorItems(
   o: Obj,
   position: string,
   ctx: ReaderContext,
-  refs: { profiles: Map<string, unknown>; identities: Map<string, string>; identitySources: Map<string, IndicatorSourceName>; indicates: Map<string, string[]>; sightings: Map<string, { first?: number; last?: number }> },
+  refs: {
+    profiles: Map<string, unknown>;
+    identities: Map<string, string>;
+    identitySources: Map<string, IndicatorSourceName>;
+    indicates: Map<string, string[]>;
+    attributed: Map<string, string[]>;
+    sightings: Map<string, { first?: number; last?: number }>;
+  },
 ): Generator<ImportItem> {
   const id = typeof o['id'] === 'string' ? o['id'] : undefined;
   if (!id) return yield { kind: 'reject', position, reason: 'missing required field id' };
@@ -238,7 +248,8 @@ function* indicatorItems(
   const pattern = parseStixPattern(o['pattern']);
   if (pattern.kind !== 'values') return yield { kind: pattern.kind, position, reason: pattern.reason, value: o['pattern'] };
   for (const reason of pattern.skipped) yield { kind: 'skip', position, reason };
-  const profileKeys = [...new Set((refs.indicates.get(id) ?? []).filter((t) => refs.profiles.has(t)))];
+  const direct = refs.indicates.get(id) ?? [];
+  const profileKeys = [...new Set([...direct, ...direct.flatMap((t) => refs.attributed.get(t) ?? [])].filter((t) => refs.profiles.has(t)))];
   // A tigraph export: the indicator's own id and its artifact's Graph JSON (when it is the same artifact).
   const exact =
     isNonEmptyString(o['x_tigraph_id']) && typeof o['x_tigraph_profile'] === 'string' && pattern.values.length === 1 && profileKeys.length <= 1
