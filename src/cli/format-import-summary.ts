@@ -1,5 +1,12 @@
 /** The plain-text summary `tigraph import` prints at the end of an import. */
-import type { ImportSummary, ReasonCount } from '../import/import-summary.js';
+import type { FileSummary, ImportSummary, ReasonCount } from '../import/import-summary.js';
+
+/** `3285 → 0ktapus (new); 12 → APT28 (alias "Sofacy"); 3 without a profile` for one input file. */
+export function placementLine(f: FileSummary): string {
+  const parts = f.profiles.map((p) => `${p.indicators} → ${p.title} [${p.profileId}] (${p.rule})`);
+  if (f.withoutProfile) parts.push(`${f.withoutProfile} without a profile`);
+  return parts.length ? parts.join('; ') : 'no indicators';
+}
 
 /** The plain-text summary printed at the end of an import. */
 export function formatSummary(s: ImportSummary): string {
@@ -16,6 +23,11 @@ export function formatSummary(s: ImportSummary): string {
         (s.mergedInBatch ? `; ${s.mergedInBatch} duplicate input records merged` : '') +
         ` in ${s.batches} batch${s.batches === 1 ? '' : 'es'}`,
     );
+    if (s.hostsFromUrls) lines.push(`            ${s.hostsFromUrls} host indicators derived from URL indicators`);
+    if (s.orphansAdopted) lines.push(`            ${s.orphansAdopted} indicators without a profile adopted by the profile named now`);
+    if (s.keptUnderProfile) lines.push(`            ${s.keptUnderProfile} indicators without a profile not created: their artifact is listed under a profile`);
+    lines.push('where the indicators went:');
+    for (const f of s.files) lines.push(`  ${f.path}: ${placementLine(f)}`);
   }
   const section = (title: string, map: Map<string, ReasonCount>): void => {
     const total = [...map.values()].reduce((n, r) => n + r.count, 0);

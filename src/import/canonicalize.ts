@@ -153,6 +153,32 @@ function canonicalHostPort(v: string): string | undefined {
 }
 
 /**
+ * The host of a URL artifact (canonicalizeUrl's output) as a hostname or ipAddress artifact, or undefined for
+ * other artifacts and hosts that are neither (the importer derives an indicator of the host from every URL
+ * indicator: run-import.ts).
+ */
+export function hostOfUrl(artifact: ArtifactJson): ArtifactJson | undefined {
+  if (artifact['@odata.type'] !== T_UNCLASSIFIED || artifact['kind'] !== 'url' || typeof artifact['value'] !== 'string') return undefined;
+  const value = artifact['value'];
+  let host: string;
+  if (SCHEME.test(value)) {
+    try {
+      host = new URL(value).hostname;
+    } catch {
+      return undefined;
+    }
+  } else {
+    const end = value.search(/[/?#]/);
+    host = (end < 0 ? value : value.slice(0, end)).replace(/^\[([^\]]+)\](?::\d+)?$/, '$1').replace(/:\d+$/, '');
+  }
+  host = host.replace(/^\[|\]$/g, '');
+  const ip = canonicalIp(host);
+  if (ip) return ipArtifact(ip);
+  const name = canonicalHostname(host);
+  return name ? hostnameArtifact(name) : undefined;
+}
+
+/**
  * A value of unknown kind (IOC lists): URL with scheme, `host/path`, IP, CIDR, `ip:port` (also `ip:port:port`,
  * `[v6]:port`; the port is dropped), `host:port`, or a hostname.
  */

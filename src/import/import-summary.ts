@@ -6,12 +6,36 @@ export interface ReasonCount {
   positions: string[];
 }
 
+/** Where one input file's indicators went: a profile, the rule that matched it, and how many indicators. */
+export interface Placement {
+  profileId: string;
+  title: string;
+  /** `new` (created by this file), `id`, `title`, `alias "…"` or `--profile` (profile-book.ts). */
+  rule: string;
+  indicators: number;
+}
+
+export interface FileSummary {
+  path: string;
+  format: ImportFormat | undefined;
+  /** In the order the file named them. */
+  profiles: Placement[];
+  /** Indicators of the file without a profile. */
+  withoutProfile: number;
+}
+
 export interface ImportSummary {
-  files: { path: string; format: ImportFormat | undefined }[];
+  files: FileSummary[];
   profiles: { created: number; updated: number; unchanged: number };
   indicators: { created: number; updated: number; unchanged: number; withoutProfile: number };
   /** Input records that merged into an indicator already pending in the same batch. */
   mergedInBatch: number;
+  /** Host indicators derived from URL indicators (the URL's hostname or IP, same profile, source and times). */
+  hostsFromUrls: number;
+  /** Stored indicators without a profile that this import moved under the profile it named for their artifact. */
+  orphansAdopted: number;
+  /** Indicators without a profile not created because a stored indicator lists their artifact under a profile. */
+  keptUnderProfile: number;
   skipped: Map<string, ReasonCount>;
   rejected: Map<string, ReasonCount>;
   batches: number;

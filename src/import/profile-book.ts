@@ -10,6 +10,11 @@
  * 3. by alias: one of the draft's aliases equals a known profile's title (so "Aqua Blizzard" with alias
  *    ACTINIUM meets a stored "ACTINIUM", and the other way round by rule 2). Alias-to-alias matches are not
  *    made (sources list loose aliases: apt1.json gives SuperHard the alias "dota", another actor's name).
+ * Aliases harvested from free text (ProfileDraft.harvestedAliases: maltrail's loose `# Aliases:` lines, which name
+ * other families too: 0ktapus.txt names pay2key) are kept on the profile but take part in neither rule, in this
+ * import or a later one (the store remembers them: Store.harvestedAliases), so they cannot capture another
+ * family's file and the same files give the same profiles in any order. A curated source naming the same alias
+ * for the profile makes it curated.
  * Rules 2 and 3 consider the profiles of the store and of earlier input files, never those created from the
  * same file: the objects of one file (a bundle's SDOs, a galaxy's clusters) are distinct by the source's own
  * account (misp-galaxy lists HAFNIUM and Silk Typhoon as two clusters, each naming the other), and matching
@@ -33,7 +38,7 @@ import type { CollectionQuery } from '../odata/plan/query-plan.js';
 import { T_PROFILE } from '../seed/seed-dataset.js';
 import type { Store } from '../storage/store.js';
 import { keyAccess } from './queries.js';
-import type { ProfileDraft } from './types.js';
+import { distinctNames, type ProfileDraft } from './types.js';
 
 export interface ProfileState {
   readonly id: string;
@@ -51,6 +56,14 @@ export interface ProfileState {
   firstActiveExact?: boolean;
   /** firstActiveDateTime is a placeholder (fallback date or import time): the first indicator replaces it. */
   firstActivePlaceholder?: boolean;
+}
+
+/** How a draft found its profile, for the per-file summary: `new`, `id`, `title`, `alias "…"` or `--profile`. */
+export type MatchRule = string;
+
+export interface Resolution {
+  readonly state: ProfileState;
+  readonly rule: MatchRule;
 }
 
 export function slugOf(title: string): string {
@@ -73,6 +86,10 @@ export class ProfileBook {
   /** title (lower case) → profile */
   private readonly byTitle = new Map<string, ProfileState>();
   private file = 0;
+  /** profile id → its harvested aliases (lower case), as stored plus what this import adds. */
+  private readonly weak = new Map<string, Set<string>>();
+  private readonly weakAdded: [string, string][] = [];
+  private readonly weakRemoved: [string, string][] = [];
   readonly type: EntityType;
 
   constructor(
@@ -86,6 +103,7 @@ export class ProfileBook {
 
   /** Lists every stored profile (keyset paging, 1000 per query). */
   async load(store: Store): Promise<void> {
+    for (const [id, aliases] of await store.harvestedAliases()) this.weak.set(id, aliases);
     let after: CollectionQuery['after'];
     for (;;) {
       const page = await store.findMany({
@@ -118,18 +136,49 @@ export class ProfileBook {
   private index(state: ProfileState): void {
     this.byId.set(state.id, state);
     if (typeof state.values['title'] === 'string' && !this.byTitle.has(lc(state.values['title']))) this.byTitle.set(lc(state.values['title']), state);
-    const names = [state.values['title'], ...asStrings(state.values['aliases'])];
+    const weak = this.weak.get(state.id);
+    const names = [state.values['title'], ...asStrings(state.values['aliases']).filter((a) => !weak?.has(lc(a)))];
     for (const n of names) if (typeof n === 'string' && n.trim() && !this.byName.has(lc(n))) this.byName.set(lc(n), state);
   }
 
-  private match(draft: ProfileDraft): ProfileState | undefined {
+  private match(draft: ProfileDraft): Resolution | undefined {
     const other = (s: ProfileState | undefined): ProfileState | undefined => (s && s.file !== this.file ? s : undefined);
-    return (
-      (draft.id !== undefined ? this.byId.get(draft.id) : undefined) ??
-      (draft.id !== undefined ? other(this.byId.get(slugOf(draft.title))) : this.byId.get(slugOf(draft.title))) ??
-      other(this.byName.get(lc(draft.title))) ??
-      (draft.aliases ?? []).map((a) => other(this.byTitle.get(lc(a)))).find((s) => s !== undefined)
-    );
+    const stated = draft.id !== undefined ? this.byId.get(draft.id) : undefined;
+    if (stated) return { state: stated, rule: 'id' };
+    const slug = draft.id !== undefined ? other(this.byId.get(slugOf(draft.title))) : this.byId.get(slugOf(draft.title));
+    if (slug) return { state: slug, rule: 'title' };
+    const named = other(this.byName.get(lc(draft.title)));
+    if (named) return { state: named, rule: lc(String(named.values['title'])) === lc(draft.title) ? 'title' : `alias "${draft.title}"` };
+    for (const a of draft.aliases ?? []) {
+      const s = other(this.byTitle.get(lc(a)));
+      if (s) return { state: s, rule: `alias "${a}"` };
+    }
+    return undefined;
+  }
+
+  /** Marks `aliases` of the profile harvested (unless already curated there). */
+  private harvest(state: ProfileState, aliases: readonly string[], curated: ReadonlySet<string>): void {
+    for (const a of aliases) {
+      const l = lc(a);
+      if (curated.has(l)) continue;
+      const set = this.weak.get(state.id) ?? new Set<string>();
+      if (set.has(l)) continue;
+      set.add(l);
+      this.weak.set(state.id, set);
+      this.weakAdded.push([state.id, l]);
+    }
+  }
+
+  /** Curated aliases that were harvested before become curated (and matchable). */
+  private curate(state: ProfileState, aliases: readonly string[]): void {
+    const set = this.weak.get(state.id);
+    if (!set) return;
+    for (const a of aliases) if (set.delete(lc(a))) this.weakRemoved.push([state.id, lc(a)]);
+  }
+
+  /** Harvested-alias changes since the last call, for the store (written before the batch that stores the aliases). */
+  takeHarvested(): { add: [string, string][]; remove: [string, string][] } {
+    return { add: this.weakAdded.splice(0), remove: this.weakRemoved.splice(0) };
   }
 
   /** Storage-form values of a draft, validated by the model (throws an ODataError naming the property). */
@@ -140,7 +189,7 @@ export class ProfileBook {
       id,
       title: draft.title,
       kind: draft.kind,
-      aliases: draft.aliases ?? [],
+      aliases: distinctNames([...(draft.aliases ?? []), ...(draft.harvestedAliases ?? [])], [draft.title]),
       [PROFILE.p.countriesOrRegionsOfOrigin]: draft.countries ?? [],
       summary: draft.summary ?? empty,
       description: draft.description ?? empty,
@@ -151,17 +200,24 @@ export class ProfileBook {
     return { ...readEntity(this.model, this.type, json, { partial: false }).record.values };
   }
 
-  /** Resolves a draft to a profile (matched and merged, or created). Throws on invalid drafts. */
-  resolve(draft: ProfileDraft): ProfileState {
-    const found = this.match(draft);
-    if (!found) {
+  /** Resolves a draft to a profile (matched and merged, or created), with the rule that matched. Throws on invalid drafts. */
+  resolve(draft: ProfileDraft): Resolution {
+    const matched = this.match(draft);
+    const curated = new Set([lc(draft.title), ...(draft.aliases ?? []).map(lc)]);
+    if (!matched) {
       const id = draft.id ?? slugOf(draft.title);
       const state: ProfileState = { id, values: this.draftValues(id, draft), existed: false, baseline: undefined, dirty: true, touched: true, file: this.file };
       if (draft.firstActiveExact && draft.firstActive !== undefined) state.firstActiveExact = true;
       if (draft.firstActive === undefined) state.firstActivePlaceholder = true;
+      this.curate(state, [...curated]);
+      this.harvest(state, draft.harvestedAliases ?? [], curated);
       this.index(state);
-      return state;
+      return { state, rule: 'new' };
     }
+    const found = matched.state;
+    this.curate(found, [...curated]);
+    const stored = new Set([lc(String(found.values['title'] ?? '')), ...asStrings(found.values['aliases']).map(lc)].filter((n) => !this.weak.get(found.id)?.has(n)));
+    this.harvest(found, draft.harvestedAliases ?? [], new Set([...curated, ...stored]));
     // The same profile as the exact draft says (matched by its stated id): its first activity is the draft's.
     if (draft.firstActiveExact && draft.firstActive !== undefined && draft.id === found.id) found.firstActiveExact = true;
     const incoming = this.draftValues(found.id, draft);
@@ -194,7 +250,7 @@ export class ProfileBook {
     if (JSON.stringify(v) !== before) found.dirty = true;
     found.touched = true;
     this.index(found);
-    return found;
+    return matched;
   }
 
   /** An indicator of the profile was first seen at `firstSeen`: the profile was active no later. */

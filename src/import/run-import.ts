@@ -7,6 +7,12 @@
  *   profile), so re-importing, or importing the same IOC from another format, lands on the same row; the times
  *   merge by the model's merge rules (first seen = earliest, last seen = latest), in memory within a batch and in
  *   the store through `write(…, { merge: true })`.
+ * - A URL indicator brings an indicator of its host (hostname or IP address: canonicalize.ts hostOfUrl) with the same
+ *   profile, source and times, so `hosts/{host}` answers and the pivot on the host finds the profiles whose URLs
+ *   are on it. The derived indicator is an ordinary indicator (an explicit one of the same host merges with it);
+ *   the summary counts them (hostsFromUrls).
+ * - The summary says, per input file, which profiles its indicators went into and the rule that matched
+ *   (profile-book.ts MatchRule).
  * - `strict`: a first pass reads and validates everything without writing; any reject ends the import there,
  *   with nothing written. Otherwise rejected records are reported and the import goes on.
  */
@@ -16,14 +22,15 @@ import { INDICATOR, PROFILE, SETS } from '../model/names.js';
 import type { Store } from '../storage/store.js';
 import type { ImportFormat } from './detect-format.js';
 import { planInputs, readFileChunks } from './plan-inputs.js';
-import { ProfileBook, type ProfileState } from './profile-book.js';
+import { ProfileBook, type ProfileState, type Resolution } from './profile-book.js';
+import { hostOfUrl } from './canonicalize.js';
 import { readIocList } from './readers/ioc-list.js';
 import { readMisp } from './readers/misp.js';
 import { readMsticCsv } from './readers/mstic-csv.js';
 import { readStix } from './readers/stix.js';
 import type { ImportItem, IndicatorSourceName, Reader } from './types.js';
 import { basename } from 'node:path';
-import type { ImportSummary, ReasonCount } from './import-summary.js';
+import type { FileSummary, ImportSummary, ReasonCount } from './import-summary.js';
 import { ArtifactRecords } from './artifact-records.js';
 import { BatchWriter } from './write-batch.js';
 import { tallyReason } from './reason-tally.js';
@@ -100,6 +107,9 @@ class Engine {
       profiles: { created: 0, updated: 0, unchanged: 0 },
       indicators: { created: 0, updated: 0, unchanged: 0, withoutProfile: 0 },
       mergedInBatch: 0,
+      hostsFromUrls: 0,
+      orphansAdopted: 0,
+      keptUnderProfile: 0,
       skipped: new Map(),
       rejected: new Map(),
       batches: 0,
@@ -132,27 +142,27 @@ class Engine {
     const { options } = this;
     await this.book.load(options.store);
     const files = await planInputs(options.inputs, options.format);
-    this.summary.files = files.map(({ path, format }) => ({ path, format }));
+    this.summary.files = files.map(({ path, format }) => ({ path: options.displayNames?.get(path) ?? path, format, profiles: [], withoutProfile: 0 }));
     if (files.some((f) => f.format === undefined)) this.summary.failures.add('formatUnrecognized');
     for (const f of files) this.totalBytes += f.bytes * (f.format === 'mstic-csv' ? 1 : 2);
     const multi = files.length > 1;
     let override: ProfileState | undefined;
     if (options.profile) {
       try {
-        override = this.book.resolve({ key: '--profile', title: options.profile, kind: 'actor' });
+        override = this.book.resolve({ key: '--profile', title: options.profile, kind: 'actor' }).state;
       } catch (e) {
         this.reject(`invalid --profile: ${(e as Error).message}`, '--profile');
         return;
       }
     }
-    for (const file of files) {
+    for (const [i, file] of files.entries()) {
       const name = options.displayNames?.get(file.path) ?? (multi ? basename(file.path) : undefined);
       const at = (position: string): string => (name ? `${name} ${position}` : position);
       if (!file.format) {
         this.reject('format not recognized (use --format)', at('file'));
         continue;
       }
-      await this.readFile(file.path, file.format, override, at);
+      await this.readFile(file.path, file.format, override, at, this.summary.files[i]!);
     }
     await this.writer.flush();
     this.progress(true);
@@ -166,9 +176,18 @@ class Engine {
   }
 
   /** One file through its reader: profiles resolved, indicators handed to the batch writer. */
-  private async readFile(path: string, format: ImportFormat, override: ProfileState | undefined, at: (position: string) => string): Promise<void> {
+  private async readFile(path: string, format: ImportFormat, override: ProfileState | undefined, at: (position: string) => string, report: FileSummary): Promise<void> {
     this.book.beginFile();
-    const keys = new Map<string, ProfileState>();
+    const keys = new Map<string, Resolution>();
+    const placements = new Map<string, FileSummary['profiles'][number]>();
+    const place = (r: Resolution): void => {
+      if (!placements.has(r.state.id)) {
+        const p = { profileId: r.state.id, title: String(r.state.values['title'] ?? ''), rule: r.rule, indicators: 0 };
+        placements.set(r.state.id, p);
+        report.profiles.push(p);
+      }
+    };
+    if (override) place({ state: override, rule: '--profile' });
     const items: AsyncIterable<ImportItem> = READERS[format]({
       path,
       open: () => readFileChunks(path, (n) => (this.bytes += n)),
@@ -189,14 +208,16 @@ class Engine {
           case 'profile':
             if (override) break;
             try {
-              keys.set(item.profile.key, this.book.resolve(item.profile));
+              const r = this.book.resolve(item.profile);
+              keys.set(item.profile.key, r);
+              place(r);
             } catch (e) {
               this.reject(profileProblem(e, item.profile.id === undefined), at(item.position));
             }
             break;
           case 'indicator': {
             const d = item.indicator;
-            const profile = override ?? (d.profileKey !== undefined ? keys.get(d.profileKey) : undefined);
+            const profile = override ?? (d.profileKey !== undefined ? keys.get(d.profileKey)?.state : undefined);
             if (!override && d.profileKey !== undefined && !profile) {
               this.reject('the indicator names a profile that was rejected', at(item.position));
               break;
@@ -206,15 +227,21 @@ class Engine {
               break;
             }
             if (profile) this.book.noteIndicator(profile, d.firstSeen);
-            await this.writer.add({
-              id: d.id !== undefined && d.idProfile === (profile?.id ?? '') ? d.id : indicatorId(profile?.id ?? '', d.artifact.id),
+            if (profile) placements.get(profile.id)!.indicators++;
+            else report.withoutProfile++;
+            const pending = {
               profile,
               source: this.sourceEnum.memberByName(d.source)!.value,
               firstSeen: d.firstSeen,
               lastSeen: d.lastSeen,
-              artifact: d.artifact,
               position: at(item.position),
-            });
+            };
+            await this.writer.add({ ...pending, id: d.id !== undefined && d.idProfile === (profile?.id ?? '') ? d.id : indicatorId(profile?.id ?? '', d.artifact.id), artifact: d.artifact });
+            const host = d.exact ? undefined : hostOfUrl(d.artifact);
+            if (host) {
+              this.summary.hostsFromUrls++;
+              await this.writer.add({ ...pending, id: indicatorId(profile?.id ?? '', host.id), artifact: host });
+            }
             break;
           }
         }

@@ -27,7 +27,10 @@ export interface ProfileDraft {
   readonly id?: string;
   readonly title: string;
   readonly kind: 'actor' | 'tool';
+  /** Curated aliases (STIX `aliases`, MISP galaxy synonyms, Microsoft's name mapping): matched (profile-book.ts). */
   readonly aliases?: readonly string[];
+  /** Names harvested from free text (maltrail `# Aliases:`): stored as aliases, never matched (profile-book.ts). */
+  readonly harvestedAliases?: readonly string[];
   readonly summary?: Content;
   readonly description?: Content;
   /** Epoch ms; absent → earliest first seen of the profile's indicators, else firstActiveFallback, else the import time. */
@@ -63,6 +66,11 @@ export interface IndicatorDraft {
    */
   readonly id?: string;
   readonly idProfile?: string;
+  /**
+   * The source lists exactly the indicators it means (a tigraph export, which already holds every derived host
+   * indicator): no host indicator is derived from this URL (run-import.ts).
+   */
+  readonly exact?: boolean;
 }
 
 export type ImportItem =

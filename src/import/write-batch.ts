@@ -13,6 +13,17 @@
  * a batch, so created = the distinct new indicators and a re-import's unchanged = what it finds stored. The run's
  * ids are remembered as 52-bit digests (8 bytes each, not the id strings: 1M indicators cost about 16 MB); two ids
  * sharing a digest (about 1 in 10,000 at 1M ids) would miscount one repeat, never change what is written.
+ *
+ * Orphans (indicators without a profile, id indicatorId('', artifact)): an artifact is listed with a profile or
+ * without one, never both. When a batch lists an artifact under a profile, the stored orphan of that artifact is
+ * adopted: its first and last seen merge into the profile's indicator and it is deleted in the same transaction
+ * (summary.orphansAdopted); an orphan pending in the same batch merges the same way. An indicator without a
+ * profile whose artifact a stored indicator already lists under a profile is not created
+ * (summary.keptUnderProfile). So importing a file without --profile and then with it, or a truncated STIX bundle
+ * and then the intact one, ends as the second import alone would.
+ *
+ * Harvested aliases (profile-book.ts) are recorded before the batch that stores them, so a crash can leave a
+ * harvested mark without its alias (harmless) but never an alias without its mark.
  */
 import { createHash } from 'node:crypto';
 import type { EntityType, NavigationProperty, StructuralProperty } from '../model/model.js';
@@ -24,7 +35,14 @@ import type { ArtifactJson } from './canonicalize.js';
 import type { ArtifactRecords } from './artifact-records.js';
 import type { ImportSummary } from './import-summary.js';
 import type { ProfileBook, ProfileState } from './profile-book.js';
-import { byKeys } from './queries.js';
+import { byKeys, byNavigationKeys } from './queries.js';
+import { indicatorId } from '../model/ids.js';
+
+/** The id of the artifact a stored indicator points at. */
+function artifactIdOf(r: EntityRecord): string {
+  const a = r.navigations[INDICATOR.n.artifact];
+  return a ? String(a.kind === 'ref' ? a.id : a.values['id']) : '';
+}
 
 export interface PendingIndicator {
   id: string;
@@ -103,7 +121,10 @@ export class BatchWriter {
     const dirtyProfiles = book.dirty();
     if (valid.length === 0 && dirtyProfiles.length === 0) return;
 
-    const existingIndicators = await this.existing(this.o.indicatorType, valid.map((p) => p.id));
+    const harvested = book.takeHarvested();
+    await store.noteHarvestedAliases(harvested.add, harvested.remove);
+    const adopt = await this.adoptOrphans(valid);
+    const existingIndicators = await this.existing(this.o.indicatorType, adopt.kept.map((p) => p.id));
     const existingArtifacts = await this.existing(records.artifactType, [...artifacts.keys()]);
     const writes: WriteRecord[] = [];
     // New artifacts only, insert-if-absent: a stored artifact is never overwritten by an imported one.
@@ -112,15 +133,65 @@ export class BatchWriter {
       writes.push({ record: { kind: 'record', type: book.type, values: { ...p.values }, navigations: {} } });
       p.dirty = false;
     }
-    for (const p of valid) {
+    for (const p of adopt.kept) {
       const h = digest(p.id);
       const record = this.indicatorRecord(p, existingIndicators.get(p.id), this.seen.has(h));
       this.seen.add(h);
       if (record) writes.push(p.profile ? { record, parent: { navigation: this.o.indicatorsNav, key: p.profile.id } } : { record });
     }
-    if (writes.length === 0) return;
-    await store.write(writes, { merge: true });
+    if (writes.length === 0 && adopt.removed.length === 0) return;
+    await store.write(writes, { merge: true, remove: { type: this.o.indicatorType, keys: adopt.removed } });
     summary.batches++;
+  }
+
+  /**
+   * The orphan rules (module comment): merges stored and pending orphans into the profile indicators of their
+   * artifact, and drops orphans whose artifact a stored indicator lists under a profile. Returns the pending
+   * indicators to write and the stored orphans to delete.
+   */
+  private async adoptOrphans(valid: readonly PendingIndicator[]): Promise<{ kept: PendingIndicator[]; removed: string[] }> {
+    const summary = this.o.summary;
+    const profiled = new Map<string, PendingIndicator[]>();
+    for (const p of valid) if (p.profile) profiled.set(p.artifact.id, [...(profiled.get(p.artifact.id) ?? []), p]);
+    const absorb = (artifactId: string, first: number, last: number | null): void => {
+      for (const q of profiled.get(artifactId) ?? []) {
+        q.firstSeen = mergeByRule(this.firstRule, q.firstSeen, first)!;
+        q.lastSeen = mergeByRule(this.lastRule, q.lastSeen, last);
+      }
+    };
+    const kept: PendingIndicator[] = [];
+    const orphans: PendingIndicator[] = [];
+    for (const p of valid) {
+      if (p.profile) kept.push(p);
+      else if (profiled.has(p.artifact.id)) {
+        absorb(p.artifact.id, p.firstSeen, p.lastSeen);
+        summary.mergedInBatch++;
+      } else orphans.push(p);
+    }
+    const removed: string[] = [];
+    if (profiled.size > 0) {
+      const ids = new Map([...profiled.keys()].map((a) => [indicatorId('', a), a]));
+      for (const [id, r] of await this.existing(this.o.indicatorType, [...ids.keys()])) {
+        absorb(ids.get(id)!, r.values[INDICATOR.p.firstSeenDateTime] as number, r.values[INDICATOR.p.lastSeenDateTime] as number | null);
+        removed.push(id);
+        summary.orphansAdopted++;
+      }
+    }
+    if (orphans.length > 0) {
+      const listed = new Set<string>();
+      const nav = this.o.indicatorType.navigation(INDICATOR.n.artifact)!;
+      for (let i = 0; i < orphans.length; i += LOOKUP_CHUNK) {
+        const chunk = orphans.slice(i, i + LOOKUP_CHUNK);
+        for (const r of (await this.o.store.findMany(byNavigationKeys(this.o.indicatorType, nav, chunk.map((p) => p.artifact.id)))).records) {
+          if (r.listedBy) listed.add(artifactIdOf(r));
+        }
+      }
+      for (const p of orphans) {
+        if (listed.has(p.artifact.id)) summary.keptUnderProfile++;
+        else kept.push(p);
+      }
+    }
+    return { kept, removed };
   }
 
   /** The stored records of `ids`, by id, read in chunks. */

@@ -57,12 +57,38 @@ export const importReasons = complexType(
   SECURITY_NAMESPACE,
   true,
 );
+/** Where one input's indicators went: the profile, the rule that matched it (`new`, `id`, `title`, `alias "…"`, `--profile`). */
+export const importPlacement = complexType(
+  'importPlacement',
+  [
+    { name: 'profileId', type: 'Edm.String', nullable: NN },
+    { name: 'title', type: 'Edm.String', nullable: NN },
+    { name: 'rule', type: 'Edm.String', nullable: NN },
+    { name: 'indicators', type: 'Edm.Int32', nullable: NN },
+  ],
+  SECURITY_NAMESPACE,
+  true,
+);
+export const importFileSummary = complexType(
+  'importFileSummary',
+  [
+    { name: 'format', type: 'Edm.String' },
+    { name: 'profiles', type: 'Collection(self.importPlacement)' },
+    { name: 'withoutProfile', type: 'Edm.Int32', nullable: NN },
+  ],
+  SECURITY_NAMESPACE,
+  true,
+);
 export const importSummary = complexType(
   'importSummary',
   [
     { name: 'profiles', type: 'self.importProfileCounts', nullable: NN },
     { name: 'indicators', type: 'self.importIndicatorCounts', nullable: NN },
     { name: 'mergedInBatch', type: 'Edm.Int32', nullable: NN },
+    { name: 'hostsFromUrls', type: 'Edm.Int32', nullable: NN },
+    { name: 'orphansAdopted', type: 'Edm.Int32', nullable: NN },
+    { name: 'keptUnderProfile', type: 'Edm.Int32', nullable: NN },
+    { name: 'files', type: 'Collection(self.importFileSummary)' },
     { name: 'batches', type: 'Edm.Int32', nullable: NN },
     { name: 'aborted', type: 'Edm.Boolean', nullable: NN },
     { name: 'skipped', type: 'self.importReasons', nullable: NN },
@@ -89,7 +115,7 @@ export const importJob = entityType(
   EXT,
 );
 
-export const IMPORT_JOB_TYPES = [importJobStatus, importProfileCounts, importIndicatorCounts, importReason, importReasons, importSummary, importJob] as const;
+export const IMPORT_JOB_TYPES = [importJobStatus, importProfileCounts, importIndicatorCounts, importReason, importReasons, importPlacement, importFileSummary, importSummary, importJob] as const;
 
 /** The collection of import jobs: a contained navigation of threatIntelligence. */
 export const IMPORT_JOBS_NAVIGATION = { name: 'importJobs', type: `Collection(self.${importJob.name})`, containsTarget: true, extension: true } as const;

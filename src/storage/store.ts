@@ -44,6 +44,8 @@ export interface IngestRow {
 
 export interface WriteOptions {
   readonly merge?: boolean;
+  /** Entities deleted in the same transaction, before the records are written (an import adopting orphans). */
+  readonly remove?: { readonly type: EntityType; readonly keys: readonly string[] };
 }
 
 /** A POST: what it creates, and the entity it must find (and hold) to be listed by. */
@@ -109,6 +111,10 @@ export interface Store {
    * database gets the same one and it survives restarts (the `$skiptoken` MAC key).
    */
   secret(name: string): Promise<Buffer>;
+  /** The aliases imports harvested from free text, by profile id (lower case): see HARVESTED_ALIASES_TABLE. */
+  harvestedAliases(): Promise<Map<string, Set<string>>>;
+  /** Records harvested (profile id, lower-case alias) pairs and forgets others (a curated source named them), in one transaction. */
+  noteHarvestedAliases(add: readonly (readonly [string, string])[], remove: readonly (readonly [string, string])[]): Promise<void>;
   /** Throttling buckets: in memory for one process, shared by every process on PostgreSQL. */
   readonly rateBuckets: RateBuckets;
   health(): Promise<StoreHealth>;

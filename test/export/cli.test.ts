@@ -24,7 +24,8 @@ describe('tigraph export (CLI)', () => {
     const out = join(tmp, 'bundle.json');
     const r = cli('export', '--format', 'stix', '--data-dir', join(tmp, 'data'), '--output', out);
     assert.equal(r.status, 0, r.stderr);
-    assert.match(r.stderr, /exported 1 profile, 3 indicators/);
+    // the three values and export-b.example, the host of the URL
+    assert.match(r.stderr, /exported 1 profile, 4 indicators/);
     assert.ok(!existsSync(`${out}.partial`));
     const bundle = JSON.parse(readFileSync(out, 'utf8')) as { objects: { type: string; name?: string; aliases?: string[] }[] };
     assert.deepEqual(bundle.objects.find((o) => o.type === 'intrusion-set')?.aliases, ['EXPORT-1']);
@@ -34,7 +35,7 @@ describe('tigraph export (CLI)', () => {
     assert.deepEqual(JSON.parse(stdout.stdout).objects, bundle.objects, '--profile by alias');
     const again = cli('import', out, '--data-dir', join(tmp, 'data'));
     assert.equal(again.status, 0, again.stderr);
-    assert.match(again.stdout, /indicators: 0 created, 0 updated, 3 unchanged/);
+    assert.match(again.stdout, /indicators: 0 created, 0 updated, 4 unchanged/);
     assert.match(again.stdout, /profiles: {3}0 created, 0 updated, 1 unchanged/);
   });
 

@@ -37,7 +37,8 @@ describe('bounded import reasons', () => {
     assert.deepEqual(other.positions.slice(0, 2), ['object 20: x-unknown-20 not imported', 'object 21: x-unknown-21 not imported']);
     assert.equal(other.positions.length, 10);
     const text = formatSummary(s);
-    assert.equal(text.split('\n').length, 3 + 1 + (MAX_REASONS + 1) + 1);
+    // header, profiles, indicators, "where the indicators went:" and its one file, skipped + its reasons, rejected
+    assert.equal(text.split('\n').length, 3 + 2 + 1 + (MAX_REASONS + 1) + 1);
     assert.ok(text.length < 6000, `summary is ${text.length} characters`);
   });
 

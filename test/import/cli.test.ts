@@ -59,13 +59,15 @@ describe('tigraph import (CLI)', () => {
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /1 file \(ioc-list\)/);
     assert.match(r.stdout, /profiles: {3}1 created, 0 updated, 0 unchanged/);
-    assert.match(r.stdout, /indicators: 3 created, 0 updated, 0 unchanged in 1 batch/);
-    assert.equal(indicatorCount(dataDir), 3);
+    // the three values and the URL's host evil.example (derived)
+    assert.match(r.stdout, /indicators: 4 created, 0 updated, 0 unchanged in 1 batch\n {12}1 host indicators derived from URL indicators\n/);
+    assert.match(r.stdout, /where the indicators went:\n {2}-: 3 → Stdin Group \[stdin-group\] \(--profile\)\n/);
+    assert.equal(indicatorCount(dataDir), 4);
     const s = await start(['import', '-', '--data-dir', dataDir, '--strict'], 'fine.example\n300.1.1.1\n').done;
     assert.equal(s.code, 2);
     assert.match(s.stdout, /aborted and nothing was written/);
     assert.match(s.stdout, /1 × invalid IPv4 address \(- line 2 "300\.1\.1\.1"\)/);
-    assert.equal(indicatorCount(dataDir), 3);
+    assert.equal(indicatorCount(dataDir), 4);
   });
 
   it('a missing input is one line on stderr and exit code 2, no stack trace', async () => {

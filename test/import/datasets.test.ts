@@ -107,13 +107,14 @@ describe('Microsoft RapidReleaseTI CSV (mstic/Indicators.csv)', { skip: datasetS
     const s = await importInto(store, [ds('mstic/Indicators.csv')]);
     assert.deepEqual(s.profiles, { created: 4, updated: 0, unchanged: 0 });
     // 168 domainname + 3 IP + 1 URL rows = 172; one row repeats a domain of the same actor (merged); one row has
-    // the date 19/20/2022 (rejected).
-    assert.deepEqual(s.indicators, { created: 170, updated: 0, unchanged: 0, withoutProfile: 0 });
+    // the date 19/20/2022 (rejected); the URL's host od.lk, not a row of its own, is a derived host indicator (+1).
+    assert.deepEqual(s.indicators, { created: 171, updated: 0, unchanged: 0, withoutProfile: 0 });
+    assert.equal(s.hostsFromUrls, 1);
     assert.equal(s.mergedInBatch, 1);
     assert.deepEqual(byReason(s.skipped), { hash: 57, 'IoC type filepath': 4, 'IoC type GUID': 2, 'IoC type commandline': 2 });
     assert.deepEqual(byReason(s.rejected), { 'invalid date TimeGenerated': 1 });
     assert.deepEqual(s.rejected.get('invalid date TimeGenerated')!.positions, ['line 206']);
-    assert.deepEqual(await counts(store), { profiles: 4, indicators: 170 });
+    assert.deepEqual(await counts(store), { profiles: 4, indicators: 171 });
     const server = await startTestServer({ store, seed: 'none' });
     try {
       const list = await server.json(`${TI}/intelProfiles?$orderby=title`);
@@ -133,8 +134,8 @@ describe('Microsoft RapidReleaseTI CSV (mstic/Indicators.csv)', { skip: datasetS
       await server.close();
     }
     const again = await importInto(store, [ds('mstic/Indicators.csv')]);
-    assert.deepEqual(again.indicators, { created: 0, updated: 0, unchanged: 170, withoutProfile: 0 });
-    assert.deepEqual(await counts(store), { profiles: 4, indicators: 170 });
+    assert.deepEqual(again.indicators, { created: 0, updated: 0, unchanged: 171, withoutProfile: 0 });
+    assert.deepEqual(await counts(store), { profiles: 4, indicators: 171 });
   });
 
   it('campaign shape with --profile', async () => {
@@ -156,14 +157,17 @@ describe('Microsoft RapidReleaseTI CSV (mstic/Indicators.csv)', { skip: datasetS
     assert.deepEqual(s.files.map((f) => f.format), ['mstic-csv']);
     assert.deepEqual(s.profiles, { created: 1, updated: 0, unchanged: 0 });
     assert.deepEqual(s.indicators, { created: 3, updated: 0, unchanged: 0, withoutProfile: 0 });
-    assert.equal(s.mergedInBatch, 1);
+    // the repeated domain row, and the URL's derived host indicator (dataplane.example, listed already)
+    assert.equal(s.mergedInBatch, 2);
+    assert.equal(s.hostsFromUrls, 1);
     assert.deepEqual(byReason(s.skipped), { hash: 1 });
     const server = await startTestServer({ store, seed: 'none' });
     try {
       const p = await server.json(`${TI}/intelProfiles/midnight-blizzard`);
       assert.equal(p.body.firstActiveDateTime, '2021-05-20T00:00:00.000Z');
       const dom = await server.json(`${TI}/intelligenceProfileIndicators/${indicatorId('midnight-blizzard', 'dataplane.example')}`);
-      assert.equal(dom.body.firstSeenDateTime, '2021-05-25T00:00:00.000Z');
+      // the domain row says 5/25/2021, the URL on it (its derived host indicator) 2021-05-20: the earliest wins
+      assert.equal(dom.body.firstSeenDateTime, '2021-05-20T00:00:00.000Z');
       assert.equal(dom.body.source, 'microsoft');
       const ip = await server.json(`${TI}/intelligenceProfileIndicators/${indicatorId('midnight-blizzard', '192.0.2.10')}`);
       assert.equal(ip.body.firstSeenDateTime, '2021-05-27T00:00:00.000Z'); // DateAdded when FirstSeen is empty
@@ -200,14 +204,17 @@ describe('MISP galaxy (misp/microsoft-activity-group.json)', { skip: datasetSkip
 
 describe('maltrail IOC lists', { skip: datasetSkip }, () => {
   const files = ['apt_12.txt', 'apt_turla.txt', 'apt_sandworm.txt'].map((f) => ds('maltrail/apt', f));
-  it('three lists: 3 profiles, 806 distinct indicators, host-less paths skipped; re-import unchanged', async () => {
+  it('three lists: 3 profiles, 806 distinct values and 95 URL hosts, host-less paths skipped; re-import unchanged', async () => {
     const store = memoryStore();
     const s = await importInto(store, files);
     assert.deepEqual(s.files.map((f) => f.format), ['ioc-list', 'ioc-list', 'ioc-list']);
     assert.deepEqual(s.profiles, { created: 3, updated: 0, unchanged: 0 });
-    // 13 + 317 + 476 distinct canonical values (ip:port lines collapse onto their IP)
-    assert.deepEqual(s.indicators, { created: 806, updated: 0, unchanged: 0, withoutProfile: 0 });
-    assert.equal(s.mergedInBatch, 470);
+    // 13 + 317 + 476 distinct canonical values (ip:port lines collapse onto their IP), and the hosts of URLs that
+    // are not listed themselves, as derived host indicators: 10 + 65 + 20 (counted by a separate parse of the files)
+    assert.deepEqual(s.indicators, { created: 901, updated: 0, unchanged: 0, withoutProfile: 0 });
+    // 470 repeated values, and 183 URL lines whose host indicator is one already listed or derived (183 − 95)
+    assert.equal(s.mergedInBatch, 470 + 183 - 95);
+    assert.equal(s.hostsFromUrls, 183);
     assert.deepEqual(byReason(s.skipped), { 'URL path without host': 22 });
     assert.equal(s.rejected.size, 0);
     const server = await startTestServer({ store, seed: 'none' });
@@ -219,14 +226,14 @@ describe('maltrail IOC lists', { skip: datasetSkip }, () => {
       assert.match(p.body.description.content, /^References:\n\n- https?:\/\//);
       assert.equal((await server.json(`${TI}/intelProfiles/apt12`)).status, 200);
       const n = await server.json(`${TI}/intelProfiles/sandworm/indicators/$count`);
-      assert.equal(Number(n.body), 476);
+      assert.equal(Number(n.body), 496);
     } finally {
       await server.close();
     }
     const again = await importInto(store, files, { now: NOW + 86400000 });
     assert.deepEqual(again.profiles, { created: 0, updated: 0, unchanged: 3 });
     assert.equal(again.indicators.created + again.indicators.updated, 0);
-    assert.deepEqual(await counts(store), { profiles: 3, indicators: 806 });
+    assert.deepEqual(await counts(store), { profiles: 3, indicators: 901 });
   });
 
   it('Microsoft names in aliases meet: kimsuky-style list merges into a galaxy profile', async () => {
@@ -271,8 +278,10 @@ describe('cross-format duplicates', () => {
         ],
       }),
     );
-    const list = join(tmp, 'apt_dupgroup.txt');
-    await writeFile(list, '# Aliases: Dup Group\ndup[.]example.com\n');
+    // The list's name is the profile's title (`dup-group`, the slug of "Dup Group"): a `# Aliases:` line alone
+    // would not join them (harvested names never match).
+    const list = join(tmp, 'apt_dup-group.txt');
+    await writeFile(list, 'dup[.]example.com\n');
     const store = memoryStore();
     const a = await importInto(store, [bundle]);
     assert.deepEqual(a.indicators, { created: 1, updated: 0, unchanged: 0, withoutProfile: 0 });

@@ -80,8 +80,11 @@ describe('POST …/threatIntelligence/microsoft.graph.security.import', () => {
     assert.deepEqual(rows, [
       ['192.0.2.77', '2024-02-01T00:00:00.000Z', null],
       ['https://job.example/x', '2024-03-01T00:00:00.000Z', '2024-04-01T00:00:00.000Z'],
-      ['job.example', '2024-02-01T00:00:00.000Z', null],
+      // listed itself (first seen 2024-02-01, no last seen) and the host of the URL (last seen 2024-04-01): merged
+      ['job.example', '2024-02-01T00:00:00.000Z', '2024-04-01T00:00:00.000Z'],
     ]);
+    assert.equal(job.summary.hostsFromUrls, 1);
+    assert.deepEqual(job.summary.files, [{ format: 'stix', withoutProfile: 0, profiles: [{ profileId: 'job-tempest', title: 'Job Tempest', rule: 'new', indicators: 3 }] }]);
 
     // The same bundle again: nothing new.
     const again = await poll((await post('v1.0', '', JSON.stringify(bundle), 'application/json')).headers.get('location')!);
@@ -98,10 +101,12 @@ describe('POST …/threatIntelligence/microsoft.graph.security.import', () => {
     assert.equal(job.status, 'succeeded');
     assert.equal(job.format, 'ioc-list');
     assert.deepEqual(job.summary.profiles, { created: 1, updated: 0, unchanged: 0 });
-    assert.deepEqual(job.summary.indicators, { created: 3, updated: 0, unchanged: 0, withoutProfile: 0 });
+    // three values and bad.example, the host of the URL
+    assert.deepEqual(job.summary.indicators, { created: 4, updated: 0, unchanged: 0, withoutProfile: 0 });
     assert.deepEqual(job.summary.rejected, { count: 1, reasons: [{ reason: 'invalid IPv4 address', count: 1, positions: ['line 3 "10.0.0.300"'] }] });
+    assert.deepEqual(job.summary.files[0].profiles, [{ profileId: 'list-storm', title: 'List Storm', rule: '--profile', indicators: 3 }]);
     const read = await s.json(`/v1.0${TI}/intelProfiles/list-storm/indicators?$filter=source eq 'public'&$count=true`);
-    assert.equal(read.body['@odata.count'], 3);
+    assert.equal(read.body['@odata.count'], 4);
   });
 
   it('?strict=true with a rejected record: the job fails and nothing is written', async () => {

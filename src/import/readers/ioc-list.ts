@@ -6,7 +6,9 @@
  *   name gets its prefix back, `apt_12.txt` → 'apt12'); any other file is a malware family, kind tool, and keeps
  *   its own name even when numeric (`9002.txt` → '9002', the 9002 RAT, not an APT group); a `-<n>` suffix
  *   continues a group (`apt_gamaredon-1.txt` → 'gamaredon');
- * - `# Aliases: a, b, …` → aliases; the `# Reference: …` lines, in order and de-duplicated, make the profile
+ * - `# Aliases: a, b, …` → aliases, as harvested names (ProfileDraft.harvestedAliases: maltrail's lists name
+ *   related families and tools too, `apt_lazarus.txt` names rokrat and poolrat, so they never decide which profile
+ *   another file's indicators go to); the `# Reference: …` lines, in order and de-duplicated, make the profile
  *   description (format markdown: "References:" and a list), capped at the first MAX_REFERENCES with a count of
  *   the rest, so one family with 24,000 references does not make a 600 KB profile;
  * - values: domains, IPs, CIDRs, `ip:port` (port dropped), `host:port`, URLs with or without a scheme;
@@ -67,7 +69,7 @@ export async function* readIocList(ctx: ReaderContext): AsyncGenerator<ImportIte
       key,
       title,
       kind,
-      aliases: distinctNames(aliases, [title]),
+      harvestedAliases: distinctNames(aliases, [title]),
       ...(refs.length ? { description: { content: referencesDescription(refs), format: 'markdown' as const } } : {}),
     },
   };

@@ -253,7 +253,7 @@ function* indicatorItems(
   // A tigraph export: the indicator's own id and its artifact's Graph JSON (when it is the same artifact).
   const exact =
     isNonEmptyString(o['x_tigraph_id']) && typeof o['x_tigraph_profile'] === 'string' && pattern.values.length === 1 && profileKeys.length <= 1
-      ? { id: o['x_tigraph_id'], idProfile: o['x_tigraph_profile'] }
+      ? { id: o['x_tigraph_id'], idProfile: o['x_tigraph_profile'], exact: true }
       : undefined;
   const xArtifact = o['x_tigraph_artifact'];
   for (const value of pattern.values) {

@@ -11,7 +11,7 @@ import { errors } from '../../errors/catalog.js';
 import { ODataError } from '../../errors/odata-error.js';
 import type { Model } from '../../model/model.js';
 import { randomBytes } from 'node:crypto';
-import { driftError, MIGRATIONS_TABLE, SECRETS_DDL, SECRETS_TABLE, planMigration, schemaChecksum, type ExistingColumn, type ExistingSchema } from '../sql/migrations.js';
+import { driftError, HARVESTED_ALIASES_DDL, MIGRATIONS_TABLE, SECRETS_DDL, SECRETS_TABLE, planMigration, schemaChecksum, type ExistingColumn, type ExistingSchema } from '../sql/migrations.js';
 import type { Row } from '../sql/row-codec.js';
 import { planIngestTime } from '../sql/ingest-time.js';
 import { SqlStore, StepFailed, type CheckedStep } from '../sql/sql-store.js';
@@ -182,6 +182,7 @@ export class PostgresStore extends SqlStore {
       await client.query(`CREATE TABLE IF NOT EXISTS "${MIGRATIONS_TABLE}" ("version" INTEGER PRIMARY KEY, "checksum" TEXT NOT NULL, "applied_at" BIGINT NOT NULL)`);
       await client.query(RATE_BUCKETS_DDL);
       await client.query(SECRETS_DDL);
+      await client.query(HARVESTED_ALIASES_DDL);
       const existing = await readExisting(client);
       const plan = planMigration(this.schema, existing, this.dialect);
       if (plan.drift.length > 0) throw driftError(plan.drift);
@@ -272,6 +273,7 @@ export class PostgresStore extends SqlStore {
     if (records.length < BULK_THRESHOLD) return super.write(records, options);
     const groups = this.groupWrites(records);
     await this.inTransaction(async (client) => {
+      for (const s of this.removeStatements(options)) await client.query({ text: s.sql, values: s.parameters as unknown[] });
       for (const [table, writes] of groups) {
         const codec = this.codecs.get(table)!;
         for (const ifAbsent of [true, false]) {

@@ -27,6 +27,13 @@ import { INGEST_COLUMN } from './ingest-time.js';
 export const SECRETS_TABLE = 'tigraph_secrets';
 export const SECRETS_DDL = `CREATE TABLE IF NOT EXISTS "${SECRETS_TABLE}" ("name" TEXT PRIMARY KEY, "value" TEXT NOT NULL)`;
 
+/**
+ * Aliases an import harvested from free text (maltrail's `# Aliases:` lines): kept on the profile but never used
+ * to match another source's profile (src/import/profile-book.ts). Not part of the model. Lower-case aliases.
+ */
+export const HARVESTED_ALIASES_TABLE = 'tigraph_harvested_aliases';
+export const HARVESTED_ALIASES_DDL = `CREATE TABLE IF NOT EXISTS "${HARVESTED_ALIASES_TABLE}" ("profile_id" TEXT NOT NULL, "alias" TEXT NOT NULL, PRIMARY KEY ("profile_id", "alias"))`;
+
 export const MIGRATIONS_TABLE = 'tigraph_migrations';
 export const INDEX_PREFIX = 'ix_';
 

@@ -12,6 +12,7 @@ import { deriveSchema, type Schema, type TableDef } from '../schema/derive-schem
 import type { EntityRecord, WriteRecord } from '../../model/records.js';
 import type { CreateOutcome, CreateRequest, IngestQuery, IngestRow, Page, Store, StoreHealth, UpdateRequest, WriteOptions } from '../store.js';
 import { compileIngestListing } from './compile-ingest-listing.js';
+import { HARVESTED_ALIASES_TABLE } from './migrations.js';
 import { compileByKeys, compileCollectionQuery, compileCountQuery, compileEntityQuery } from './compile-query.js';
 import { createCodecs, type Row, type TableCodec } from './row-codec.js';
 import type { SqlDialect } from './sql-dialect.js';
@@ -112,8 +113,42 @@ export abstract class SqlStore implements Store {
     return true;
   }
 
+  async harvestedAliases(): Promise<Map<string, Set<string>>> {
+    const out = new Map<string, Set<string>>();
+    const rows = await this.all(sql`SELECT ${sql.id('profile_id')} AS p, ${sql.id('alias')} AS a FROM ${sql.table(HARVESTED_ALIASES_TABLE)}`.compile(this.dialect.kysely));
+    for (const r of rows) {
+      const set = out.get(String(r['p'])) ?? new Set<string>();
+      set.add(String(r['a']));
+      out.set(String(r['p']), set);
+    }
+    return out;
+  }
+
+  async noteHarvestedAliases(add: readonly (readonly [string, string])[], remove: readonly (readonly [string, string])[]): Promise<void> {
+    if (add.length === 0 && remove.length === 0) return;
+    const t = sql.table(HARVESTED_ALIASES_TABLE);
+    const statements: Statement[] = [
+      ...add.map(([p, a]) => sql`INSERT INTO ${t} (${sql.id('profile_id')}, ${sql.id('alias')}) VALUES (${p}, ${a}) ON CONFLICT DO NOTHING`.compile(this.dialect.kysely)),
+      ...remove.map(([p, a]) => sql`DELETE FROM ${t} WHERE ${sql.id('profile_id')} = ${p} AND ${sql.id('alias')} = ${a}`.compile(this.dialect.kysely)),
+    ];
+    await this.transaction(statements);
+  }
+
+  /** DELETE statements for WriteOptions.remove, 500 keys each. */
+  protected removeStatements(options: WriteOptions): Statement[] {
+    const r = options.remove;
+    if (!r || r.keys.length === 0) return [];
+    const table = this.schema.tableOf(r.type);
+    const out: Statement[] = [];
+    for (let i = 0; i < r.keys.length; i += 500) {
+      const keys = r.keys.slice(i, i + 500);
+      out.push(sql`DELETE FROM ${sql.table(table.name)} WHERE ${sql.id(table.keyColumn)} IN (${sql.join(keys.map((k) => sql`${k}`))})`.compile(this.dialect.kysely));
+    }
+    return out;
+  }
+
   async write(records: readonly WriteRecord[], options: WriteOptions = {}): Promise<void> {
-    const statements: Statement[] = [];
+    const statements: Statement[] = this.removeStatements(options);
     for (const [table, writes] of this.groupWrites(records)) {
       const codec = this.codecs.get(table)!;
       for (const w of writes) {

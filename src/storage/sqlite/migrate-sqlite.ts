@@ -1,7 +1,7 @@
 /** Reconciles an SQLite database with the derived schema (see sql/migrations.ts), in one transaction. */
 import type Database from 'better-sqlite3';
 import type { Schema } from '../schema/derive-schema.js';
-import { driftError, MIGRATIONS_TABLE, SECRETS_DDL, planMigration, schemaChecksum, type ExistingColumn, type ExistingSchema } from '../sql/migrations.js';
+import { driftError, HARVESTED_ALIASES_DDL, MIGRATIONS_TABLE, SECRETS_DDL, planMigration, schemaChecksum, type ExistingColumn, type ExistingSchema } from '../sql/migrations.js';
 import type { SqlDialect } from '../sql/sql-dialect.js';
 import { planIngestTime } from '../sql/ingest-time.js';
 
@@ -20,6 +20,7 @@ export function migrate(db: Database.Database, schema: Schema, dialect: SqlDiale
   db.transaction(() => {
     db.exec(`CREATE TABLE IF NOT EXISTS "${MIGRATIONS_TABLE}" ("version" INTEGER PRIMARY KEY, "checksum" TEXT NOT NULL, "applied_at" INTEGER NOT NULL)`);
     db.exec(SECRETS_DDL);
+    db.exec(HARVESTED_ALIASES_DDL);
     const existing = readExisting(db);
     const plan = planMigration(schema, existing, dialect);
     if (plan.drift.length > 0) throw driftError(plan.drift);

@@ -65,7 +65,9 @@ export class SqliteStore extends SqlStore {
    */
   override async write(records: readonly WriteRecord[], options: WriteOptions = {}): Promise<void> {
     const groups = this.groupWrites(records);
+    const removals = this.removeStatements(options);
     this.db.transaction(() => {
+      for (const s of removals) this.prepare(s.sql).run(...(s.parameters as unknown[]));
       for (const [table, writes] of groups) {
         const codec = this.codecs.get(table)!;
         const columns = table.columns.map((c) => c.name);
