@@ -13,6 +13,10 @@
  *   the summary counts them (hostsFromUrls).
  * - The summary says, per input file, which profiles its indicators went into and the rule that matched
  *   (profile-book.ts MatchRule).
+ * - Bulk loads: into an empty indicator table, batches skip the lookups of keys the store cannot have
+ *   (write-batch.ts), and an input of at least DEFER_INDEXES_BYTES drops the indicator and artifact tables'
+ *   secondary indexes for the run and builds them at the end (Store.dropSecondaryIndexes), also when the run
+ *   fails; `deferIndexes` 'always' / 'never' overrides. A killed run leaves them to the next start's migration.
  * - `strict`: a first pass reads and validates everything without writing; any reject ends the import there,
  *   with nothing written. Otherwise rejected records are reported and the import goes on.
  */
@@ -49,6 +53,8 @@ function profileProblem(e: unknown, idFromName: boolean): string {
 
 export const READERS: Readonly<Record<ImportFormat, Reader>> = { stix: readStix, misp: readMisp, 'mstic-csv': readMsticCsv, 'ioc-list': readIocList };
 export const DEFAULT_BATCH_SIZE = 5000;
+/** Inputs at least this large, into an empty store, are loaded with the secondary indexes built at the end. */
+export const DEFER_INDEXES_BYTES = 32 * 1024 * 1024;
 
 export interface ImportProgress {
   readonly items: number;
@@ -73,6 +79,10 @@ export interface ImportOptions {
   /** Positions listed per reason in the summary. */
   readonly maxPositions?: number;
   readonly onProgress?: (p: ImportProgress) => void;
+  /** After each input file: its summary, its index and the number of files. */
+  readonly onFileDone?: (file: FileSummary, index: number, count: number) => void;
+  /** Secondary indexes during the run: 'auto' (dropped for a large load into an empty store), 'always', 'never'. */
+  readonly deferIndexes?: 'auto' | 'always' | 'never';
   /** Display names for inputs (stdin's temporary file → '-'). */
   readonly displayNames?: ReadonlyMap<string, string>;
 }
@@ -142,9 +152,31 @@ class Engine {
     const { options } = this;
     await this.book.load(options.store);
     const files = await planInputs(options.inputs, options.format);
-    this.summary.files = files.map(({ path, format }) => ({ path: options.displayNames?.get(path) ?? path, format, profiles: [], withoutProfile: 0 }));
+    this.summary.files = files.map(({ path, format }) => ({ path: options.displayNames?.get(path) ?? basename(path), format, profiles: [], withoutProfile: 0 }));
     if (files.some((f) => f.format === undefined)) this.summary.failures.add('formatUnrecognized');
     for (const f of files) this.totalBytes += f.bytes * (f.format === 'mstic-csv' ? 1 : 2);
+    const rebuild = this.dry ? undefined : await this.startBulk(files.reduce((n, f) => n + f.bytes, 0));
+    try {
+      await this.readFiles(files);
+    } finally {
+      await rebuild?.();
+    }
+  }
+
+  /** Which tables start empty (for the writer) and, per `deferIndexes`, drops their secondary indexes. */
+  private async startBulk(bytes: number): Promise<(() => Promise<void>) | undefined> {
+    const { store } = this.options;
+    const empty = async (type: EntityType): Promise<boolean> => (await store.count({ kind: 'count', type, parent: undefined, filter: undefined, search: undefined })) === 0;
+    const indicators = this.writer.indicatorType;
+    const artifacts = this.writer.artifactType;
+    this.writer.startEmpty = { indicators: await empty(indicators), artifacts: await empty(artifacts) };
+    const mode = this.options.deferIndexes ?? 'auto';
+    const defer = mode === 'always' || (mode === 'auto' && this.writer.startEmpty.indicators && this.writer.startEmpty.artifacts && bytes >= DEFER_INDEXES_BYTES);
+    return defer ? store.dropSecondaryIndexes([indicators, artifacts]) : undefined;
+  }
+
+  private async readFiles(files: Awaited<ReturnType<typeof planInputs>>): Promise<void> {
+    const { options } = this;
     const multi = files.length > 1;
     let override: ProfileState | undefined;
     if (options.profile) {
@@ -163,6 +195,7 @@ class Engine {
         continue;
       }
       await this.readFile(file.path, file.format, override, at, this.summary.files[i]!);
+      if (!this.dry) options.onFileDone?.(this.summary.files[i]!, i, files.length);
     }
     await this.writer.flush();
     this.progress(true);

@@ -111,6 +111,13 @@ export interface Store {
    * database gets the same one and it survives restarts (the `$skiptoken` MAC key).
    */
   secret(name: string): Promise<Buffer>;
+  /**
+   * Drops the secondary (`ix_`) indexes of the tables holding `types`, for a bulk load into empty tables; the
+   * returned function builds them again (one sorted pass each, much cheaper than maintaining them row by row).
+   * Queries stay correct meanwhile, only slower; a process killed in between leaves the rebuild to the next
+   * start's migration, which creates every derived index that is missing.
+   */
+  dropSecondaryIndexes(types: readonly EntityType[]): Promise<() => Promise<void>>;
   /** The aliases imports harvested from free text, by profile id (lower case): see HARVESTED_ALIASES_TABLE. */
   harvestedAliases(): Promise<Map<string, Set<string>>>;
   /** Records harvested (profile id, lower-case alias) pairs and forgets others (a curated source named them), in one transaction. */

@@ -48,6 +48,24 @@ describe('sqlite specifics', () => {
     }
   });
 
+  it('a subtype column of the artifact table has a partial index: a hostname row adds no entry, a filter on it uses it', async () => {
+    const store = new SqliteStore(MODEL, { filename: ':memory:' });
+    try {
+      const artifact = deriveSchema(MODEL).tables.find((t) => t.name === 'artifact')!;
+      const sha1 = artifact.indexes.find((i) => i.columns[0] === 'sha1')!;
+      assert.deepEqual(sha1, { name: 'ix_artifact_sha1_nn', columns: ['sha1', 'id'], notNull: 'sha1' });
+      const ddl = (store.db.prepare("SELECT sql FROM sqlite_master WHERE name = 'ix_artifact_sha1_nn'").get() as { sql: string }).sql;
+      assert.equal(ddl, 'CREATE INDEX "ix_artifact_sha1_nn" ON "artifact" ("sha1", "id") WHERE "sha1" IS NOT NULL');
+      const q = compileCollectionQuery(planFor('sslCertificates', "$filter=sha1 eq 'ab'").query, deriveSchema(MODEL), sqliteDialect);
+      const plan = (store.db.prepare(`EXPLAIN QUERY PLAN ${q.sql}`).all(...(q.parameters as unknown[])) as { detail: string }[]).map((r) => r.detail).join(' | ');
+      assert.match(plan, /USING INDEX ix_artifact_sha1_nn/);
+      // the indicator table's own columns keep full indexes (every indicator has them)
+      assert.equal(deriveSchema(MODEL).tables.find((t) => t.name === 'intelligence_profile_indicator')!.indexes.some((i) => i.notNull), false);
+    } finally {
+      await store.close();
+    }
+  });
+
   it('detects schema drift instead of running on a changed model', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'tigraph-drift-'));
     try {

@@ -11,19 +11,43 @@ import { dirname, resolve } from 'node:path';
 import { MODEL } from '../../model/model.js';
 import { FORMATS } from '../../import/detect-format.js';
 import { spoolStdin } from '../../import/plan-inputs.js';
-import { DEFAULT_BATCH_SIZE, runImport, type ImportProgress } from '../../import/run-import.js';
-import { formatSummary } from '../format-import-summary.js';
+import { DEFAULT_BATCH_SIZE, runImport, type ImportOptions, type ImportProgress } from '../../import/run-import.js';
+import { formatSummary, placementLine } from '../format-import-summary.js';
+import cliProgress from 'cli-progress';
+
+const { SingleBar, Presets } = cliProgress;
 import { SOURCES } from '../../import/types.js';
 import { openStore } from '../../storage/open-store.js';
 
-function renderProgress(p: ImportProgress): string {
-  const s = Math.max(p.elapsedMs / 1000, 0.001);
-  const rate = p.items / s;
-  const frac = p.totalBytes ? Math.min(p.bytes / p.totalBytes, 1) : 0;
-  const eta = frac > 0 && frac < 1 ? (s / frac) * (1 - frac) : 0;
-  const width = 24;
-  const bar = '#'.repeat(Math.round(frac * width)).padEnd(width, '.');
-  return `\r[${bar}] ${(frac * 100).toFixed(0).padStart(3)}%  ${p.items} records  ${Math.round(rate)} rec/s  ETA ${eta.toFixed(0)} s `;
+/**
+ * Progress on stderr: a cli-progress bar on a terminal (bytes read of the inputs' total, records, rate and ETA),
+ * else one plain line per finished input file (its indicators and where they went), for logs and CI.
+ */
+function progressReporter(tty: boolean): Pick<ImportOptions, 'onProgress' | 'onFileDone'> & { stop(): void } {
+  if (!tty) {
+    return {
+      onFileDone: (f, i, n) => process.stderr.write(`tigraph import: ${f.path} (${i + 1}/${n}, ${f.format ?? 'unknown format'}): ${placementLine(f)}\n`),
+      stop: () => {},
+    };
+  }
+  const bar = new SingleBar(
+    { format: '[{bar}] {percentage}% | {items} records | {rate} rec/s | ETA {eta_formatted}', stream: process.stderr, hideCursor: false, etaBuffer: 50, fps: 5 },
+    Presets.legacy,
+  );
+  let started = false;
+  return {
+    onProgress: (p: ImportProgress) => {
+      const payload = { items: p.items, rate: Math.round(p.items / Math.max(p.elapsedMs / 1000, 0.001)) };
+      if (!started) {
+        bar.start(Math.max(p.totalBytes, 1), 0, payload);
+        started = true;
+      }
+      bar.update(Math.min(p.bytes, Math.max(p.totalBytes, 1)), payload);
+    },
+    stop: () => {
+      if (started) bar.stop();
+    },
+  };
 }
 
 export function registerImportCommand(program: Command): void {
@@ -43,6 +67,11 @@ export function registerImportCommand(program: Command): void {
       if (!Number.isInteger(n) || n < 1 || n > 100000) throw new Error('--batch-size must be an integer from 1 to 100000');
       return n;
     }, DEFAULT_BATCH_SIZE)
+    .addOption(
+      new Option('--defer-indexes <when>', 'build secondary indexes after the load: auto (a large import into an empty store), always, never')
+        .choices(['auto', 'always', 'never'])
+        .default('auto'),
+    )
     .action(async (inputs: string[], opts) => {
       const displayNames = new Map<string, string>();
       const paths: string[] = [];
@@ -69,7 +98,7 @@ export function registerImportCommand(program: Command): void {
         }
       }
       const store = await openStore(MODEL, { databaseUrl: opts.databaseUrl, databaseSchema: opts.databaseSchema, poolSize: 2, inMemory: false, dataDir: resolve(opts.dataDir as string) });
-      const tty = process.stderr.isTTY === true;
+      const progress = progressReporter(process.stderr.isTTY === true);
       try {
         const summary = await runImport({
           store,
@@ -80,10 +109,11 @@ export function registerImportCommand(program: Command): void {
           profile: opts.profile,
           strict: opts.strict,
           batchSize: opts.batchSize,
+          deferIndexes: opts.deferIndexes,
           displayNames,
-          ...(tty ? { onProgress: (p: ImportProgress) => process.stderr.write(renderProgress(p)) } : {}),
+          ...progress,
         });
-        if (tty) process.stderr.write('\n');
+        progress.stop();
         process.stdout.write(`${formatSummary(summary)}\n`);
         if (summary.aborted) process.exitCode = 2;
       } finally {

@@ -38,6 +38,8 @@ export interface ForeignKey {
 export interface IndexDef {
   readonly name: string;
   readonly columns: readonly string[];
+  /** A partial index over the rows where this column is not null (a subtype's column: see deriveSchema). */
+  readonly notNull?: string;
 }
 
 export interface TableDef {
@@ -182,7 +184,13 @@ export function deriveSchema(model: Model): Schema {
 
   // Indexes for every filter/sort/paging path: (column, key) per scalar property and per navigation id,
   // and the same prefixed by each foreign key (a profile's indicators ordered by any property).
-  // Tables reached only by key (artifacts) get no property indexes.
+  // Tables reached only by key get no property indexes. A column of a subtype's property (or navigation) in a
+  // hierarchy's table (a hostname's registrant, a certificate's fingerprint in the artifact table) is null in every
+  // row of the other subtypes: its index is partial (`WHERE col IS NOT NULL`, named `…_nn`), so inserting an
+  // artifact touches only the indexes of the columns it has, not the two dozen of every artifact type. Filters on
+  // such a column (`registrant eq 'x'`, ranges) imply NOT NULL and use it in both databases; an $orderby on it
+  // without such a filter sorts in SQL instead.
+  const subtypeOnly = (table: TableDef, name: string, nullable: boolean): boolean => nullable && !table.rootType.property(name) && !table.rootType.navigation(name);
   for (const table of tables.values()) {
     const listed = model.entitySets.some((s) => s.listable && model.isAssignable(s.entityType, table.rootType));
     const sortable = listed ? table.columns.filter((c) => c.property && c.property !== table.rootType.key && isScalar(c.property)) : [];
@@ -190,11 +198,17 @@ export function deriveSchema(model: Model): Schema {
     for (const prefix of prefixes) {
       const lead = prefix ? [prefix] : [];
       if (prefix) table.indexes.push({ name: indexName(`ix_${table.name}_${prefix}`), columns: [prefix, table.keyColumn] });
-      for (const c of sortable) table.indexes.push({ name: indexName(`ix_${table.name}_${prefix ? `${prefix}_` : ''}${c.name}`), columns: [...lead, c.name, table.keyColumn] });
+      for (const c of sortable) {
+        const partial = subtypeOnly(table, c.property!.name, !c.notNull);
+        const name = `ix_${table.name}_${prefix ? `${prefix}_` : ''}${c.name}${partial ? '_nn' : ''}`;
+        table.indexes.push({ name: indexName(name), columns: [...lead, c.name, table.keyColumn], ...(partial ? { notNull: c.name } : {}) });
+      }
     }
     for (const n of table.navigations) {
       const fk = table.foreignKeys[0];
-      table.indexes.push({ name: indexName(`ix_${table.name}_${n.idColumn}`), columns: fk ? [n.idColumn, fk.column] : [n.idColumn] });
+      const nullable = !table.columns.find((c) => c.name === n.idColumn)?.notNull;
+      const partial = subtypeOnly(table, n.navigation.name, nullable);
+      table.indexes.push({ name: indexName(`ix_${table.name}_${n.idColumn}${partial ? '_nn' : ''}`), columns: fk ? [n.idColumn, fk.column] : [n.idColumn], ...(partial ? { notNull: n.idColumn } : {}) });
     }
   }
   return { tables: [...tables.values()], tableOf };

@@ -14,7 +14,8 @@ export function createTableStatements(table: TableDef, dialect: SqlDialect): str
 
 export function createIndexStatement(table: TableDef, index: IndexDef, dialect: SqlDialect): string {
   const nullable = (c: string): boolean => !(table.columns.find((x) => x.name === c)?.notNull ?? false);
-  return `CREATE INDEX IF NOT EXISTS ${q(index.name)} ON ${q(table.name)} (${index.columns.map((c) => dialect.indexColumn(q(c), nullable(c))).join(', ')})`;
+  const where = index.notNull ? ` WHERE ${q(index.notNull)} IS NOT NULL` : '';
+  return `CREATE INDEX IF NOT EXISTS ${q(index.name)} ON ${q(table.name)} (${index.columns.map((c) => dialect.indexColumn(q(c), nullable(c) && !index.notNull)).join(', ')})${where}`;
 }
 
 export function schemaStatements(schema: Schema, dialect: SqlDialect): string[] {

@@ -13,6 +13,7 @@ import type { EntityRecord, WriteRecord } from '../../model/records.js';
 import type { CreateOutcome, CreateRequest, IngestQuery, IngestRow, Page, Store, StoreHealth, UpdateRequest, WriteOptions } from '../store.js';
 import { compileIngestListing } from './compile-ingest-listing.js';
 import { HARVESTED_ALIASES_TABLE } from './migrations.js';
+import { createIndexStatement } from './ddl.js';
 import { compileByKeys, compileCollectionQuery, compileCountQuery, compileEntityQuery } from './compile-query.js';
 import { createCodecs, type Row, type TableCodec } from './row-codec.js';
 import type { SqlDialect } from './sql-dialect.js';
@@ -111,6 +112,15 @@ export abstract class SqlStore implements Store {
       if (rows.length) return false;
     }
     return true;
+  }
+
+  async dropSecondaryIndexes(types: readonly EntityType[]): Promise<() => Promise<void>> {
+    const tables = [...new Set(types.map((t) => this.schema.tableOf(t)))];
+    const indexes = tables.flatMap((table) => table.indexes.map((index) => ({ table, index })));
+    await this.transaction(indexes.map(({ index }) => ({ sql: `DROP INDEX IF EXISTS "${index.name}"`, parameters: [] })));
+    return async () => {
+      await this.transaction(indexes.map(({ table, index }) => ({ sql: createIndexStatement(table, index, this.dialect), parameters: [] })));
+    };
   }
 
   async harvestedAliases(): Promise<Map<string, Set<string>>> {
