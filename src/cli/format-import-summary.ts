@@ -1,9 +1,15 @@
 /** The plain-text summary `tigraph import` prints at the end of an import. */
 import type { FileSummary, ImportSummary, ReasonCount } from '../import/import-summary.js';
 
+/** Profiles named per file in the printed summary (the import job's summary lists them all). */
+export const MAX_PLACEMENTS = 10;
+
 /** `3285 → 0ktapus (new); 12 → APT28 (alias "Sofacy"); 3 without a profile` for one input file. */
 export function placementLine(f: FileSummary): string {
-  const parts = f.profiles.map((p) => `${p.indicators} → ${p.title} [${p.profileId}] (${p.rule})`);
+  const shown = f.profiles.slice(0, MAX_PLACEMENTS);
+  const parts = shown.map((p) => `${p.indicators} → ${p.title} [${p.profileId}] (${p.rule})`);
+  const more = f.profiles.slice(MAX_PLACEMENTS);
+  if (more.length) parts.push(`${more.reduce((n, p) => n + p.indicators, 0)} → ${more.length} more profiles`);
   if (f.withoutProfile) parts.push(`${f.withoutProfile} without a profile`);
   return parts.length ? parts.join('; ') : 'no indicators';
 }
