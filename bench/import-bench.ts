@@ -1,5 +1,5 @@
 /**
- * `npm run bench:import [-- --sizes 10000,100000,1000000] [--out DIR] [--keep]`: import throughput against a bare
+ * `npm run bench:import [-- --sizes 10000,100000,1000000] [--grow] [--postgres URL] [--out DIR] [--keep]`: import throughput against a bare
  * insert baseline measured in the same run, per size N:
  *
  * 1. writes N synthetic indicators as a STIX 2.1 bundle on disk, streamed (N/1000 intrusion-sets, at least 1;
@@ -28,6 +28,7 @@ import Database from 'better-sqlite3';
 import type { EnumType } from '../src/model/model.js';
 import { MODEL } from '../src/model/model.js';
 import { indicatorId, unclassifiedArtifactId } from '../src/model/ids.js';
+import { postgresBaseline, postgresImported, type BaselineRow } from './postgres-import.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const BIN = join(ROOT, 'bin/tigraph.js');
@@ -37,10 +38,14 @@ interface Args {
   out: string;
   keep: boolean;
   batchSize: number | undefined;
+  /** Also import N more indicators into the store that holds the first N, and time that. */
+  grow: boolean;
+  /** Also run each size on PostgreSQL (import into a fresh schema) against a bare COPY baseline. */
+  postgres: string | undefined;
 }
 
 function parseArgs(argv: string[]): Args {
-  const a: Args = { sizes: [10_000, 100_000, 1_000_000], out: join(ROOT, 'bench/results'), keep: false, batchSize: undefined };
+  const a: Args = { sizes: [10_000, 100_000, 1_000_000], out: join(ROOT, 'bench/results'), keep: false, batchSize: undefined, grow: false, postgres: undefined };
   for (let i = 0; i < argv.length; i++) {
     const k = argv[i];
     const v = argv[i + 1];
@@ -48,6 +53,8 @@ function parseArgs(argv: string[]): Args {
     else if (k === '--out' && v) (a.out = resolve(v)), i++;
     else if (k === '--batch-size' && v) (a.batchSize = Number(v)), i++;
     else if (k === '--keep') a.keep = true;
+    else if (k === '--grow') a.grow = true;
+    else if (k === '--postgres' && v) (a.postgres = v), i++;
     else throw new Error(`unknown option ${k}`);
   }
   if (a.sizes.some((n) => !Number.isInteger(n) || n < 1)) throw new Error('--sizes: positive integers, comma-separated');
@@ -85,7 +92,7 @@ const hex12 = (i: number): string => i.toString(16).padStart(12, '0');
 const iso = (ms: number): string => new Date(ms).toISOString();
 
 /** Streams the bundle to `path` (backpressure respected); returns its size in bytes. */
-async function writeBundle(path: string, n: number): Promise<number> {
+async function writeBundle(path: string, n: number, offset = 0): Promise<number> {
   const out = createWriteStream(path);
   const write = (s: string): Promise<void> | undefined => (out.write(s) ? undefined : new Promise((r) => out.once('drain', () => r())));
   let buf = '{"type":"bundle","id":"bundle--00000000-0000-4000-8000-000000000000","objects":[\n';
@@ -93,7 +100,7 @@ async function writeBundle(path: string, n: number): Promise<number> {
   for (let p = 0; p < profiles; p++) {
     buf += `${p ? ',\n' : ''}{"type":"intrusion-set","spec_version":"2.1","id":"intrusion-set--00000000-0000-4000-8000-${hex12(p)}","created":"2024-01-01T00:00:00.000Z","modified":"2024-01-01T00:00:00.000Z","name":"${profileTitle(p)}","first_seen":"2020-01-01T00:00:00.000Z"}`;
   }
-  for (let i = 0; i < n; i++) {
+  for (let i = offset; i < offset + n; i++) {
     const r = row(i, n);
     const first = iso(r.firstSeen);
     buf +=
@@ -125,8 +132,8 @@ interface Run {
   stdout: string;
 }
 
-async function runImport(bundle: string, dataDir: string, batchSize: number | undefined): Promise<Run> {
-  const args = [BIN, 'import', bundle, '--data-dir', dataDir, ...(batchSize ? ['--batch-size', String(batchSize)] : [])];
+async function runImport(bundle: string, dataDir: string, batchSize: number | undefined, extra: readonly string[] = []): Promise<Run> {
+  const args = [BIN, 'import', bundle, '--data-dir', dataDir, ...(batchSize ? ['--batch-size', String(batchSize)] : []), ...extra];
   const started = process.hrtime.bigint();
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
@@ -156,12 +163,12 @@ async function runImport(bundle: string, dataDir: string, batchSize: number | un
 // ---- the baseline: the same rows into one table, by bare prepared statements ----
 
 /** The indicator rows the import writes for row i: its own, and for a URL the derived indicator of its host. */
-function indicatorRows(i: number, n: number, osint: number): [string, string, string, string, number, number | null, number][] {
+function indicatorRows(i: number, n: number, osint: number): BaselineRow[] {
   const r = row(i, n);
   const profile = profileSlug(r.profile);
   const type = r.kind === 'domain' ? 'hostname' : r.kind === 'url' ? 'unclassifiedArtifact' : 'ipAddress';
   const artifactId = r.kind === 'url' ? unclassifiedArtifactId(r.value) : r.value;
-  const rows: [string, string, string, string, number, number | null, number][] = [[indicatorId(profile, artifactId), profile, type, r.value, r.firstSeen, r.lastSeen, osint]];
+  const rows: BaselineRow[] = [[indicatorId(profile, artifactId), profile, type, r.value, r.firstSeen, r.lastSeen, osint]];
   if (r.kind === 'url') {
     const host = new URL(r.value).hostname;
     rows.push([indicatorId(profile, host), profile, 'hostname', host, r.firstSeen, r.lastSeen, osint]);
@@ -235,7 +242,7 @@ const fmt = (x: number): string => Math.round(x).toLocaleString('en-US');
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   const results: Record<string, unknown>[] = [];
-  const table = ['| N | import indicators/s | baseline indicators/s | ratio | peak RSS (MiB) | peak anon RSS (MiB) | bundle (MB) | import wall (s) |', '|---:|---:|---:|---:|---:|---:|---:|---:|'];
+  const table = ['| store | N | import indicators/s | baseline indicators/s | ratio | peak RSS (MiB) | peak anon RSS (MiB) | bundle (MB) | import wall (s) |', '|---|---:|---:|---:|---:|---:|---:|---:|---:|'];
   for (const n of args.sizes) {
     const dir = await mkdtemp(join(tmpdir(), `tigraph-import-bench-${n}-`));
     try {
@@ -253,13 +260,38 @@ async function main(): Promise<void> {
       const rate = n / run.wallSeconds;
       const limitRate = n / base.seconds;
       results.push({ n, rows: base.rows, bundleBytes: bytes, importWallSeconds: run.wallSeconds, importIndicatorsPerSecond: rate, baselineSeconds: base.seconds, baselineIndicatorsPerSecond: limitRate, ratio: rate / limitRate, peakRssMiB: run.peakRssMiB, peakAnonMiB: run.peakAnonMiB, summary: run.stdout.trim().split('\n').slice(0, 4).join('\n') });
-      table.push(`| ${fmt(n)} | ${fmt(rate)} | ${fmt(limitRate)} | ${(rate / limitRate).toFixed(2)} | ${run.peakRssMiB.toFixed(0)} | ${run.peakAnonMiB.toFixed(0)} | ${(bytes / 1e6).toFixed(0)} | ${run.wallSeconds.toFixed(1)} |`);
+      table.push(`| SQLite | ${fmt(n)} | ${fmt(rate)} | ${fmt(limitRate)} | ${(rate / limitRate).toFixed(2)} | ${run.peakRssMiB.toFixed(0)} | ${run.peakAnonMiB.toFixed(0)} | ${(bytes / 1e6).toFixed(0)} | ${run.wallSeconds.toFixed(1)} |`);
+      if (args.grow) {
+        process.stderr.write(`N=${n}: ${n} more into the store holding ${n}… `);
+        const more = join(dir, 'more.json');
+        await writeBundle(more, n, n);
+        const second = await runImport(more, join(dir, 'data'), args.batchSize);
+        process.stderr.write(`${second.wallSeconds.toFixed(1)} s (${(second.wallSeconds / run.wallSeconds).toFixed(2)}× the first)\n`);
+        results.push({ n, grow: true, secondWallSeconds: second.wallSeconds, secondOverFirst: second.wallSeconds / run.wallSeconds, peakRssMiB: second.peakRssMiB, peakAnonMiB: second.peakAnonMiB });
+        table.push(`| SQLite, ${fmt(n)} more into ${fmt(n)} | ${fmt(n)} | ${fmt(n / second.wallSeconds)} | — | ${(second.wallSeconds / run.wallSeconds).toFixed(2)}× the first's time | ${second.peakRssMiB.toFixed(0)} | ${second.peakAnonMiB.toFixed(0)} | — | ${second.wallSeconds.toFixed(1)} |`);
+      }
+      if (args.postgres) {
+        const schema = `tigraph_bench_${process.pid}_${n}`;
+        process.stderr.write(`N=${n}: PostgreSQL import… `);
+        const pgRun = await runImport(bundle, join(dir, 'pg-unused'), args.batchSize, ['--database-url', args.postgres, '--database-schema', schema]);
+        const pgImported = await postgresImported(args.postgres, schema);
+        const sourceEnum = MODEL.entitySet('intelligenceProfileIndicators')!.entityType.property('source')!.type as EnumType;
+        const rows: BaselineRow[] = [];
+        for (let i = 0; i < n; i++) rows.push(...indicatorRows(i, n, sourceEnum.memberByName('osint')!.value));
+        if (pgImported.count !== rows.length) throw new Error(`PostgreSQL import wrote ${pgImported.count} indicators, expected ${rows.length}`);
+        process.stderr.write(`${pgRun.wallSeconds.toFixed(1)} s; COPY baseline… `);
+        const copySeconds = await postgresBaseline(args.postgres, rows);
+        process.stderr.write(`${copySeconds.toFixed(1)} s\n`);
+        const pgRate = n / pgRun.wallSeconds;
+        results.push({ n, store: 'postgres', importWallSeconds: pgRun.wallSeconds, importIndicatorsPerSecond: pgRate, copySeconds, copyIndicatorsPerSecond: n / copySeconds, ratio: pgRate / (n / copySeconds), peakRssMiB: pgRun.peakRssMiB, peakAnonMiB: pgRun.peakAnonMiB });
+        table.push(`| PostgreSQL | ${fmt(n)} | ${fmt(pgRate)} | ${fmt(n / copySeconds)} (COPY) | ${(pgRate / (n / copySeconds)).toFixed(2)} | ${pgRun.peakRssMiB.toFixed(0)} | ${pgRun.peakAnonMiB.toFixed(0)} | ${(bytes / 1e6).toFixed(0)} | ${pgRun.wallSeconds.toFixed(1)} |`);
+      }
     } finally {
       if (!args.keep) await rm(dir, { recursive: true, force: true });
       else process.stderr.write(`kept ${dir}\n`);
     }
   }
-  process.stdout.write(`\n${table.join('\n')}\n\nbaseline = the same indicator rows (id, profile, type, value, first seen, last seen, source; URL host indicators included) inserted into one table with a text primary key by bare better-sqlite3 prepared statements in one transaction; import wall time includes process start-up; peak RSS = VmHWM (includes the SQLite file pages mapped by mmap, which grow with the database), peak anon RSS = largest RssAnon sampled every 50 ms (heap and other private memory).\n`);
+  process.stdout.write(`\n${table.join('\n')}\n\nbaseline = the same indicator rows (id, profile, type, value, first seen, last seen, source; URL host indicators included) inserted into one table with a text primary key by bare better-sqlite3 prepared statements in one transaction (PostgreSQL: a bare COPY of those rows into one such table, in one transaction); import wall time includes process start-up; peak RSS = VmHWM (includes the SQLite file pages mapped by mmap, which grow with the database), peak anon RSS = largest RssAnon sampled every 50 ms (heap and other private memory).\n`);
   await mkdir(args.out, { recursive: true });
   const file = join(args.out, `import-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
   await writeFile(file, `${JSON.stringify({ node: process.version, date: new Date().toISOString(), results }, null, 2)}\n`);
