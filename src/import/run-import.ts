@@ -14,9 +14,10 @@
  * - The summary says, per input file, which profiles its indicators went into and the rule that matched
  *   (profile-book.ts MatchRule).
  * - Bulk loads: into an empty indicator table, batches skip the lookups of keys the store cannot have
- *   (write-batch.ts), and an input of at least DEFER_INDEXES_BYTES drops the indicator and artifact tables'
- *   secondary indexes for the run and builds them at the end (Store.dropSecondaryIndexes), also when the run
- *   fails; `deferIndexes` 'always' / 'never' overrides. A killed run leaves them to the next start's migration.
+ *   (write-batch.ts), and an input of at least DEFER_INDEXES_BYTES that is also at least about half as large as
+ *   what the store holds drops the indicator and artifact tables' secondary indexes for the run and builds them
+ *   at the end (Store.dropSecondaryIndexes), also when the run fails; `deferIndexes` 'always' / 'never' overrides.
+ *   A killed run leaves them to the next start's migration.
  * - `strict`: a first pass reads and validates everything without writing; any reject ends the import there,
  *   with nothing written. Otherwise rejected records are reported and the import goes on.
  */
@@ -55,6 +56,9 @@ export const READERS: Readonly<Record<ImportFormat, Reader>> = { stix: readStix,
 export const DEFAULT_BATCH_SIZE = 5000;
 /** Inputs at least this large, into an empty store, are loaded with the secondary indexes built at the end. */
 export const DEFER_INDEXES_BYTES = 32 * 1024 * 1024;
+/** A low estimate of input bytes per indicator (a STIX indicator and its relationship: about 700), so that a
+ * load is judged large relative to the store only when it surely is. */
+const BYTES_PER_INDICATOR_ESTIMATE = 1000;
 
 export interface ImportProgress {
   readonly items: number;
@@ -171,8 +175,10 @@ class Engine {
     const artifacts = this.writer.artifactType;
     this.writer.startEmpty = { indicators: await empty(indicators), artifacts: await empty(artifacts) };
     const mode = this.options.deferIndexes ?? 'auto';
-    const defer = mode === 'always' || (mode === 'auto' && this.writer.startEmpty.indicators && this.writer.startEmpty.artifacts && bytes >= DEFER_INDEXES_BYTES);
-    return defer ? store.dropSecondaryIndexes([indicators, artifacts]) : undefined;
+    // Large relative to the store: rebuilding the indexes over everything costs less than maintaining them for
+    // the new rows (random keys touch every index page), once the input is about half of what is stored.
+    const stored = this.writer.startEmpty.indicators ? 0 : await store.count({ kind: 'count', type: indicators, parent: undefined, filter: undefined, search: undefined });
+    return shouldDeferIndexes(mode, bytes, stored) ? store.dropSecondaryIndexes([indicators, artifacts]) : undefined;
   }
 
   private async readFiles(files: Awaited<ReturnType<typeof planInputs>>): Promise<void> {
@@ -292,6 +298,12 @@ class Engine {
     this.lastProgress = t;
     this.options.onProgress({ items: this.items, bytes: this.bytes, totalBytes: this.totalBytes, elapsedMs: t - this.started });
   }
+}
+
+/** Whether a load of `bytes` into a store holding `stored` indicators defers the secondary indexes (module comment). */
+export function shouldDeferIndexes(mode: NonNullable<ImportOptions['deferIndexes']>, bytes: number, stored: number): boolean {
+  if (mode !== 'auto') return mode === 'always';
+  return bytes >= DEFER_INDEXES_BYTES && bytes / BYTES_PER_INDICATOR_ESTIMATE >= stored / 2;
 }
 
 /** Runs an import; see the module comment for the semantics. */

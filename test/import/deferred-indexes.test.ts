@@ -11,6 +11,7 @@ import { after, before, describe, it } from 'node:test';
 import { MODEL } from '../../src/model/model.js';
 import { deriveSchema } from '../../src/storage/schema/derive-schema.js';
 import { SqliteStore } from '../../src/storage/sqlite/sqlite-store.js';
+import { DEFER_INDEXES_BYTES, shouldDeferIndexes } from '../../src/import/run-import.js';
 import { counts, importInto, INDICATOR } from './helpers.js';
 
 const derived = deriveSchema(MODEL)
@@ -29,6 +30,17 @@ after(async () => {
 });
 
 describe('secondary indexes deferred during a bulk load', () => {
+  it('auto: only inputs of 32 MiB or more that are at least half as large as the store (about 1000 bytes an indicator)', () => {
+    const MiB = 1024 * 1024;
+    assert.equal(DEFER_INDEXES_BYTES, 32 * MiB);
+    assert.equal(shouldDeferIndexes('auto', 31 * MiB, 0), false, 'small input into an empty store');
+    assert.equal(shouldDeferIndexes('auto', 32 * MiB, 0), true, 'large input into an empty store');
+    assert.equal(shouldDeferIndexes('auto', 200 * MiB, 400_000), true, '~210k indicators into 400k');
+    assert.equal(shouldDeferIndexes('auto', 200 * MiB, 500_000), false, '~210k indicators into 500k');
+    assert.equal(shouldDeferIndexes('always', 1, 10_000_000), true);
+    assert.equal(shouldDeferIndexes('never', 1e9, 0), false);
+  });
+
   it('--defer-indexes always: every derived index exists after the import and the data is served by them', async () => {
     const file = join(tmp, 'deferfamily.txt');
     await writeFile(file, Array.from({ length: 2000 }, (_, i) => `d${i}.defer.example`).join('\n'));
