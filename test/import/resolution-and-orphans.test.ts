@@ -16,7 +16,7 @@ import { keyAccess } from '../../src/import/queries.js';
 import type { Store } from '../../src/storage/store.js';
 import { startTestServer } from '../support/test-server.js';
 import { createTestPostgresStore, POSTGRES_SKIP_REASON, TEST_DATABASE_URL } from '../support/postgres.js';
-import { counts, importInto, INDICATOR, memoryStore, PROFILE } from './helpers.js';
+import { counts, datasetSkip, ds, importInto, INDICATOR, memoryStore, PROFILE } from './helpers.js';
 
 const TI = '/v1.0/security/threatIntelligence';
 let tmp: string;
@@ -212,3 +212,17 @@ for (const [label, make] of STORES) {
     });
   });
 }
+
+describe('maltrail files that name each other (../shared/datasets/maltrail/apt)', () => {
+  it('apt_duke.txt names cosmicduke and miniduke: each file keeps its own profile in either order', { skip: datasetSkip }, async () => {
+    const files = ['apt_duke.txt', 'apt_cosmicduke.txt', 'apt_miniduke.txt'].map((f) => ds('maltrail/apt', f));
+    const one = memoryStore();
+    const s = await importInto(one, files);
+    const two = memoryStore();
+    for (const f of [...files].reverse()) await importInto(two, [f]);
+    const snap = await snapshot(one);
+    assert.deepEqual(snap, await snapshot(two));
+    assert.deepEqual(snap.profiles.map((p) => (p as unknown[])[0]), ['cosmicduke', 'duke', 'miniduke']);
+    assert.deepEqual(s.files.map((f) => f.profiles.map((p) => [p.profileId, p.rule])), [[['duke', 'new']], [['cosmicduke', 'new']], [['miniduke', 'new']]]);
+  });
+});
