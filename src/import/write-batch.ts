@@ -104,6 +104,8 @@ export class BatchWriter {
   private readonly seen = new Set<number>();
   /** Digests of the artifact ids earlier batches wrote (kept only when the artifact table started empty). */
   private readonly seenArtifacts = new Set<number>();
+  /** An earlier batch of this run wrote an indicator without a profile. */
+  private wroteOrphans = false;
   /** Set by the engine before the first batch. */
   startEmpty: StartEmpty = { indicators: false, artifacts: false };
   private readonly firstRule: MergeRule;
@@ -176,6 +178,7 @@ export class BatchWriter {
       const h = digest(p.id);
       const record = this.indicatorRecord(p, existingIndicators.get(p.id), this.seen.has(h));
       this.seen.add(h);
+      if (record && !p.profile) this.wroteOrphans = true;
       if (record) writes.push(p.profile ? { record, parent: { navigation: this.o.indicatorsNav, key: p.profile.id } } : { record });
     }
     if (writes.length === 0 && adopt.removed.length === 0) return;
@@ -191,7 +194,12 @@ export class BatchWriter {
   private async adoptOrphans(valid: readonly PendingIndicator[]): Promise<{ kept: PendingIndicator[]; removed: string[] }> {
     const summary = this.o.summary;
     const profiled = new Map<string, PendingIndicator[]>();
-    for (const p of valid) if (p.profile) profiled.set(p.artifact.id, [...(profiled.get(p.artifact.id) ?? []), p]);
+    for (const p of valid) {
+      if (!p.profile) continue;
+      const list = profiled.get(p.artifact.id);
+      if (list) list.push(p);
+      else profiled.set(p.artifact.id, [p]);
+    }
     const absorb = (artifactId: string, first: number, last: number | null): void => {
       for (const q of profiled.get(artifactId) ?? []) {
         q.firstSeen = mergeByRule(this.firstRule, q.firstSeen, first)!;
@@ -208,7 +216,8 @@ export class BatchWriter {
       } else orphans.push(p);
     }
     const removed: string[] = [];
-    if (profiled.size > 0) {
+    // Into an empty store, stored orphans can only be this run's own: none when it wrote none.
+    if (profiled.size > 0 && !(this.startEmpty.indicators && !this.wroteOrphans)) {
       const ids = new Map([...profiled.keys()].map((a) => [indicatorId('', a), a]));
       const candidates = this.startEmpty.indicators ? [...ids.keys()].filter((id) => this.seen.has(digest(id))) : [...ids.keys()];
       for (const [id, r] of await this.existing(this.o.indicatorType, candidates)) {
