@@ -25,7 +25,17 @@ export interface JsonValueBytes {
   /** Byte offset of the value's first byte in the stream. */
   readonly offset: number;
   readonly bytes: Buffer;
+  /**
+   * Why the value was not kept (over MAX_VALUE_BYTES, or nested deeper than MAX_VALUE_DEPTH): its bytes are empty
+   * and parseJsonValue reports this reason. The scan goes on after it in linear time and constant memory.
+   */
+  readonly problem?: string;
 }
+
+/** The largest emitted value kept (a STIX object, a MISP attribute): larger ones are one reject each. */
+export const MAX_VALUE_BYTES = 16 * 1024 * 1024;
+/** The deepest nesting inside an emitted value (STIX and MISP objects need a handful of levels). */
+export const MAX_VALUE_DEPTH = 64;
 
 export class JsonStreamError extends Error {
   constructor(
@@ -56,6 +66,8 @@ interface Capture {
   inString: boolean;
   escape: boolean;
   parts: Buffer[];
+  bytes: number;
+  problem: string | undefined;
 }
 
 const BOM = [0xef, 0xbb, 0xbf];
@@ -220,6 +232,8 @@ export class JsonSplitter {
       inString: false,
       escape: false,
       parts: [],
+      bytes: 0,
+      problem: undefined,
     };
   }
 
@@ -255,8 +269,10 @@ export class JsonSplitter {
             }
           }
         } else if (b === 0x22) inString = true;
-        else if (b === 0x7b || b === 0x5b) depth++;
-        else if (b === 0x7d || b === 0x5d) {
+        else if (b === 0x7b || b === 0x5b) {
+          depth++;
+          if (depth > MAX_VALUE_DEPTH && c.emit && !c.problem) c.problem = `nested deeper than ${MAX_VALUE_DEPTH} levels`;
+        } else if (b === 0x7d || b === 0x5d) {
           depth--;
           if (depth === 0) {
             done = i;
@@ -268,11 +284,16 @@ export class JsonSplitter {
       c.inString = inString;
       c.escape = escape;
     }
+    const end = done < 0 ? n : done;
+    c.bytes += end - start;
+    if (c.emit && !c.problem && c.bytes > MAX_VALUE_BYTES) c.problem = `value larger than ${MAX_VALUE_BYTES} bytes`;
+    if (c.problem) c.parts = [];
     if (done < 0) {
-      if (c.emit) c.parts.push(Buffer.from(chunk.subarray(start)));
+      if (c.emit && !c.problem) c.parts.push(Buffer.from(chunk.subarray(start)));
       return n;
     }
-    if (c.emit) {
+    if (c.emit && c.problem) out.push({ path: c.path, index: c.index, offset: c.offset, bytes: Buffer.alloc(0), problem: c.problem });
+    else if (c.emit) {
       c.parts.push(chunk.subarray(start, done));
       // A value inside one chunk is a view of it (no copy): chunks are never reused by their producers.
       out.push({ path: c.path, index: c.index, offset: c.offset, bytes: c.parts.length === 1 ? c.parts[0]! : Buffer.concat(c.parts) });
@@ -317,7 +338,8 @@ export async function* streamJsonValues(chunks: AsyncIterable<Buffer>, select: (
 }
 
 /** Decodes and parses one emitted value: the value, or the reason it is not valid JSON. */
-export function parseJsonValue(bytes: Buffer): { ok: true; value: unknown } | { ok: false; reason: string } {
+export function parseJsonValue(bytes: Buffer, problem?: string): { ok: true; value: unknown } | { ok: false; reason: string } {
+  if (problem) return { ok: false, reason: problem };
   let text: string;
   try {
     text = utf8.decode(bytes);

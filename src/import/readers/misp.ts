@@ -132,7 +132,7 @@ export async function* readMisp(ctx: ReaderContext): AsyncGenerator<ImportItem> 
   try {
     for await (const v of streamJsonValues(ctx.open(), select1)) {
       const r = rel(v.path);
-      const parsed = parseJsonValue(v.bytes);
+      const parsed = parseJsonValue(v.bytes, v.problem);
       if (!parsed.ok) {
         pending.push({ kind: 'reject', position: `${r.join('/').replace('*', String(v.index))}`, reason: parsed.reason });
         continue;
@@ -191,7 +191,7 @@ export async function* readMisp(ctx: ReaderContext): AsyncGenerator<ImportItem> 
     for await (const v of streamJsonValues(ctx.open(), selector([['Attribute', '*'], ['Object', '*', 'Attribute', '*']]))) {
       const r = rel(v.path);
       const position = r[0] === 'Object' ? `object attribute ${v.index} (byte ${v.offset})` : `attribute ${v.index}`;
-      const parsed = parseJsonValue(v.bytes);
+      const parsed = parseJsonValue(v.bytes, v.problem);
       if (!parsed.ok) {
         yield { kind: 'reject', position, reason: parsed.reason };
         continue;
@@ -260,7 +260,7 @@ async function* readGalaxyValues(ctx: ReaderContext, header: Map<string, unknown
     for await (const v of streamJsonValues(ctx.open(), (p) => (p.length === 0 || (p.length === 1 && p[0] === 'values') ? 'descend' : p.length === 2 && p[0] === 'values' ? 'emit' : 'skip'))) {
       any = true;
       const position = `cluster ${v.index}`;
-      const parsed = parseJsonValue(v.bytes);
+      const parsed = parseJsonValue(v.bytes, v.problem);
       if (!parsed.ok) {
         yield { kind: 'reject', position, reason: parsed.reason };
         continue;

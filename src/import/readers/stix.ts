@@ -77,7 +77,7 @@ export async function* readStix(ctx: ReaderContext): AsyncGenerator<ImportItem> 
       sawObjects = true;
       const position = `object ${v.index}`;
       if (INDICATOR_FIRST.test(v.bytes.subarray(0, 64).toString('latin1'))) continue; // read in pass 2
-      const parsed = parseJsonValue(v.bytes);
+      const parsed = parseJsonValue(v.bytes, v.problem);
       if (!parsed.ok) {
         pending.push({ kind: 'reject', position, reason: parsed.reason });
         continue;
@@ -199,7 +199,7 @@ export async function* readStix(ctx: ReaderContext): AsyncGenerator<ImportItem> 
   try {
     for await (const v of streamJsonValues(ctx.open(), selectObjects)) {
       if (v.bytes.indexOf(INDICATOR_TYPE) < 0) continue; // cannot be an indicator
-      const parsed = parseJsonValue(v.bytes);
+      const parsed = parseJsonValue(v.bytes, v.problem);
       if (!parsed.ok) {
         // reported in pass 1, unless pass 1 passed over it as an indicator
         if (INDICATOR_FIRST.test(v.bytes.subarray(0, 64).toString('latin1'))) yield { kind: 'reject', position: `object ${v.index}`, reason: parsed.reason };
