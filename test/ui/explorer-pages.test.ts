@@ -114,4 +114,20 @@ describe('explorer pages in Chromium', { skip }, () => {
     assert.equal(await e.page.textContent('article.profile h1'), 'ACTINIUM');
     assertClean(e, 'keyboard');
   });
+
+  it('signing out forgets the token; a pasted token signs in again and is kept in sessionStorage only', async () => {
+    await e.page.goto(`${e.url}/#/profiles`);
+    await e.page.waitForSelector('#profiles-table tbody tr');
+    await e.page.click('text=Sign out');
+    await e.page.waitForSelector('#pasted-token');
+    assert.equal(await e.page.textContent('main h1'), 'Sign in');
+    assert.equal(await e.page.evaluate(() => sessionStorage.getItem('tigraph.token')), null);
+    await e.page.fill('#pasted-token', e.readToken);
+    await e.page.press('#pasted-token', 'Enter');
+    await e.page.waitForSelector('#profiles-table tbody tr');
+    assert.equal(await e.page.evaluate(() => sessionStorage.getItem('tigraph.token')), e.readToken);
+    assert.equal(await e.page.evaluate(() => localStorage.length), 0);
+    assert.deepEqual(await e.context.cookies(), []);
+    assertClean(e, 'paste a token');
+  });
 });
