@@ -22,8 +22,6 @@ export function profilesQuery(p) {
   };
 }
 
-const flag = (code) => (/^[A-Za-z]{2}$/.test(code) ? String.fromCodePoint(...[...code.toUpperCase()].map((c) => 0x1f1a5 + c.charCodeAt(0))) : '');
-
 async function loadProfiles(p) {
   const page = await getJson('intelProfiles', profilesQuery(p));
   const counts = await Promise.all(page.value.map((row) => call(apiUrl(`intelProfiles/${encodeURIComponent(row.id)}/indicators/$count`)).then((r) => Number(r.data))));
@@ -68,7 +66,7 @@ export function ProfilesPage({ params }) {
                   <td><a href=${hrefOf('profile', { id: p.id })}>${p.title}</a></td>
                   <td>${p.kind}</td>
                   <td>${(p.aliases ?? []).join(', ')}</td>
-                  <td>${(p.countriesOrRegionsOfOrigin ?? []).map((c) => html`<span title=${c.label}><span aria-hidden="true">${flag(c.code)}</span> ${c.code}</span> `)}</td>
+                  <td>${(p.countriesOrRegionsOfOrigin ?? []).map((c) => html`<abbr title=${c.label}>${c.code}</abbr> `)}</td>
                   <td>${day(p.firstActiveDateTime)}</td>
                   <td class="num"><a href=${hrefOf('indicators', { profile: p.id })} aria-label=${`${page.counts[i]} indicators of ${p.title}`}>${page.counts[i]}</a></td>
                 </tr>`,
