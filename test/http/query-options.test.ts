@@ -96,6 +96,17 @@ describe('$filter', () => {
     assert.ok(osintTools.body.value.every((p: Profile) => p.kind === 'tool'));
   });
 
+  it('any() over a complex collection compares the named property of each item (countries of origin by code)', async () => {
+    const ru = await s.json(`/v1.0${TI}/intelProfiles?$filter=${encodeURIComponent("countriesOrRegionsOfOrigin/any(c: c/code eq 'RU')")}&$select=id`);
+    assert.equal(ru.status, 200, JSON.stringify(ru.body));
+    assert.deepEqual(ids(ru.body.value), ['forest-blizzard', 'midnight-blizzard', 'seashell-blizzard']);
+    const label = await s.json(`/v1.0${TI}/intelProfiles?$filter=${encodeURIComponent("countriesOrRegionsOfOrigin/any(c: c/label eq 'Russia' or c/code in ('KP'))")}&$select=id`);
+    assert.deepEqual(ids(label.body.value), ['emerald-sleet', 'forest-blizzard', 'midnight-blizzard', 'seashell-blizzard']);
+    // a value of another item's property, or the object as text, does not match
+    const r = await s.json(`/v1.0${TI}/intelProfiles?$filter=${encodeURIComponent("countriesOrRegionsOfOrigin/any(c: contains(c/code, 'Russia'))")}&$select=id`);
+    assert.deepEqual(r.body.value, []);
+  });
+
   it("kind eq 'tool' on profiles, with a null comparison and OData null semantics", async () => {
     const tools = await s.json(`/v1.0${TI}/intelProfiles?$filter=${encodeURIComponent("kind eq 'tool' and title ne null")}`);
     assert.deepEqual(ids(tools.body.value), ids(profiles.filter((p) => p.kind === 'tool')));

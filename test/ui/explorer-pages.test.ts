@@ -19,6 +19,7 @@ describe('explorer pages in Chromium', { skip }, () => {
   let e: Explorer;
   before(async () => {
     e = await openExplorer();
+    assert.ok(e.server.banner.includes(`  explorer:  ${e.url}/   (the intel explorer, in a browser)\n`), e.server.banner);
     const created = await e.send('POST', 'intelProfiles', {
       id: 'xss-tempest',
       title: 'XSS Tempest',

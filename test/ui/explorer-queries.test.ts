@@ -76,6 +76,20 @@ describe('explorer queries in Chromium', { skip }, () => {
     assertClean(e, 'kind and sort');
   });
 
+  it('origin filter: a country code in the URL is countriesOrRegionsOfOrigin/any(c: c/code eq …)', async () => {
+    await e.page.goto(`${e.url}/#/profiles`);
+    await e.page.waitForSelector('#profiles-table tbody tr');
+    await e.page.fill('#profile-origin', 'ru');
+    await e.page.press('#profile-origin', 'Enter');
+    await e.page.waitForFunction(() => location.hash.includes('origin=RU'));
+    assert.deepEqual(await hashParams(e.page), { origin: 'RU' });
+    const api = await e.api(`intelProfiles?$filter=${q("countriesOrRegionsOfOrigin/any(c: c/code eq 'RU')")}&$orderby=${q('title asc')}&$count=true`);
+    assert.deepEqual(ids(api), ['forest-blizzard', 'midnight-blizzard', 'seashell-blizzard']);
+    await e.page.waitForFunction(() => document.querySelector('#profile-count')?.textContent === '3 profiles');
+    assert.deepEqual(await rowIds(e.page, '#profiles-table'), ids(api));
+    assertClean(e, 'origin filter');
+  });
+
   it('paging: Next page walks the profiles to the end, 5 per page, as the API lists them', async () => {
     await e.page.goto(`${e.url}/#/profiles?sort=title`);
     const walked = await walkPages(e, '#profiles-table');
@@ -127,6 +141,11 @@ describe('explorer queries in Chromium', { skip }, () => {
     const shown = await e.page.$$eval('#artifact-profiles a', (a) => a.map((x) => x.getAttribute('href')));
     assert.deepEqual(shown, api.value.map((p: { id: string }) => `#/profile?id=${encodeURIComponent(p.id)}`));
     assert.equal(await e.page.$eval('#artifact-properties', (t) => t.querySelector('tr th')?.textContent), 'id');
+    // the host's enrichment collections, as the API serves them (the demo data holds none)
+    const shown2 = await e.page.$$eval('#artifact-enrichment dd', (dd) => dd.map((d) => [d.getAttribute('data-nav'), d.textContent]));
+    const navs = ['passiveDns', 'ports', 'sslCertificates', 'components', 'trackers', 'subdomains', 'hostPairs'];
+    for (const nav of navs) assert.deepEqual((await e.api(`hosts/fake-malicious.site/${nav}`)).value, []);
+    assert.deepEqual(shown2, navs.map((n) => [n, 'none']));
     assertClean(e, 'artifact');
   });
 

@@ -1,21 +1,23 @@
-// Runs an async load when its inputs change; a result that arrives after newer inputs is dropped.
+// Runs an async load when its inputs change; a result that arrives after newer inputs is dropped, and a result
+// for older inputs is never shown.
 import { html } from 'htm/preact';
 import { useEffect, useState } from 'preact/hooks';
 
 export function useAsync(load, deps) {
-  const [state, setState] = useState({ loading: true, error: null, data: null });
+  const key = JSON.stringify(deps);
+  const [state, setState] = useState({ key: null, loading: true, error: null, data: null });
   useEffect(() => {
     let live = true;
-    setState((s) => ({ ...s, loading: true, error: null }));
     load().then(
-      (data) => live && setState({ loading: false, error: null, data }),
-      (error) => live && setState({ loading: false, error, data: null }),
+      (data) => live && setState({ key, loading: false, error: null, data }),
+      (error) => live && setState({ key, loading: false, error, data: null }),
     );
     return () => {
       live = false;
     };
   }, deps);
-  return state;
+  // What was loaded for other inputs is never shown for these: until their answer arrives, the page is loading.
+  return state.key === key ? state : { key, loading: true, error: null, data: null };
 }
 
 export function Status({ state }) {

@@ -48,7 +48,10 @@ function compileAccess(node: PropertyAccessNode, scope: Scope): Sql {
   if (!v) throw new Error('compile: unbound range variable');
   const numeric = isNumericType(node.type);
   if (node.source.kind === 'LambdaItem') {
-    return scope.dialect.jsonItemValue(v.alias, node.complexPath.map((p) => p.name), numeric);
+    // An item of a complex collection (c/code in countriesOrRegionsOfOrigin/any(c: …)) is reached through its
+    // property, then any steps below it; an item of a primitive collection (a in aliases/any(a: …)) is the value.
+    const path = [...(node.property ? [node.property] : []), ...node.complexPath].map((p) => p.name);
+    return scope.dialect.jsonItemValue(v.alias, path, numeric);
   }
   let table = v.table!;
   /** The id of the entity the navigations reached so far; undefined while still on the source row. */

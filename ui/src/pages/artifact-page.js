@@ -6,6 +6,9 @@ import { hrefOf } from '../route.js';
 import { Status, useAsync } from '../use-async.js';
 
 const HOST_TYPES = ['hostname', 'ipAddress'];
+/** The host navigations the API serves as collections (empty when nothing is known). */
+export const ENRICHMENT = ['passiveDns', 'ports', 'sslCertificates', 'components', 'trackers', 'subdomains', 'hostPairs'];
+const ENRICHMENT_TOP = 5;
 
 async function loadArtifact(id, type) {
   const key = literal(id);
@@ -14,7 +17,10 @@ async function loadArtifact(id, type) {
     getJson('intelProfiles', { $filter: `indicators/any(i: i/artifact/id eq ${key})`, $select: 'id,title,kind', $orderby: 'title asc', $top: '999' }),
     HOST_TYPES.includes(type) ? getJson(`hosts/${encodeURIComponent(id)}`) : Promise.resolve(null),
   ]);
-  return { artifact: host ?? indicators.value[0]?.artifact ?? null, profiles: profiles.value, host };
+  const enrichment = host
+    ? await Promise.all(ENRICHMENT.map((nav) => getJson(`hosts/${encodeURIComponent(id)}/${nav}`, { $top: String(ENRICHMENT_TOP) }).then((r) => ({ nav, items: r.value, more: !!r['@odata.nextLink'] }))))
+    : [];
+  return { artifact: host ?? indicators.value[0]?.artifact ?? null, profiles: profiles.value, host, enrichment };
 }
 
 const show = (v) => (v === null || v === undefined ? '—' : typeof v === 'object' ? JSON.stringify(v) : String(v));
@@ -36,6 +42,16 @@ export function ArtifactPage({ params }) {
               : html`<p class="muted">No indicator lists this artifact.</p>`}
             ${d.host ? html`<p class="muted">Served by <code>hosts/${params.id}</code>.</p>` : null}
           </section>
+          ${d.host
+            ? html`<section>
+                <h2>Enrichment</h2>
+                <dl class="fields" id="artifact-enrichment">
+                  ${d.enrichment.map(
+                    (e) => html`<dt>${e.nav}</dt><dd data-nav=${e.nav}>${e.items.length === 0 ? 'none' : `${e.items.length}${e.more ? '+' : ''}: ${e.items.map((i) => i.id).join(', ')}`}</dd>`,
+                  )}
+                </dl>
+              </section>`
+            : null}
           <section>
             <h2>Profiles that list it</h2>
             <ul id="artifact-profiles">

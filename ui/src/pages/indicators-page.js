@@ -1,7 +1,7 @@
 // Indicators of one profile (?profile=) or of all: server paging, $filter built from the controls, sortable
 // columns, $count shown.
 import { html } from 'htm/preact';
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { getJson, literal, skipTokenOf } from '../api.js';
 import { go, hrefOf } from '../route.js';
 import { day, Status, useAsync } from '../use-async.js';
@@ -51,6 +51,7 @@ function DateField({ id, label, value, onChange }) {
 export function IndicatorsPage({ params }) {
   const state = useAsync(() => getJson(indicatorsPath(params), indicatorsQuery(params)), [JSON.stringify(params)]);
   const [text, setText] = useState(params.text ?? '');
+  useEffect(() => setText(params.text ?? ''), [params.text]);
   const set = (changes) => go('indicators', { ...params, skiptoken: undefined, ...changes });
   const page = state.data;
   const next = page ? skipTokenOf(page['@odata.nextLink']) : '';

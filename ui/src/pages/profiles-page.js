@@ -1,6 +1,6 @@
-// Profiles: $search, kind filter, sort, server paging through @odata.nextLink, indicator counts per profile.
+// Profiles: $search, kind and origin filters, sort, server paging through @odata.nextLink, indicator counts per profile.
 import { html } from 'htm/preact';
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { call, apiUrl, getJson, literal, skipTokenOf } from '../api.js';
 import { go, hrefOf } from '../route.js';
 import { day, Status, useAsync } from '../use-async.js';
@@ -9,11 +9,18 @@ export const PROFILE_PAGE_SIZE = 5;
 const SORTS = { title: 'title asc', '-title': 'title desc', '-active': 'firstActiveDateTime desc', active: 'firstActiveDateTime asc' };
 const KINDS = ['actor', 'tool'];
 
+export function profilesFilter(p) {
+  const parts = [];
+  if (p.kind) parts.push(`kind eq ${literal(p.kind)}`);
+  if (p.origin) parts.push(`countriesOrRegionsOfOrigin/any(c: c/code eq ${literal(p.origin.toUpperCase())})`);
+  return parts.join(' and ') || undefined;
+}
+
 /** The API query the page's URL state stands for (the test runs the same one). */
 export function profilesQuery(p) {
   return {
     $search: p.search ? p.search : undefined,
-    $filter: p.kind ? `kind eq ${literal(p.kind)}` : undefined,
+    $filter: profilesFilter(p),
     $orderby: SORTS[p.sort ?? 'title'] ?? SORTS.title,
     $select: 'id,title,kind,aliases,firstActiveDateTime,countriesOrRegionsOfOrigin',
     $count: 'true',
@@ -31,14 +38,20 @@ async function loadProfiles(p) {
 export function ProfilesPage({ params }) {
   const state = useAsync(() => loadProfiles(params), [JSON.stringify(params)]);
   const [search, setSearch] = useState(params.search ?? '');
+  const [origin, setOrigin] = useState(params.origin ?? '');
+  // the boxes follow the URL (back, forward, a link), not only typing
+  useEffect(() => setSearch(params.search ?? ''), [params.search]);
+  useEffect(() => setOrigin(params.origin ?? ''), [params.origin]);
   const set = (changes) => go('profiles', { ...params, skiptoken: undefined, ...changes });
   const page = state.data;
   const next = page ? skipTokenOf(page['@odata.nextLink']) : '';
   return html`
     <h1>Intel profiles</h1>
-    <form class="controls" role="search" onSubmit=${(e) => (e.preventDefault(), set({ search: search.trim() }))}>
+    <form class="controls" role="search" onSubmit=${(e) => (e.preventDefault(), set({ search: search.trim(), origin: origin.trim().toUpperCase() }))}>
       <label for="profile-search">Search</label>
       <input id="profile-search" type="search" value=${search} onInput=${(e) => setSearch(e.currentTarget.value)} placeholder="title, alias or summary" />
+      <label for="profile-origin">Origin code</label>
+      <input id="profile-origin" class="code" type="text" maxlength="8" value=${origin} onInput=${(e) => setOrigin(e.currentTarget.value)} placeholder="RU" />
       <button type="submit">Search</button>
       <label for="profile-kind">Kind</label>
       <select id="profile-kind" value=${params.kind ?? ''} onChange=${(e) => set({ kind: e.currentTarget.value })}>
