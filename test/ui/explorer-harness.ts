@@ -56,11 +56,15 @@ export interface Explorer {
 
 export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
-export async function openExplorer(): Promise<Explorer> {
+/**
+ * `tigraph serve` on a temp data dir in dev mode, with a read and a write token from `tigraph token`; with
+ * `serveArgs`, the server those arguments start instead (and no tokens: the test brings its own).
+ */
+export async function openExplorer(serveArgs?: readonly string[]): Promise<Explorer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'tigraph-ui-'));
-  const server = await serve(['--data-dir', join(dataDir, 'data')]);
-  const readToken = token(join(dataDir, 'data'), '--expires-in', '3600');
-  const writeToken = token(join(dataDir, 'data'), '--write', '--expires-in', '3600');
+  const server = await serve(serveArgs ?? ['--data-dir', join(dataDir, 'data')]);
+  const readToken = serveArgs ? '' : token(join(dataDir, 'data'), '--expires-in', '3600');
+  const writeToken = serveArgs ? '' : token(join(dataDir, 'data'), '--write', '--expires-in', '3600');
   const profileDir = join(dataDir, 'chromium');
   const context = await chromium.launchPersistentContext(profileDir, { executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS, viewport: { width: 1280, height: 900 } });
   const page = context.pages()[0] ?? (await context.newPage());
