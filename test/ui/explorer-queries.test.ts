@@ -164,6 +164,7 @@ describe('explorer queries in Chromium', { skip }, () => {
     assert.equal(await e.page.textContent('#skipped li'), `hash pattern (1): object 3 "[file:hashes.MD5 = 'd41d8cd98f00b204e9800998ecf8427e']"`);
     assert.equal(await e.page.textContent('#rejected li'), 'invalid IPv4 address (1): object 4 "300.1.2.3"');
     assert.equal(Number(await e.api('intelProfiles/ui-tempest/indicators/$count')), 3);
+    await e.screenshot('explorer-import-summary');
     assertClean(e, 'import');
   });
 });
