@@ -118,6 +118,25 @@ describe('explorer queries in Chromium', { skip }, () => {
     assertClean(e, 'indicator filters');
   });
 
+  it("indicators: the artifact type control is isof(artifact, …) in $filter; the rows are the API's", async () => {
+    await e.page.goto(`${e.url}/#/indicators?profile=cobalt-strike`);
+    await e.page.waitForSelector('#indicators-table tbody tr');
+    await e.page.selectOption('#indicator-type', 'ipAddress');
+    await e.page.waitForFunction(() => location.hash.includes('type=ipAddress'));
+    assert.deepEqual(await hashParams(e.page), { profile: 'cobalt-strike', type: 'ipAddress' });
+    const filter = q('isof(artifact, microsoft.graph.security.ipAddress)');
+    const api = await e.api(`intelProfiles/cobalt-strike/indicators?$filter=${filter}&$orderby=${q('firstSeenDateTime desc,id asc')}&$count=true&$top=10`);
+    const all = await e.api(`intelProfiles/cobalt-strike/indicators?$top=999`);
+    const ips = all.value.filter((i: { artifact: { '@odata.type': string } }) => i.artifact['@odata.type'] === '#microsoft.graph.security.ipAddress').length;
+    assert.ok(ips > 0 && ips < all.value.length, `${ips} of ${all.value.length}`);
+    assert.equal(api['@odata.count'], ips);
+    await e.page.waitForFunction((n) => document.querySelector('#indicator-count')?.textContent === `${n} indicators`, ips);
+    assert.deepEqual(await rowIds(e.page, '#indicators-table'), ids(api));
+    const types = await e.page.$$eval('#indicators-table tbody tr td:nth-child(5)', (tds) => [...new Set(tds.map((td) => td.textContent))]);
+    assert.deepEqual(types, ['ipAddress']);
+    assertClean(e, 'artifact type');
+  });
+
   it('indicators: a column header sorts, the text match filters, both in the URL', async () => {
     await e.page.goto(`${e.url}/#/indicators`);
     await e.page.waitForSelector('#indicators-table tbody tr');

@@ -1,4 +1,5 @@
-// Indicators of one profile (?profile=) or of all: server paging, $filter built from the controls, sortable
+// Indicators of one profile (?profile=) or of all: server paging, $filter built from the controls (source,
+// artifact type through isof(), artifact text, first/last seen ranges), sortable
 // columns, $count shown.
 import { html } from 'htm/preact';
 import { useEffect, useState } from 'preact/hooks';
@@ -8,6 +9,8 @@ import { day, Status, useAsync } from '../use-async.js';
 
 export const INDICATOR_PAGE_SIZE = 10;
 const SOURCES = ['microsoft', 'osint', 'public'];
+/** Artifact types offered (host: a hostname or an IP address). */
+const TYPES = ['host', 'hostname', 'ipAddress', 'sslCertificate', 'unclassifiedArtifact'];
 const COLUMNS = [
   ['artifact', 'Artifact', 'artifact/id'],
   ['source', 'Source', 'source'],
@@ -19,6 +22,7 @@ const shortType = (t) => (t ?? '').replace(/^#?microsoft\.graph\.security\./, ''
 export function indicatorsFilter(p) {
   const parts = [];
   if (p.source) parts.push(`source eq ${literal(p.source)}`);
+  if (p.type && /^[A-Za-z]+$/.test(p.type)) parts.push(`isof(artifact, microsoft.graph.security.${p.type})`);
   if (p.text) parts.push(`contains(artifact/id, ${literal(p.text)})`);
   if (p.firstFrom) parts.push(`firstSeenDateTime ge ${p.firstFrom}T00:00:00Z`);
   if (p.firstTo) parts.push(`firstSeenDateTime le ${p.firstTo}T23:59:59Z`);
@@ -66,6 +70,11 @@ export function IndicatorsPage({ params }) {
       <select id="indicator-source" value=${params.source ?? ''} onChange=${(e) => set({ source: e.currentTarget.value })}>
         <option value="">any</option>
         ${SOURCES.map((s) => html`<option value=${s}>${s}</option>`)}
+      </select>
+      <label for="indicator-type">Artifact type</label>
+      <select id="indicator-type" value=${params.type ?? ''} onChange=${(e) => set({ type: e.currentTarget.value })}>
+        <option value="">any</option>
+        ${TYPES.map((t) => html`<option value=${t}>${t === 'host' ? 'host (hostname or IP)' : t}</option>`)}
       </select>
       <${DateField} id="first-from" label="First seen from" value=${params.firstFrom} onChange=${(v) => set({ firstFrom: v })} />
       <${DateField} id="first-to" label="to" value=${params.firstTo} onChange=${(v) => set({ firstTo: v })} />
