@@ -141,7 +141,7 @@ describe('$filter', () => {
     const cases: [string, string][] = [
       ['isof(artifact, microsoft.graph.security.intelligenceProfile)', "Invalid filter clause: 'microsoft.graph.security.intelligenceProfile' is not 'microsoft.graph.security.artifact' or a type derived from it at position 15."],
       ['isof(source, microsoft.graph.security.host)', "Invalid filter clause: isof() is supported as isof(navigation, Namespace.Type) on a single-valued navigation such as 'artifact' at position 5."],
-      ['isof(artifact, hostname)', "Invalid filter clause: isof() needs a qualified type name such as microsoft.graph.security.hostname but found 'hostname' at position 15."],
+      ['isof(artifact, hostname)', "Invalid filter clause: isof() needs a qualified type name (Namespace.Type) but found 'hostname' at position 15."],
       ['isof(artifact)', "Invalid filter clause: the function 'isof' takes 2 arguments but was given 1 at position 0."],
     ];
     for (const [filter, message] of cases) {

@@ -199,7 +199,7 @@ class ExpressionParser {
     const t = this.next();
     const value = t.kind === 'identifier' ? t.text : t.kind === 'literal' && t.literal?.type === 'string' ? t.literal.value : undefined;
     if (value === undefined || !/^[A-Za-z_][\w]*(\.[A-Za-z_][\w]*)+$/.test(value)) {
-      throw this.syntaxError(`isof() needs a qualified type name such as microsoft.graph.security.hostname but found ${describeToken(t)}`, t.position);
+      throw this.syntaxError(`isof() needs a qualified type name (Namespace.Type) but found ${describeToken(t)}`, t.position);
     }
     return { kind: 'LiteralToken', literal: { type: 'string', value }, text: t.text, position: t.position };
   }
