@@ -60,6 +60,8 @@ export const errors = {
     new ODataError(401, 'InvalidAuthenticationToken', 'Lifetime validation failed, the token is expired.', invalidTokenChallenge('The token is expired.')),
   tokenInvalid: (detail: string) =>
     new ODataError(401, 'InvalidAuthenticationToken', `Access token validation failure. ${detail}`, invalidTokenChallenge(detail)),
+  // issue 15: the explorer's one-click sign-in (dev mode, loopback, same origin)
+  localSignInRefused: (reason: string) => new ODataError(403, 'Forbidden', `Local sign-in refused: ${reason}.`),
   insufficientPermission: (required: string) =>
     new ODataError(403, 'Forbidden', `Auth token does not contain valid permissions or user does not have valid roles. Required permission: ${required}.`),
 

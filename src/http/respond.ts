@@ -8,12 +8,12 @@ import type { Exchange } from './exchange.js';
 import { ERROR_CONTENT_TYPE, errorBody, toODataError } from './write-error.js';
 
 export interface Responder {
-  respond(x: Exchange, status: number, headers: Record<string, string>, body: string): void;
+  respond(x: Exchange, status: number, headers: Record<string, string>, body: string | Buffer): void;
   fail(x: Exchange, err: unknown): void;
 }
 
 export function createResponder(logger: Logger, audit?: AuditLog): Responder {
-  const respond = (x: Exchange, status: number, headers: Record<string, string>, body: string): void => {
+  const respond = (x: Exchange, status: number, headers: Record<string, string>, body: string | Buffer): void => {
     if (x.answered) return;
     x.answered = true;
     // The log line is written before the response (the server's logger writes synchronously), so an answer a client

@@ -24,6 +24,8 @@ import { createResponder } from '../http/respond.js';
 import { serveBatch } from '../http/middleware/serve-batch.js';
 import { serveTaxii } from '../http/middleware/serve-taxii.js';
 import { setSecurityHeaders } from '../http/middleware/security-headers.js';
+import { serveExplorer } from '../http/explorer/serve-explorer.js';
+import { signInLocally } from '../http/explorer/sign-in-locally.js';
 import { createBasicVerifier, loadTaxiiUsers } from '../taxii/basic-credentials.js';
 import { answerClientError } from './answer-client-error.js';
 import { errors } from '../errors/catalog.js';
@@ -87,6 +89,8 @@ export interface ServerOptions {
   /** The draw fault injection uses (tests make it deterministic). */
   readonly faultRandom?: () => number;
   readonly importQueue?: Partial<ImportJobQueueOptions>;
+  /** The built explorer (issue 15) served at / and /ui/…; default dist/ui. */
+  readonly explorerDir?: string;
   /** Use this store instead of opening one (tests, other backends). */
   readonly store?: Store;
   readonly model?: Model;
@@ -177,7 +181,8 @@ export async function startServer(partial: Partial<ServerOptions> = {}): Promise
   const verify: TokenVerifier = (header) => verifyToken(header);
   const trustProxy = options.trustProxy ?? false;
   const taxiiBasic = createBasicVerifier(await loadTaxiiUsers(options.dataDir, options.taxiiUsers ?? [], !options.inMemory));
-  // The chain, in order: request ids (the listener) → security headers → CORS → URL limit → health → TAXII → $batch → route → auth → throttle → faults
+  // The chain, in order: request ids (the listener) → security headers → CORS → URL limit → explorer sign-in and
+  // static files (/, /ui/…) → health → TAXII → $batch → route → auth → throttle → faults
   // → body → dispatch.
   const listener = createRequestListener({
     responder,
@@ -185,6 +190,8 @@ export async function startServer(partial: Partial<ServerOptions> = {}): Promise
       setSecurityHeaders(trustProxy),
       answerCors(options.corsOrigins ?? [], responder),
       limitUrl(options.maxUrlLength),
+      signInLocally({ mode: options.auth?.mode ?? 'dev', signingKey, responder }),
+      serveExplorer(responder, options.explorerDir),
       answerHealth(store, responder, verify),
       serveTaxii({ store, verifyToken: verify, logger, maxBodyBytes: options.maxBodyBytes, trustProxy, basic: taxiiBasic }),
       serveBatch({ service, verifyToken: verify, responder, maxBodyBytes: options.maxBodyBytes, trustProxy }),

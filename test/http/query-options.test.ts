@@ -96,6 +96,61 @@ describe('$filter', () => {
     assert.ok(osintTools.body.value.every((p: Profile) => p.kind === 'tool'));
   });
 
+  it('any() over a complex collection compares the named property of each item (countries of origin by code)', async () => {
+    const ru = await s.json(`/v1.0${TI}/intelProfiles?$filter=${encodeURIComponent("countriesOrRegionsOfOrigin/any(c: c/code eq 'RU')")}&$select=id`);
+    assert.equal(ru.status, 200, JSON.stringify(ru.body));
+    assert.deepEqual(ids(ru.body.value), ['forest-blizzard', 'midnight-blizzard', 'seashell-blizzard']);
+    const label = await s.json(`/v1.0${TI}/intelProfiles?$filter=${encodeURIComponent("countriesOrRegionsOfOrigin/any(c: c/label eq 'Russia' or c/code in ('KP'))")}&$select=id`);
+    assert.deepEqual(ids(label.body.value), ['emerald-sleet', 'forest-blizzard', 'midnight-blizzard', 'seashell-blizzard']);
+    // a value of another item's property, or the object as text, does not match
+    const r = await s.json(`/v1.0${TI}/intelProfiles?$filter=${encodeURIComponent("countriesOrRegionsOfOrigin/any(c: contains(c/code, 'Russia'))")}&$select=id`);
+    assert.deepEqual(r.body.value, []);
+  });
+
+  it('isof(artifact, Namespace.Type) filters indicators by the type of their artifact, derived types included', async () => {
+    const byType = (types: string[]) => ids(all.filter((i) => types.includes(i.artifact['@odata.type'])));
+    const T = '#microsoft.graph.security.';
+    const cases: [string, string[]][] = [
+      ['isof(artifact, microsoft.graph.security.hostname)', [`${T}hostname`]],
+      ["isof(artifact, 'microsoft.graph.security.ipAddress')", [`${T}ipAddress`]],
+      ['isof(artifact, microsoft.graph.security.host)', [`${T}hostname`, `${T}ipAddress`]],
+      ["not isof(artifact, microsoft.graph.security.host) and source ne 'public'", []],
+    ];
+    for (const [filter, types] of cases) {
+      const got = await collect<Indicator>(`/v1.0${TI}/intelligenceProfileIndicators?$filter=${encodeURIComponent(filter)}&$top=999`);
+      const expected = filter.startsWith('not')
+        ? ids(all.filter((i) => !i.artifact['@odata.type'].endsWith('hostname') && !i.artifact['@odata.type'].endsWith('ipAddress') && i.source !== 'public'))
+        : byType(types);
+      assert.ok(expected.length > 0, filter);
+      assert.deepEqual(ids(got), expected, filter);
+    }
+    const hosts = byType([`${T}hostname`, `${T}ipAddress`]).length;
+    const count = await s.json(`/v1.0${TI}/intelligenceProfileIndicators/$count?$filter=${encodeURIComponent('isof(artifact, microsoft.graph.security.host)')}`);
+    assert.equal(count.body, hosts);
+    // inside any(): the profiles with an IP address among their indicators
+    const withIp = await s.json(`/v1.0${TI}/intelProfiles?$filter=${encodeURIComponent('indicators/any(i: isof(i/artifact, microsoft.graph.security.ipAddress))')}&$select=id&$top=999`);
+    const expectedProfiles: string[] = [];
+    for (const p of profiles) {
+      const list = await collect<Indicator>(`/v1.0${TI}/intelProfiles/${encodeURIComponent(p.id)}/indicators?$top=999`);
+      if (list.some((i) => i.artifact['@odata.type'] === `${T}ipAddress`)) expectedProfiles.push(p.id);
+    }
+    assert.deepEqual(ids(withIp.body.value), expectedProfiles.sort());
+  });
+
+  it('isof() refuses what it cannot answer, naming the problem and its position', async () => {
+    const cases: [string, string][] = [
+      ['isof(artifact, microsoft.graph.security.intelligenceProfile)', "Invalid filter clause: 'microsoft.graph.security.intelligenceProfile' is not 'microsoft.graph.security.artifact' or a type derived from it at position 15."],
+      ['isof(source, microsoft.graph.security.host)', "Invalid filter clause: isof() is supported as isof(navigation, Namespace.Type) on a single-valued navigation such as 'artifact' at position 5."],
+      ['isof(artifact, hostname)', "Invalid filter clause: isof() needs a qualified type name (Namespace.Type) but found 'hostname' at position 15."],
+      ['isof(artifact)', "Invalid filter clause: the function 'isof' takes 2 arguments but was given 1 at position 0."],
+    ];
+    for (const [filter, message] of cases) {
+      const r = await s.json(`/v1.0${TI}/intelligenceProfileIndicators?$filter=${encodeURIComponent(filter)}`);
+      assert.equal(r.status, 400, filter);
+      assert.equal(r.body.error.message, message, filter);
+    }
+  });
+
   it("kind eq 'tool' on profiles, with a null comparison and OData null semantics", async () => {
     const tools = await s.json(`/v1.0${TI}/intelProfiles?$filter=${encodeURIComponent("kind eq 'tool' and title ne null")}`);
     assert.deepEqual(ids(tools.body.value), ids(profiles.filter((p) => p.kind === 'tool')));

@@ -198,6 +198,7 @@ export function registerServeCommand(program: Command): void {
         `  beta:      ${running.url}/beta/${MODEL.servicePath}/${SETS.intelProfiles}`,
         `  metadata:  ${running.url}/v1.0/$metadata`,
         `  health:    ${running.url}/healthz`,
+        `  explorer:  ${running.url}/   (the intel explorer, in a browser)`,
         ...tlsLines,
         `  store:     ${opts.databaseUrl ? `postgres ${redact(opts.databaseUrl as string)} (pool ${opts.poolSize})` : `sqlite ${opts.inMemory ? '(in memory)' : `${dataDir}/tigraph.db`}`}${running.seeded ? ' (demo dataset loaded)' : ''}`,
       ];

@@ -105,7 +105,7 @@ class FilterBinder {
         return { kind: 'node', node: bound.node, describe: `the property '${pathText(token)}'`, position: token.position };
       }
       case 'FunctionCallToken': {
-        if (token.name === 'startswith' || token.name === 'endswith' || token.name === 'contains') break;
+        if (token.name === 'startswith' || token.name === 'endswith' || token.name === 'contains' || token.name === 'isof') break;
         const arg = this.bindStringArgument(token, 0, scope);
         const node: ValueNode =
           token.name === 'length'
@@ -199,10 +199,33 @@ class FilterBinder {
   }
 
   private bindPredicateCall(call: FunctionCallToken, scope: readonly ScopeVariable[]): BoolNode {
+    if (call.name === 'isof') return this.bindIsOf(call, scope);
     if (call.name !== 'startswith' && call.name !== 'endswith' && call.name !== 'contains') {
       throw errors.typeMismatch(OPTION, `expected a boolean expression but ${call.name}(…) returns '${call.name === 'length' ? 'Edm.Int32' : 'Edm.String'}'`, call.position);
     }
     return { kind: 'StringPredicate', fn: call.name, subject: this.bindStringArgument(call, 0, scope), argument: this.bindStringArgument(call, 1, scope) };
+  }
+
+  /** isof(nav, Namespace.Type) over one single-valued navigation of $it or of a lambda variable. */
+  private bindIsOf(call: FunctionCallToken, scope: readonly ScopeVariable[]): BoolNode {
+    const [path, typeToken] = call.args as [ExpressionToken, LiteralToken];
+    const needs = "isof() is supported as isof(navigation, Namespace.Type) on a single-valued navigation such as 'artifact'";
+    if (path.kind !== 'PathToken') throw errors.invalidFilter(needs, startOf(path));
+    const segs = path.segments;
+    const variable = segs.length === 2 ? scope.find((v) => v.name === segs[0]!.name)?.variable : undefined;
+    if (segs.length > 2 || (segs.length === 2 && !variable)) throw errors.invalidFilter(needs, path.position);
+    if (variable?.kind === 'LambdaItem') throw errors.invalidFilter(needs, path.position);
+    const source: RangeVariable = variable ?? { kind: 'It', type: this.ctx.type };
+    const seg = segs[segs.length - 1]!;
+    const navigation = source.type.navigation(seg.name);
+    if (!navigation || navigation.collection) throw errors.invalidFilter(needs, seg.position);
+    if (!variable) this.ctx.onRootMember?.(navigation.name, seg.position);
+    const wanted = (typeToken.literal as { value: string }).value;
+    const type = typesFrom(navigation.target).find((t) => t.qualifiedName === wanted);
+    if (!type) {
+      throw errors.invalidFilter(`'${wanted}' is not '${navigation.target.qualifiedName}' or a type derived from it`, typeToken.position);
+    }
+    return { kind: 'IsOf', source, navigation, type };
   }
 
   private bindLambda(token: LambdaToken, scope: readonly ScopeVariable[]): AnyNode {
@@ -229,6 +252,11 @@ class FilterBinder {
     const predicate = this.bindBool(token.body, [...scope, { name, variable }]);
     return { kind: 'Any', source: bound.source, collection: bound.collection, variable, predicate };
   }
+}
+
+/** `type` and every type derived from it. */
+function typesFrom(type: EntityType): EntityType[] {
+  return [type, ...type.derivedTypes.flatMap(typesFrom)];
 }
 
 /** Where an expression starts in the text (binary tokens record their operator's position). */

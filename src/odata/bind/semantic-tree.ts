@@ -111,7 +111,18 @@ export interface AnyNode {
 }
 
 export type ValueNode = PropertyAccessNode | ConstantNode | StringFunctionNode | LengthNode;
-export type BoolNode = ComparisonNode | LogicalNode | NotNode | InNode | StringPredicateNode | AnyNode | BoolValueNode;
+/**
+ * `isof(nav, Namespace.Type)`: the entity a single-valued navigation reaches (from $it or a lambda variable) is of
+ * `type` or a type derived from it (`isof(artifact, microsoft.graph.security.host)`: a hostname or an ipAddress).
+ */
+export interface IsOfNode {
+  readonly kind: 'IsOf';
+  readonly source: RangeVariable;
+  readonly navigation: NavigationProperty;
+  readonly type: EntityType;
+}
+
+export type BoolNode = ComparisonNode | LogicalNode | NotNode | InNode | StringPredicateNode | AnyNode | BoolValueNode | IsOfNode;
 
 export interface OrderByItem {
   readonly expression: PropertyAccessNode;

@@ -34,13 +34,14 @@ const FUNCTION_ARITY: Readonly<Record<FunctionName, number>> = {
   toupper: 1,
   trim: 1,
   length: 1,
+  isof: 2,
 };
 
 /** OData functions that exist but that tigraph does not implement (for a clearer message than "unknown"). */
 const UNSUPPORTED_FUNCTIONS: ReadonlySet<string> = new Set([
   'concat', 'indexof', 'substring', 'matchespattern', 'hassubset', 'hassubsequence', 'year', 'month', 'day', 'hour',
   'minute', 'second', 'fractionalseconds', 'totalseconds', 'date', 'time', 'totaloffsetminutes', 'now', 'mindatetime',
-  'maxdatetime', 'round', 'floor', 'ceiling', 'cast', 'isof', 'geo.distance', 'geo.intersects', 'geo.length', 'case',
+  'maxdatetime', 'round', 'floor', 'ceiling', 'cast', 'geo.distance', 'geo.intersects', 'geo.length', 'case',
 ]);
 
 const ARITHMETIC: ReadonlySet<string> = new Set(['add', 'sub', 'mul', 'div', 'divby', 'mod']);
@@ -193,6 +194,16 @@ class ExpressionParser {
     return list;
   }
 
+  /** isof's type: a qualified name (microsoft.graph.security.hostname) or the same as a string literal. */
+  private typeNameArgument(): LiteralToken {
+    const t = this.next();
+    const value = t.kind === 'identifier' ? t.text : t.kind === 'literal' && t.literal?.type === 'string' ? t.literal.value : undefined;
+    if (value === undefined || !/^[A-Za-z_][\w]*(\.[A-Za-z_][\w]*)+$/.test(value)) {
+      throw this.syntaxError(`isof() needs a qualified type name (Namespace.Type) but found ${describeToken(t)}`, t.position);
+    }
+    return { kind: 'LiteralToken', literal: { type: 'string', value }, text: t.text, position: t.position };
+  }
+
   private literalToken(t: LexToken): LiteralToken {
     return { kind: 'LiteralToken', literal: t.literal!, text: t.text, position: t.position };
   }
@@ -267,7 +278,7 @@ class ExpressionParser {
     const args: ExpressionToken[] = [];
     if (this.peek().kind !== ')') {
       for (;;) {
-        args.push(this.parseOr());
+        args.push(name === 'isof' && args.length === 1 ? this.typeNameArgument() : this.parseOr());
         if (this.peek().kind !== ',') break;
         this.next();
       }

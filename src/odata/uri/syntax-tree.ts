@@ -63,7 +63,8 @@ export interface InToken {
   readonly position: number;
 }
 
-export type FunctionName = 'startswith' | 'endswith' | 'contains' | 'tolower' | 'toupper' | 'trim' | 'length';
+/** `isof(path, Namespace.Type)` keeps its type name as a string literal token (its second argument). */
+export type FunctionName = 'startswith' | 'endswith' | 'contains' | 'tolower' | 'toupper' | 'trim' | 'length' | 'isof';
 
 export interface FunctionCallToken {
   readonly kind: 'FunctionCallToken';

@@ -6,7 +6,7 @@
 import { sql } from 'kysely';
 import type { CompiledQuery } from 'kysely';
 import type { EntityType, NavigationProperty, StructuralProperty } from '../../model/model.js';
-import type { AnyNode, BoolNode, ComparisonNode, OrderByItem, PropertyAccessNode, RangeVariable, SearchNode, ValueNode } from '../../odata/bind/semantic-tree.js';
+import type { AnyNode, BoolNode, ComparisonNode, IsOfNode, OrderByItem, PropertyAccessNode, RangeVariable, SearchNode, ValueNode } from '../../odata/bind/semantic-tree.js';
 import type { ParentScope } from '../../model/records.js';
 import type { CollectionQuery, CountQuery, EntityQuery, SortValue } from '../../odata/plan/query-plan.js';
 import type { Schema, TableDef } from '../schema/derive-schema.js';
@@ -48,7 +48,10 @@ function compileAccess(node: PropertyAccessNode, scope: Scope): Sql {
   if (!v) throw new Error('compile: unbound range variable');
   const numeric = isNumericType(node.type);
   if (node.source.kind === 'LambdaItem') {
-    return scope.dialect.jsonItemValue(v.alias, node.complexPath.map((p) => p.name), numeric);
+    // An item of a complex collection (c/code in countriesOrRegionsOfOrigin/any(c: …)) is reached through its
+    // property, then any steps below it; an item of a primitive collection (a in aliases/any(a: …)) is the value.
+    const path = [...(node.property ? [node.property] : []), ...node.complexPath].map((p) => p.name);
+    return scope.dialect.jsonItemValue(v.alias, path, numeric);
   }
   let table = v.table!;
   /** The id of the entity the navigations reached so far; undefined while still on the source row. */
@@ -180,6 +183,8 @@ function isSelfContained(node: BoolNode | ValueNode, own: RangeVariable | undefi
         return visit(n.subject) && visit(n.argument);
       case 'BoolValue':
         return visit(n.value);
+      case 'IsOf':
+        return inner.has(n.source);
       case 'Any':
         if (!inner.has(n.source)) return false;
         if (n.variable) inner.add(n.variable);
@@ -221,6 +226,8 @@ function compileBool(node: BoolNode, scope: Scope): Sql {
     }
     case 'Any':
       return compileAny(node, scope);
+    case 'IsOf':
+      return compileIsOf(node, scope);
     case 'BoolValue':
       return sql`(${compileValue(node.value, scope)} = 1)`;
     default: {
@@ -260,6 +267,16 @@ function compileSearch(node: SearchNode, type: EntityType, table: TableDef, alia
       throw new Error(`compile: unknown search node ${JSON.stringify(never)}`);
     }
   }
+}
+
+/** isof(nav, T): the navigation's discriminator copy on the source row names a concrete subtype of T. */
+function compileIsOf(node: IsOfNode, scope: Scope): Sql {
+  const v = resolve(scope, node.source);
+  if (!v?.table) throw new Error('compile: isof() on a non-entity source');
+  const n = v.table.navigations.find((x) => x.navigation.name === node.navigation.name);
+  if (!n) throw new Error(`compile: ${v.table.name} has no navigation ${node.navigation.name}`);
+  const names = n.target.concreteTypes.filter((t) => isSubtype(t, node.type)).map((t) => t.name);
+  return names.length ? sql`${ref(v.alias, n.typeColumn)} IN (${sql.join(names)})` : sql`1 = 0`;
 }
 
 /** Restricts a hierarchy table to the concrete subtypes of `type` when it is not the table's root. */

@@ -31,6 +31,8 @@ export function boundToString(n: BoolNode): string {
       return `(${n.fn} ${valueToString(n.subject)} ${valueToString(n.argument)})`;
     case 'BoolValue':
       return valueToString(n.value);
+    case 'IsOf':
+      return `(isof ${source(n.source)}/${n.navigation.name} ${n.type.qualifiedName})`;
     case 'Any': {
       const coll = `${source(n.source)}/${n.collection.kind === 'property' ? n.collection.property.name : n.collection.navigation.name}`;
       return n.variable && n.predicate ? `(any ${coll} ${source(n.variable)} ${boundToString(n.predicate)})` : `(any ${coll})`;
