@@ -107,7 +107,9 @@ test("tigraph's extensions are written by default and left out with includeExten
     extensionLines.filter((l) => /^<(EntityType|ComplexType|EnumType|Action|NavigationProperty) /.test(l)).map((l) => l.replace(/ (Type|BaseType|IsBound)="[^"]*"| \/?>|>/g, '')).sort(),
     [
       '<Action Name="import"',
+      '<ComplexType Name="importFileSummary"',
       '<ComplexType Name="importIndicatorCounts"',
+      '<ComplexType Name="importPlacement"',
       '<ComplexType Name="importProfileCounts"',
       '<ComplexType Name="importReason"',
       '<ComplexType Name="importReasons"',
