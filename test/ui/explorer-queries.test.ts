@@ -183,7 +183,12 @@ describe('explorer queries in Chromium', { skip }, () => {
     assert.equal(await e.page.textContent('#skipped li'), `hash pattern (1): object 3 "[file:hashes.MD5 = 'd41d8cd98f00b204e9800998ecf8427e']"`);
     assert.equal(await e.page.textContent('#rejected li'), 'invalid IPv4 address (1): object 4 "300.1.2.3"');
     assert.equal(Number(await e.api('intelProfiles/ui-tempest/indicators/$count')), 3);
+    // the profiles the import touched, from the job's summary.files, link to their pages
+    assert.deepEqual(await e.page.$$eval('#touched-profiles a', (a) => a.map((x) => [x.getAttribute('href'), x.textContent])), [['#/profile?id=ui-tempest', 'UI Tempest']]);
+    assert.equal(await e.page.textContent('#touched-profiles li'), 'UI Tempest (3 indicators; new profile)');
     await e.screenshot('explorer-import-summary');
+    await e.page.click('#touched-profiles a');
+    await e.page.waitForFunction(() => document.querySelector('h1')?.textContent === 'UI Tempest');
     assertClean(e, 'import');
   });
 });

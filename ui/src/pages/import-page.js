@@ -1,5 +1,6 @@
 // Import: drop or pick files of any import format, POST each to the import action with a write token, poll its
-// job and show the summary (counts, skipped and rejected records with their positions).
+// job and show the summary (counts, skipped and rejected records with their positions) and links to the profiles
+// its indicators went into.
 import { html } from 'htm/preact';
 import { useState } from 'preact/hooks';
 import { BASE, call } from '../api.js';
@@ -34,8 +35,12 @@ function Reasons({ title, value, id }) {
   </div>`;
 }
 
+/** The profiles the job's files went into (summary.files[].profiles[]), each once, in the order first named. */
+const touchedProfiles = (s) => [...new Map((s?.files ?? []).flatMap((f) => f.profiles ?? []).map((p) => [p.profileId, p])).values()];
+
 function JobSummary({ name, job, error }) {
   const s = job?.summary;
+  const touched = touchedProfiles(s);
   return html`<section class="job" data-file=${name}>
     <h2>${name}</h2>
     ${error ? html`<p class="error" role="alert">${error}</p>` : null}
@@ -49,7 +54,13 @@ function JobSummary({ name, job, error }) {
           </tbody></table>
           <${Reasons} id="skipped" title="Skipped" value=${s.skipped} />
           <${Reasons} id="rejected" title="Rejected" value=${s.rejected} />
-          <p><a href="#/profiles?sort=-active">See the profiles</a></p>`
+          ${touched.length
+            ? html`<h3 id="touched-heading">Profiles this import touched</h3>
+                <ul id="touched-profiles" aria-labelledby="touched-heading">
+                  ${touched.map((p) => html`<li><a href=${`#/profile?id=${encodeURIComponent(p.profileId)}`}>${p.title}</a> (${p.indicators} indicators; ${p.rule === 'new' ? 'new profile' : `matched by ${p.rule}`})</li>`)}
+                </ul>`
+            : null}
+          <p><a href="#/profiles?sort=-active">See all profiles</a></p>`
       : null}
   </section>`;
 }
