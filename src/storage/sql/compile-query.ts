@@ -8,9 +8,10 @@ import type { CompiledQuery } from 'kysely';
 import type { EntityType, NavigationProperty, StructuralProperty } from '../../model/model.js';
 import type { AnyNode, BoolNode, ComparisonNode, IsOfNode, OrderByItem, PropertyAccessNode, RangeVariable, SearchNode, ValueNode } from '../../odata/bind/semantic-tree.js';
 import type { ParentScope } from '../../model/records.js';
-import type { CollectionQuery, CountQuery, EntityQuery, SortValue } from '../../odata/plan/query-plan.js';
+import type { CollectionQuery, CountQuery, EntityQuery } from '../../odata/plan/query-plan.js';
 import type { Schema, TableDef } from '../schema/derive-schema.js';
 import type { Sql, SqlDialect } from './sql-dialect.js';
+import { afterCondition } from './compile-keyset.js';
 
 export type { CompiledQuery };
 
@@ -347,26 +348,6 @@ function whereClause(
   if (q.filter) conditions.push(compileBool(q.filter, scope));
   if (q.search) conditions.push(compileSearch(q.search, type, table, 't', scope));
   return conditions;
-}
-
-/** Keyset condition "strictly after `values`" for the ordering; row-value comparison when it is index-friendly. */
-function afterCondition(keys: readonly { expr: Sql; direction: 'asc' | 'desc'; nullable: boolean }[], values: readonly SortValue[]): Sql {
-  const uniform = keys.every((k) => !k.nullable && k.direction === keys[0]!.direction) && values.every((v) => v !== null);
-  if (uniform) {
-    const op = keys[0]!.direction === 'asc' ? sql`>` : sql`<`;
-    return sql`((${sql.join(keys.map((k) => k.expr))}) ${op} (${sql.join(values.map((v) => sql`${v}`))}))`;
-  }
-  const equal = (e: Sql, v: SortValue): Sql => (v === null ? sql`${e} IS NULL` : sql`${e} = ${v}`);
-  const after = (e: Sql, v: SortValue, d: 'asc' | 'desc', nullable: boolean): Sql => {
-    if (d === 'asc') return v === null ? sql`${e} IS NOT NULL` : sql`${e} > ${v}`;
-    if (v === null) return sql`1 = 0`;
-    return nullable ? sql`(${e} < ${v} OR ${e} IS NULL)` : sql`${e} < ${v}`;
-  };
-  const branches = keys.map((k, i) => {
-    const prefix = keys.slice(0, i).map((p, j) => equal(p.expr, values[j]!));
-    return sql`(${sql.join([...prefix, after(k.expr, values[i]!, k.direction, k.nullable)], sql` AND `)})`;
-  });
-  return sql`(${sql.join(branches, sql` OR `)})`;
 }
 
 const isNullableKey = (item: OrderByItem): boolean =>
