@@ -171,6 +171,8 @@ export interface Model {
   entitySet(name: string): EntitySet | undefined;
   /** The entity set whose element type is `type` or one of its base types. */
   entitySetOf(type: EntityType): EntitySet | undefined;
+  /** A collection contained in a non-root entity whose type no set holds (vulnerability.components): its read-only set. */
+  containedSet(navigation: NavigationProperty): EntitySet | undefined;
   /** `type` itself and all types derived from it, depth first. */
   subtypesOf(type: EntityType): readonly EntityType[];
   isAssignable(type: EntityType, to: EntityType): boolean;

@@ -280,6 +280,16 @@ export function buildModel(decls: readonly TypeDecl[] = TYPES, actionDecls: read
       const listable = behaviour.listable ?? true;
       return { name: n.name, entityType: n.target, listable, writable: behaviour.writable ?? listable, keyOrder: behaviour.keyOrder ?? 'asc', capabilities: capabilitiesOf(n.target) };
     });
+  // Collections contained in an entity whose type no set of the root holds (a vulnerability's components): served
+  // only under their container, as a read-only set named after the navigation.
+  const containedSets = new Map<NavigationProperty, EntitySet>();
+  for (const t of types) {
+    if (t.kind !== 'entity' || t === rootType) continue;
+    for (const n of t.navigationProperties) {
+      if (!n.collection || !n.containsTarget || entitySets.some((s) => isAssignable(n.target, s.entityType))) continue;
+      containedSets.set(n, { name: n.name, entityType: n.target, listable: true, writable: false, keyOrder: 'asc', capabilities: capabilitiesOf(n.target) });
+    }
+  }
   const actions: Action[] = actionDecls.map((a) => {
     const bindingType = entityType(parseTypeRef(a.bindingType).name);
     if (bindingType !== rootType) throw new Error(`model: action ${a.name} is bound to ${bindingType.qualifiedName}; only actions bound to ${rootType.qualifiedName} are served`);
@@ -314,6 +324,7 @@ export function buildModel(decls: readonly TypeDecl[] = TYPES, actionDecls: read
     entityType,
     entitySet: (name: string) => lookup(entitySets, name),
     entitySetOf: (type: EntityType) => entitySets.find((s) => isAssignable(type, s.entityType)),
+    containedSet: (navigation: NavigationProperty) => containedSets.get(navigation),
     subtypesOf,
     isAssignable,
     capabilitiesOf,

@@ -101,7 +101,7 @@ function fromEntity(model: Model, entity: BoundResource & { kind: 'entity' }, en
     const navigation = { kind: 'navigation', set: entity.set, sourceType: entity.type, key: entity.key, navigation: nav, contextPath: navPath } as const;
     return tail.length ? { kind: 'hop', from: navigation, rest: tail, contextPath: navPath } : navigation;
   }
-  const target = model.entitySetOf(nav.target);
+  const target = model.entitySetOf(nav.target) ?? model.containedSet(nav);
   if (!target) throw errors.unknownSegment(named.name);
   const parent: ParentScope = { navigation: nav, key: entity.key };
   if (tail.length === 0) return { kind: 'collection', set: target, type: nav.target, parent, count: false, contextPath: navPath };

@@ -22,11 +22,22 @@ test('hosts/{id}/whois/history is a hop from the whois navigation with the rest 
   assert.equal(r.contextPath, "security/threatIntelligence/hosts('contoso.example')/whois");
 });
 
-test('vulnerabilities/{id}/components/{id} is one component scoped by its vulnerability', { todo: 'KNOWN GAP: vulnerabilityComponent is contained in vulnerability and has no entity set of threatIntelligence, so bind-resource-path (entitySetOf) answers 400 unknown segment for vulnerabilities/{id}/components' }, () => {
+test('vulnerabilities/{id}/components/{id} is one component scoped by its vulnerability', () => {
   const r = bind('vulnerabilities/CVE-0000-0001/components/c1');
   assert.equal(r.kind, 'entity');
   if (r.kind !== 'entity') return;
   assert.equal(r.key, 'c1');
   assert.equal(r.parent?.key, 'CVE-0000-0001');
   assert.equal(r.parent?.navigation.name, 'components');
+});
+
+test('vulnerabilities/{id}/components is the collection contained in the vulnerability (no set of its own)', () => {
+  const r = bind('vulnerabilities/CVE-0000-0001/components');
+  assert.equal(r.kind, 'collection');
+  if (r.kind !== 'collection') return;
+  assert.equal(r.type.name, 'vulnerabilityComponent');
+  assert.equal(r.parent?.key, 'CVE-0000-0001');
+  assert.equal(r.set.name, 'components');
+  assert.equal(r.set.writable, false);
+  assert.equal(r.contextPath, "security/threatIntelligence/vulnerabilities('CVE-0000-0001')/components");
 });
