@@ -30,6 +30,7 @@
  * others are ≥ firstSeenDateTime and within 2025. IPv4 addresses come from one shuffled pool shared by all
  * profiles, so no synthetic artifact appears twice. Indicator ids are `indicatorId(profileId, artifactId)`.
  */
+import { buildDemoHosts } from './demo-enrichment.js';
 import { createHash } from 'node:crypto';
 import { mulberry32 } from './random.js';
 import { buildDocExamples } from './doc-examples.js';
@@ -332,7 +333,7 @@ export function buildSyntheticProfiles(): Record<string, unknown>[] {
 
 /** Builds a fresh (unfrozen) demo dataset: the doc-example profiles first, then the synthetic ones. */
 export function buildDemoDataset(): SeedDataset {
-  return { profiles: [...buildDocExamples().profiles, ...buildSyntheticProfiles()] };
+  return { profiles: [...buildDocExamples().profiles, ...buildSyntheticProfiles()], hosts: buildDemoHosts() };
 }
 
 /** The demo dataset (deeply frozen). */

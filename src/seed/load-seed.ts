@@ -10,6 +10,10 @@ export async function loadSeed(store: Store, model: Model, dataset: SeedDataset,
   const set = model.entitySet(profileSet);
   if (!set) throw new Error(`seed: no entity set ${profileSet}`);
   const writes: WriteRecord[] = dataset.profiles.flatMap((p) => readEntity(model, set.entityType, p, { partial: false }).writes);
+  const hosts = model.entitySet(SETS.hosts);
+  if (dataset.hosts?.length && !hosts) throw new Error(`seed: no entity set ${SETS.hosts}`);
+  const hostWrites: WriteRecord[] = (dataset.hosts ?? []).flatMap((h) => readEntity(model, hosts!.entityType, h, { partial: false }).writes);
   await store.write(writes);
-  return { entities: writes.length };
+  if (hostWrites.length) await store.write(hostWrites);
+  return { entities: writes.length + hostWrites.length };
 }

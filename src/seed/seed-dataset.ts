@@ -19,6 +19,11 @@ import { HOSTNAME, INDICATOR, IP_ADDRESS, PROFILE, UNCLASSIFIED_ARTIFACT } from 
 
 export interface SeedDataset {
   readonly profiles: readonly Record<string, unknown>[];
+  /**
+   * Hosts (`hostname`/`ipAddress` Graph JSON) with deep-inserted enrichment (`reputation`, `whois`), written after
+   * the profiles: a host already written as an indicator's artifact gets these navigations.
+   */
+  readonly hosts?: readonly Record<string, unknown>[];
 }
 
 export const T_PROFILE = PROFILE.annotation;
