@@ -78,6 +78,7 @@ export const HOST = typeNames(D.host, D.artifact, D.entity);
 export const HOSTNAME = typeNames(D.hostname, D.host, D.artifact, D.entity);
 export const IP_ADDRESS = typeNames(D.ipAddress, D.host, D.artifact, D.entity);
 export const UNCLASSIFIED_ARTIFACT = typeNames(D.unclassifiedArtifact, D.artifact, D.entity);
+export const WHOIS_RECORD = typeNames(D.whoisRecord, D.whoisBaseRecord, D.entity);
 export const IMPORT_JOB = typeNames(X.importJob, D.entity);
 
 // complex types

@@ -5,9 +5,9 @@
  */
 import { DOC_INDICATOR_HOSTNAME } from './doc-examples.js';
 import { T_HOSTNAME } from './seed-dataset.js';
-import { SECURITY_NAMESPACE } from '../model/declare.js';
+import { WHOIS_RECORD } from '../model/names.js';
 
-const T_WHOIS = `#${SECURITY_NAMESPACE}.whoisRecord`;
+const T_WHOIS = WHOIS_RECORD.annotation;
 
 export function buildDemoHosts(): Record<string, unknown>[] {
   const host = { '@odata.type': T_HOSTNAME, id: DOC_INDICATOR_HOSTNAME };
