@@ -31,6 +31,8 @@
  * profiles, so no synthetic artifact appears twice. Indicator ids are `indicatorId(profileId, artifactId)`.
  */
 import { buildDemoHosts } from './demo-enrichment.js';
+import { SETS } from '../model/names.js';
+import { buildDemoArticles, buildDemoVulnerabilities } from './demo-articles.js';
 import { createHash } from 'node:crypto';
 import { mulberry32 } from './random.js';
 import { buildDocExamples } from './doc-examples.js';
@@ -333,7 +335,12 @@ export function buildSyntheticProfiles(): Record<string, unknown>[] {
 
 /** Builds a fresh (unfrozen) demo dataset: the doc-example profiles first, then the synthetic ones. */
 export function buildDemoDataset(): SeedDataset {
-  return { profiles: [...buildDocExamples().profiles, ...buildSyntheticProfiles()], hosts: buildDemoHosts() };
+  return { profiles: [...buildDocExamples().profiles, ...buildSyntheticProfiles()], hosts: buildDemoHosts(),
+    entities: [
+      { set: SETS.articles, records: buildDemoArticles() },
+      { set: SETS.vulnerabilities, records: buildDemoVulnerabilities() },
+    ],
+  };
 }
 
 /** The demo dataset (deeply frozen). */

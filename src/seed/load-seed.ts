@@ -13,7 +13,13 @@ export async function loadSeed(store: Store, model: Model, dataset: SeedDataset,
   const hosts = model.entitySet(SETS.hosts);
   if (dataset.hosts?.length && !hosts) throw new Error(`seed: no entity set ${SETS.hosts}`);
   const hostWrites: WriteRecord[] = (dataset.hosts ?? []).flatMap((h) => readEntity(model, hosts!.entityType, h, { partial: false }).writes);
+  const otherWrites: WriteRecord[] = (dataset.entities ?? []).flatMap(({ set: name, records }) => {
+    const other = model.entitySet(name);
+    if (!other) throw new Error(`seed: no entity set ${name}`);
+    return records.flatMap((r) => readEntity(model, other.entityType, r, { partial: false }).writes);
+  });
   await store.write(writes);
   if (hostWrites.length) await store.write(hostWrites);
-  return { entities: writes.length + hostWrites.length };
+  if (otherWrites.length) await store.write(otherWrites);
+  return { entities: writes.length + hostWrites.length + otherWrites.length };
 }

@@ -24,6 +24,8 @@ export interface SeedDataset {
    * the profiles: a host already written as an indicator's artifact gets these navigations.
    */
   readonly hosts?: readonly Record<string, unknown>[];
+  /** Entities of other sets of threatIntelligence (set name → Graph JSON, deep inserts allowed), written last. */
+  readonly entities?: readonly { readonly set: string; readonly records: readonly Record<string, unknown>[] }[];
 }
 
 export const T_PROFILE = PROFILE.annotation;
