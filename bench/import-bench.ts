@@ -209,27 +209,12 @@ async function baseline(file: string, n: number): Promise<{ seconds: number; row
   return { seconds, rows: count };
 }
 
-function importedIndicators(file: string): { count: number; idSum: string } {
+/** Count and id/date checksum of an indicator table (the import's or the baseline's), to compare the two. */
+function indicatorChecksum(file: string, table: string, first: string, last: string): { count: number; idSum: string } {
   const db = new Database(file, { readonly: true });
   try {
-    const one = (sql: string) => (db.prepare(sql).get() as { n: number | string }).n;
-    return {
-      count: Number(one('SELECT count(*) AS n FROM intelligence_profile_indicator')),
-      idSum: String(one("SELECT min(id) || '…' || max(id) || ' ' || sum(first_seen_date_time) || ' ' || sum(coalesce(last_seen_date_time, 0)) AS n FROM intelligence_profile_indicator")),
-    };
-  } finally {
-    db.close();
-  }
-}
-
-function baselineIndicators(file: string): { count: number; idSum: string } {
-  const db = new Database(file, { readonly: true });
-  try {
-    const one = (sql: string) => (db.prepare(sql).get() as { n: number | string }).n;
-    return {
-      count: Number(one('SELECT count(*) AS n FROM baseline')),
-      idSum: String(one("SELECT min(id) || '…' || max(id) || ' ' || sum(first_seen) || ' ' || sum(coalesce(last_seen, 0)) AS n FROM baseline")),
-    };
+    const r = db.prepare(`SELECT count(*) AS n, min(id) || '…' || max(id) || ' ' || sum("${first}") || ' ' || sum(coalesce("${last}", 0)) AS s FROM "${table}"`).get() as { n: number; s: string };
+    return { count: Number(r.n), idSum: String(r.s) };
   } finally {
     db.close();
   }
@@ -251,10 +236,10 @@ async function main(): Promise<void> {
       const bytes = await writeBundle(bundle, n);
       process.stderr.write(`${(bytes / 1e6).toFixed(0)} MB; importing… `);
       const run = await runImport(bundle, join(dir, 'data'), args.batchSize);
-      const imported = importedIndicators(join(dir, 'data', 'tigraph.db'));
+      const imported = indicatorChecksum(join(dir, 'data', 'tigraph.db'), 'intelligence_profile_indicator', 'first_seen_date_time', 'last_seen_date_time');
       process.stderr.write(`${run.wallSeconds.toFixed(1)} s; baseline… `);
       const base = await baseline(join(dir, 'baseline.db'), n);
-      const bare = baselineIndicators(join(dir, 'baseline.db'));
+      const bare = indicatorChecksum(join(dir, 'baseline.db'), 'baseline', 'first_seen', 'last_seen');
       if (bare.count !== imported.count || bare.idSum !== imported.idSum) throw new Error(`the baseline's rows differ from the import's: ${JSON.stringify({ bare, imported })}\n${run.stdout}`);
       process.stderr.write(`${base.seconds.toFixed(1)} s\n`);
       const rate = n / run.wallSeconds;

@@ -170,14 +170,14 @@ class Engine {
   /** Which tables start empty (for the writer) and, per `deferIndexes`, drops their secondary indexes. */
   private async startBulk(bytes: number): Promise<(() => Promise<void>) | undefined> {
     const { store } = this.options;
-    const empty = async (type: EntityType): Promise<boolean> => (await store.count({ kind: 'count', type, parent: undefined, filter: undefined, search: undefined })) === 0;
+    const count = (type: EntityType): Promise<number> => store.count({ kind: 'count', type, parent: undefined, filter: undefined, search: undefined });
     const indicators = this.writer.indicatorType;
     const artifacts = this.writer.artifactType;
-    this.writer.startEmpty = { indicators: await empty(indicators), artifacts: await empty(artifacts) };
+    const stored = await count(indicators);
+    this.writer.startEmpty = { indicators: stored === 0, artifacts: (await count(artifacts)) === 0 };
     const mode = this.options.deferIndexes ?? 'auto';
     // Large relative to the store: rebuilding the indexes over everything costs less than maintaining them for
     // the new rows (random keys touch every index page), once the input is about half of what is stored.
-    const stored = this.writer.startEmpty.indicators ? 0 : await store.count({ kind: 'count', type: indicators, parent: undefined, filter: undefined, search: undefined });
     return shouldDeferIndexes(mode, bytes, stored) ? store.dropSecondaryIndexes([indicators, artifacts]) : undefined;
   }
 

@@ -160,8 +160,11 @@ export class BatchWriter {
     const harvested = book.takeHarvested();
     await store.noteHarvestedAliases(harvested.add, harvested.remove);
     const adopt = await this.adoptOrphans(valid);
+    // Each id's digest once: it decides the lookup (into an empty store) and is remembered after the write.
+    const hashes = adopt.kept.map((p) => digest(p.id));
     const maybeStored = (ids: readonly string[], empty: boolean, seen: Set<number>): string[] => (empty ? ids.filter((id) => seen.has(digest(id))) : [...ids]);
-    const existingIndicators = await this.existing(this.o.indicatorType, maybeStored(adopt.kept.map((p) => p.id), this.startEmpty.indicators, this.seen));
+    const indicatorIds = this.startEmpty.indicators ? adopt.kept.filter((_, i) => this.seen.has(hashes[i]!)).map((p) => p.id) : adopt.kept.map((p) => p.id);
+    const existingIndicators = await this.existing(this.o.indicatorType, indicatorIds);
     const existingArtifacts = await this.existing(records.artifactType, maybeStored([...artifacts.keys()], this.startEmpty.artifacts, this.seenArtifacts));
     const writes: WriteRecord[] = [];
     // New artifacts only, insert-if-absent: a stored artifact is never overwritten by an imported one.
@@ -174,8 +177,8 @@ export class BatchWriter {
       writes.push({ record: { kind: 'record', type: book.type, values: { ...p.values }, navigations: {} } });
       p.dirty = false;
     }
-    for (const p of adopt.kept) {
-      const h = digest(p.id);
+    for (const [i, p] of adopt.kept.entries()) {
+      const h = hashes[i]!;
       const record = this.indicatorRecord(p, existingIndicators.get(p.id), this.seen.has(h));
       this.seen.add(h);
       if (record && !p.profile) this.wroteOrphans = true;

@@ -4,31 +4,15 @@
  * campaign's indicators under the attributed intrusion set too.
  */
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { splitMitreName } from '../../src/import/readers/misp.js';
 import { indicatorId, slugId } from '../../src/model/ids.js';
-import { intelligenceProfileKind } from '../../src/model/security-ti.js';
-import { importInto, INDICATOR, memoryStore, PROFILE } from './helpers.js';
+import { importInto, INDICATOR, inputFiles, KIND, memoryStore, PROFILE } from './helpers.js';
 import type { Store } from '../../src/storage/store.js';
 
-const KIND = (name: 'actor' | 'tool'): number => intelligenceProfileKind.members.find((m) => m.name === name)!.value;
 
-let tmp: string;
-before(async () => {
-  tmp = await mkdtemp(join(tmpdir(), 'tigraph-import-context-'));
-});
-after(async () => {
-  await rm(tmp, { recursive: true, force: true });
-});
+const file = inputFiles('tigraph-import-context-');
 
-async function file(name: string, content: string): Promise<string> {
-  const p = join(tmp, name);
-  await writeFile(p, content);
-  return p;
-}
 
 const profile = async (store: Store, id: string) => (await store.findOne({ kind: 'entity', type: PROFILE, key: id, parent: undefined, expand: [] }))?.values;
 const indicator = async (store: Store, profileId: string, artifact: string) =>

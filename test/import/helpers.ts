@@ -1,6 +1,10 @@
 /** Shared helpers of the import tests: dataset location, throwaway stores, counting. */
 import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { after, before } from 'node:test';
+import { intelligenceProfileKind } from '../../src/model/security-ti.js';
 import { MODEL } from '../../src/model/model.js';
 import { runImport, type ImportOptions } from '../../src/import/run-import.js';
 import type { ImportSummary } from '../../src/import/import-summary.js';
@@ -34,3 +38,23 @@ export async function counts(store: Store): Promise<{ profiles: number; indicato
 /** reason → count */
 export const byReason = (m: ImportSummary['skipped']): Record<string, number> => Object.fromEntries([...m].map(([k, v]) => [k, v.count]));
 export const positions = (m: ImportSummary['skipped'], reason: string): string[] => m.get(reason)?.positions ?? [];
+
+/** Stored value of a profile kind (the enum member's number). */
+export const KIND = (name: 'actor' | 'tool'): number => intelligenceProfileKind.members.find((m) => m.name === name)!.value;
+
+/**
+ * A temporary directory for the calling test file's inputs (made before its tests, removed after them); the
+ * returned function writes one input file into it and returns its path.
+ */
+export function inputFiles(prefix: string): (name: string, content: string | Buffer) => Promise<string> {
+  let dir = '';
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), prefix));
+  });
+  after(() => rm(dir, { recursive: true, force: true }));
+  return async (name, content) => {
+    const p = join(dir, name);
+    await writeFile(p, content);
+    return p;
+  };
+}

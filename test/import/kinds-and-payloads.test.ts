@@ -3,33 +3,16 @@
  * title a profile gets from its file or STIX type, and how large its reference description may grow.
  */
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { canonicalize } from '../../src/import/canonicalize.js';
 import { MAX_REFERENCES, profileFromFileName, referencesDescription } from '../../src/import/readers/ioc-list.js';
 import { indicatorId, slugId } from '../../src/model/ids.js';
-import { intelligenceProfileKind } from '../../src/model/security-ti.js';
-import { importInto, INDICATOR, memoryStore, PROFILE } from './helpers.js';
+import { importInto, INDICATOR, inputFiles, KIND, memoryStore, PROFILE } from './helpers.js';
 import type { Store } from '../../src/storage/store.js';
 
-/** Stored value of a profile kind (the enum member's number). */
-const KIND = (name: 'actor' | 'tool'): number => intelligenceProfileKind.members.find((m) => m.name === name)!.value;
 
-let tmp: string;
-before(async () => {
-  tmp = await mkdtemp(join(tmpdir(), 'tigraph-import-kinds-'));
-});
-after(async () => {
-  await rm(tmp, { recursive: true, force: true });
-});
+const file = inputFiles('tigraph-import-kinds-');
 
-async function file(name: string, content: string): Promise<string> {
-  const p = join(tmp, name);
-  await writeFile(p, content);
-  return p;
-}
 
 const entity = async (store: Store, type: typeof PROFILE, key: string): Promise<Readonly<Record<string, unknown>> | undefined> =>
   (await store.findOne({ kind: 'entity', type, key, parent: undefined, expand: [] }))?.values;

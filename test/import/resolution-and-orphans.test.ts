@@ -7,25 +7,18 @@
  * deletes adopted orphans in the batch's transaction).
  */
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { after, describe, it } from 'node:test';
 import { indicatorId } from '../../src/model/ids.js';
 import { keyAccess } from '../../src/import/queries.js';
 import type { Store } from '../../src/storage/store.js';
 import { startTestServer } from '../support/test-server.js';
 import { createTestPostgresStore, POSTGRES_SKIP_REASON, TEST_DATABASE_URL } from '../support/postgres.js';
-import { counts, datasetSkip, ds, importInto, INDICATOR, memoryStore, PROFILE } from './helpers.js';
+import { counts, datasetSkip, ds, importInto, INDICATOR, inputFiles, memoryStore, PROFILE } from './helpers.js';
 
 const TI = '/v1.0/security/threatIntelligence';
-let tmp: string;
-before(async () => {
-  tmp = await mkdtemp(join(tmpdir(), 'tigraph-import-resolution-'));
-});
+const file = inputFiles('tigraph-import-resolution-');
 const opened: Store[] = [];
 after(async () => {
-  await rm(tmp, { recursive: true, force: true });
   for (const s of opened) await s.close();
 });
 if (!TEST_DATABASE_URL) it('entity resolution and orphans on PostgreSQL', { skip: POSTGRES_SKIP_REASON }, () => {});
@@ -38,11 +31,6 @@ const STORES: [string, () => Promise<Store>][] = [
   }] as [string, () => Promise<Store>]] : []),
 ];
 
-async function file(name: string, content: string): Promise<string> {
-  const p = join(tmp, name);
-  await writeFile(p, content);
-  return p;
-}
 
 /** Every profile (id, title, aliases) and every indicator (id, first, last seen, profile) of a store, sorted. */
 async function snapshot(store: Store): Promise<{ profiles: unknown[]; indicators: unknown[] }> {
