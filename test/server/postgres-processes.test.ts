@@ -166,19 +166,26 @@ if (!TEST_DATABASE_URL) {
       const tigraphBackends = async (): Promise<number> =>
         Number((await admin.query('SELECT count(*) AS n FROM pg_stat_activity WHERE application_name = $1', [`tigraph:${schema}`])).rows[0].n);
       let terminated = 0;
-      for (let k = 0; k < 4; k++) {
-        // Kill only once the load has moved on since the last kill (at least 8 more answers) and tigraph holds connections again.
-        const mark = answered() + 8;
-        await waitFor(`round ${k + 1}: 8 more answers under load and tigraph connected to PostgreSQL`, async () => answered() >= mark && (await tigraphBackends()) > 0, {
-          timeoutMs: 30_000,
-          describe: () => `${answered()} answers (${JSON.stringify([...statuses])}), waiting for ${mark}`,
-        });
-        terminated += (await admin.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1', [`tigraph:${schema}`])).rowCount ?? 0;
+      try {
+        for (let k = 0; k < 4; k++) {
+          // Kill only once the load has moved on since the last kill (at least 8 more answers) and tigraph holds connections again.
+          const mark = answered() + 8;
+          await waitFor(`round ${k + 1}: 8 more answers under load and tigraph connected to PostgreSQL`, async () => answered() >= mark && (await tigraphBackends()) > 0, {
+            timeoutMs: 30_000,
+            describe: () => `${answered()} answers (${JSON.stringify([...statuses])}), waiting for ${mark}`,
+          });
+          terminated += (await admin.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1', [`tigraph:${schema}`])).rowCount ?? 0;
+        }
+        assert.ok(terminated > 0, 'connections were killed during the load');
+        stopLoad = true;
+        await load;
+      } finally {
+        // A failed round must not leave the load running or the admin connection open (it would keep this test
+        // file's process alive after its servers stop, and the run would never end).
+        stopLoad = true;
+        await load.catch(() => {});
+        await admin.end().catch(() => {});
       }
-      assert.ok(terminated > 0, 'connections were killed during the load');
-      stopLoad = true;
-      await load;
-      await admin.end();
       assert.ok((statuses.get(200) ?? 0) > 0 && acknowledged.length > 0, JSON.stringify([...statuses]));
       console.log(`fault test: ${terminated} connections killed; responses ${JSON.stringify(Object.fromEntries(statuses))}`);
       // Recovered by itself, and every acknowledged write is there.
