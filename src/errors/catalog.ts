@@ -105,6 +105,9 @@ export const errors = {
   // 504: the database cancelled a statement that ran past its timeout (not an outage: the query was too costly)
   queryTimeout: (timeoutMs: number) =>
     new ODataError(504, 'GatewayTimeout', `The query ran longer than the database's statement timeout (${timeoutMs} ms) and was cancelled; narrow $filter or $search, or page with a smaller $top.`),
+  // 504: a read ran past the server's per-request deadline (--request-deadline); its database work was cancelled
+  deadlineExceeded: (deadlineMs: number) =>
+    new ODataError(504, 'GatewayTimeout', `The request ran longer than the server's deadline of ${deadlineMs} ms and its query was cancelled; narrow $filter or $search, or page with a smaller $top.`),
   tooManyRequests: (retryAfterSeconds = 1) =>
     new ODataError(429, 'TooManyRequests', 'Please retry again later.', { headers: { 'Retry-After': String(retryAfterSeconds) } }),
   invalidHeader: (name: string, detail: string) => new ODataError(400, 'BadRequest', `Invalid header '${name}': ${detail}.`),

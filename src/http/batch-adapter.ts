@@ -17,7 +17,7 @@ export async function runBatch(
   body: unknown,
   principal: Principal,
   service: Pick<Service, 'route' | 'dispatch'>,
-  context: { readonly origin: string; readonly requestId: string; readonly clientRequestId: string },
+  context: { readonly origin: string; readonly requestId: string; readonly clientRequestId: string; readonly client?: string },
 ): Promise<ServiceResponse> {
   const version = BATCH_PATH.exec(path)![1]!.toLowerCase() === 'beta' ? 'beta' : 'v1.0';
   return handleBatch(version, body, async (inner) => {
@@ -26,7 +26,7 @@ export async function runBatch(
       const route = service.route(inner.method, inner.path);
       if (route.access !== 'public') requirePermission(principal, route.access === 'write' ? [WRITE] : [READ]);
       if (route.body === 'bytes') throw errors.invalidBody('the import action takes a file body and cannot run inside a batch');
-      return await service.dispatch(route, { method: inner.method, path: inner.path, query: inner.query, origin: context.origin, prefer: inner.headers['prefer'], body: inner.body });
+      return await service.dispatch(route, { method: inner.method, path: inner.path, query: inner.query, origin: context.origin, prefer: inner.headers['prefer'], body: inner.body, ...(context.client ? { client: context.client } : {}) });
     } catch (err) {
       const e = toODataError(err);
       return { status: e.status, headers: { 'Content-Type': ERROR_CONTENT_TYPE, ...e.headers }, body: errorBody(e, context.requestId, context.clientRequestId) };

@@ -34,7 +34,7 @@ import { DEFAULT_LIMITS, type QueryLimits } from '../odata/limits/query-limits.j
 import type { EnumSpellingMode } from '../odata/serialize/enum-spelling.js';
 import { DEMO_DATASET } from '../seed/demo-dataset.js';
 import { loadSeed } from '../seed/load-seed.js';
-import { createService, type Service } from '../service/handle-odata-request.js';
+import { createService, DEFAULT_DEADLINE_MS, type Service } from '../service/handle-odata-request.js';
 import { openStore } from '../storage/open-store.js';
 import { secureDataDir } from './secure-data-dir.js';
 import type { Store } from '../storage/store.js';
@@ -61,6 +61,12 @@ export interface ServerOptions {
   /** TAXII HTTP Basic users as `name:password:read|write` (issue 14; hashed into <dataDir>/taxii-users.json). */
   readonly taxiiUsers?: readonly string[];
   readonly requestTimeoutMs: number;
+  /** Per-request deadline of reads (`--request-deadline`): their database work is cancelled then; 504. */
+  readonly requestDeadlineMs: number;
+  /** SQLite reader threads (`--sqlite-readers`): reads run off the event loop. */
+  readonly sqliteReaders: number;
+  /** `--client-share`: connections or reader threads one client's reads may use at once (default: storage's). */
+  readonly clientShare?: number;
   /** Concurrent connections per process; more are closed at once by node:http (`server.maxConnections`). */
   readonly maxConnections: number;
   readonly logLevel: string;
@@ -122,6 +128,8 @@ export const DEFAULT_SERVER_OPTIONS: ServerOptions = {
   maxHeaderSize: 16384,
   maxBodyBytes: 16 * 1024 * 1024,
   requestTimeoutMs: 30000,
+  requestDeadlineMs: DEFAULT_DEADLINE_MS,
+  sqliteReaders: 2,
   maxConnections: 1024,
   logLevel: 'info',
   poolSize: 10,
@@ -166,6 +174,7 @@ export async function startServer(partial: Partial<ServerOptions> = {}): Promise
     store,
     paging: { defaultPageSize: options.defaultPageSize, maxPageSize: options.maxPageSize, ...(options.maxPageChars ? { maxPageChars: options.maxPageChars } : {}) },
     limits: options.limits ?? DEFAULT_LIMITS,
+    deadlineMs: options.requestDeadlineMs,
     strict: options.strict,
     betaEnumSpelling: options.betaEnumSpelling,
     logger,

@@ -16,7 +16,7 @@ import { DEFAULT_MAX_PAGE_CHARS, planCollection, planCount, planEntity, querySha
 import { encodeSkipToken } from '../odata/paging/skip-token.js';
 import { createEnumSpelling, type EnumSpelling, type EnumSpellingMode } from '../odata/serialize/enum-spelling.js';
 import { writeEntity, type Json, type WriteOptions } from '../odata/serialize/write-entity.js';
-import type { Store } from '../storage/store.js';
+import type { ReadOptions, Store } from '../storage/store.js';
 import { buildNextLink, rawOptionValue } from './next-link.js';
 import { handleWrite } from './handle-write-request.js';
 import { SETS } from '../model/names.js';
@@ -25,6 +25,9 @@ import { ImportJobQueue, type ImportJobQueueOptions } from './import-job-queue.j
 import { routeRequest, type Route } from './route-request.js';
 import type { Logger } from 'pino';
 
+/** The per-request deadline of reads (ServiceConfig.deadlineMs). */
+export const DEFAULT_DEADLINE_MS = 10_000;
+
 export const JSON_CONTENT_TYPE = 'application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false;charset=utf-8';
 
 export interface ServiceConfig {
@@ -32,6 +35,8 @@ export interface ServiceConfig {
   readonly store: Store;
   readonly paging: PagingSettings;
   readonly limits: QueryLimits;
+  /** Every read's database work is cancelled this long after the request reached the service (504); default 10 s. */
+  readonly deadlineMs?: number;
   readonly strict: boolean;
   /** Enum spelling on /beta ('documented' = the long names of Microsoft's beta resource page); v1.0 always uses the CSDL's. */
   readonly betaEnumSpelling: EnumSpellingMode;
@@ -50,6 +55,8 @@ export interface ServiceRequest {
   readonly prefer: string | undefined;
   /** The body as the route declares it: parsed JSON for writes, a RawBody for a bytes action. */
   readonly body?: unknown;
+  /** Who asked (http/client-key.ts): the store shares itself fairly between clients. */
+  readonly client?: string;
 }
 
 export interface ServiceResponse {
@@ -125,29 +132,30 @@ export async function createService(config: ServiceConfig): Promise<Service> {
       if (!outcome.created) return { status: 204, headers: { 'OData-Version': '4.0' }, body: '' };
       return created(201, target.version, req.origin, outcome.created.resource);
     }
-    return read(resource, target.version, req);
+    const ms = config.deadlineMs ?? DEFAULT_DEADLINE_MS;
+    return read(resource, target.version, req, { deadline: { at: Date.now() + ms, ms }, ...(req.client ? { client: req.client } : {}) });
   }
 
   /** The resource a deeper path names, once the entity its first part reaches is known (bind-resource-path.ts). */
-  async function resolveHop(hop: BoundResource & { kind: 'hop' }): Promise<BoundResource> {
+  async function resolveHop(hop: BoundResource & { kind: 'hop' }, rd: ReadOptions): Promise<BoundResource> {
     const from = hop.from;
     if (from.kind === 'entity') {
-      const record = await config.store.findOne({ kind: 'entity', type: from.type, key: from.key, parent: from.parent, expand: [] });
+      const record = await config.store.findOne({ kind: 'entity', type: from.type, key: from.key, parent: from.parent, expand: [] }, rd);
       if (!record) throw errors.resourceNotFound(from.type.qualifiedName, from.key);
       return bindHopRest(model, hop, record.type, from.key);
     }
-    const source = await config.store.findOne({ kind: 'entity', type: from.sourceType, key: from.key, parent: undefined, expand: [from.navigation] });
+    const source = await config.store.findOne({ kind: 'entity', type: from.sourceType, key: from.key, parent: undefined, expand: [from.navigation] }, rd);
     if (!source) throw errors.resourceNotFound(from.sourceType.qualifiedName, from.key);
     const target = source.navigations[from.navigation.name];
     if (!target || target.kind !== 'record') throw errors.resourceNotFound(from.navigation.target.qualifiedName, target?.id ?? `${from.key}/${from.navigation.name}`);
     return bindHopRest(model, hop, target.type, target.values[target.type.key.name] as string);
   }
 
-  async function read(resource: Exclude<BoundResource, { kind: 'action' }>, version: ApiVersion, req: ServiceRequest): Promise<ServiceResponse> {
+  async function read(resource: Exclude<BoundResource, { kind: 'action' }>, version: ApiVersion, req: ServiceRequest, rd: ReadOptions): Promise<ServiceResponse> {
     if (resource.kind === 'hop') {
-      const next = await resolveHop(resource);
+      const next = await resolveHop(resource, rd);
       if (next.kind === 'action') throw errors.unknownSegment(next.action.name);
-      return read(next, version, req);
+      return read(next, version, req, rd);
     }
     const serviceRoot = `${req.origin}/${version}`;
     const prefs = readPreferences(req.prefer);
@@ -170,7 +178,7 @@ export async function createService(config: ServiceConfig): Promise<Service> {
     switch (resource.kind) {
       case 'collection': {
         if (resource.count) {
-          const n = await config.store.count(planCount(resource, options));
+          const n = await config.store.count(planCount(resource, options), rd);
           return { status: 200, headers: { 'Content-Type': 'text/plain;charset=utf-8', 'OData-Version': '4.0', ...applied }, body: String(n) };
         }
         const paging = { ...config.paging, tokenKey, ...(prefs.maxPageSize ? { maxPageSize: Math.min(prefs.maxPageSize, config.paging.maxPageSize) } : {}) };
@@ -178,7 +186,7 @@ export async function createService(config: ServiceConfig): Promise<Service> {
         const filterText = rawOptionValue(req.query, 'filter') ?? '';
         const searchText = rawOptionValue(req.query, 'search') ?? '';
         const { query, pageSize, shape } = planCollection(resource, options, paging, (orderBy) => queryShape(resource, orderBy, filterText, searchText));
-        const [page, count] = await Promise.all([config.store.findMany(query), options.count ? config.store.count(planCount(resource, options)) : Promise.resolve(undefined)]);
+        const [page, count] = await Promise.all([config.store.findMany(query, rd), options.count ? config.store.count(planCount(resource, options), rd) : Promise.resolve(undefined)]);
         // Serialized one by one so that the page can end early when its entities grow past the budget.
         const budget = paging.maxPageChars ?? DEFAULT_MAX_PAGE_CHARS;
         const items: string[] = [];
@@ -197,12 +205,12 @@ export async function createService(config: ServiceConfig): Promise<Service> {
         return { status: 200, headers: { 'Content-Type': JSON_CONTENT_TYPE, 'OData-Version': '4.0', ...applied }, body };
       }
       case 'entity': {
-        const record = await config.store.findOne(planEntity(resource, options));
+        const record = await config.store.findOne(planEntity(resource, options), rd);
         if (!record) throw errors.resourceNotFound(resource.type.qualifiedName, resource.key);
         return json(200, { '@odata.context': context(resource.contextPath, options.select, '/$entity'), ...writeEntity(record, options.select, options.expand, write) }, applied);
       }
       case 'navigation': {
-        const source = await config.store.findOne({ kind: 'entity', type: resource.sourceType, key: resource.key, parent: undefined, expand: [resource.navigation] });
+        const source = await config.store.findOne({ kind: 'entity', type: resource.sourceType, key: resource.key, parent: undefined, expand: [resource.navigation] }, rd);
         if (!source) throw errors.resourceNotFound(resource.sourceType.qualifiedName, resource.key);
         const target = source.navigations[resource.navigation.name];
         if (!target || target.kind !== 'record') throw errors.resourceNotFound(resource.navigation.target.qualifiedName, target?.id ?? `${resource.key}/${resource.navigation.name}`);

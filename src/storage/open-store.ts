@@ -13,13 +13,17 @@ export interface StoreOptions {
   readonly databaseSchema?: string | undefined;
   readonly inMemory?: boolean;
   readonly dataDir: string;
+  /** SQLite reader threads (0: reads on the main connection, as a CLI run wants). */
+  readonly sqliteReaders?: number;
+  /** Connections (PostgreSQL) or reader threads (SQLite) one client's reads may use at once; see fair-share.ts. */
+  readonly clientShare?: number | undefined;
 }
 
 export const SQLITE_FILE_NAME = 'tigraph.db';
 
 export async function openStore(model: Model, options: StoreOptions): Promise<Store> {
   if (options.databaseUrl) {
-    return PostgresStore.open(model, { connectionString: options.databaseUrl, poolSize: options.poolSize ?? 10, ...(options.databaseSchema ? { schema: options.databaseSchema } : {}) });
+    return PostgresStore.open(model, { connectionString: options.databaseUrl, poolSize: options.poolSize ?? 10, ...(options.clientShare ? { clientShare: options.clientShare } : {}), ...(options.databaseSchema ? { schema: options.databaseSchema } : {}) });
   }
-  return new SqliteStore(model, { filename: options.inMemory ? ':memory:' : join(options.dataDir, SQLITE_FILE_NAME) });
+  return new SqliteStore(model, { filename: options.inMemory ? ':memory:' : join(options.dataDir, SQLITE_FILE_NAME), readers: options.sqliteReaders ?? 0, ...(options.clientShare ? { clientShare: options.clientShare } : {}) });
 }

@@ -42,6 +42,22 @@ export interface IngestRow {
   readonly record: EntityRecord;
 }
 
+/**
+ * When a read must end: its database work is cancelled at `at` (epoch ms) and it fails with the catalog's
+ * `deadlineExceeded(ms)`. Set per request by the service (ServiceConfig.deadlineMs).
+ */
+export interface Deadline {
+  readonly at: number;
+  /** The budget it was made from, for the error message. */
+  readonly ms: number;
+}
+
+export interface ReadOptions {
+  readonly deadline?: Deadline;
+  /** Who asked (the client key of its token): reads share the database fairly between clients (fair-share.ts). */
+  readonly client?: string;
+}
+
 export interface WriteOptions {
   readonly merge?: boolean;
   /** Entities deleted in the same transaction, before the records are written (an import adopting orphans). */
@@ -85,9 +101,9 @@ export interface StoreHealth {
 
 export interface Store {
   readonly kind: string;
-  findMany(query: CollectionQuery): Promise<Page>;
-  findOne(query: EntityQuery): Promise<EntityRecord | undefined>;
-  count(query: CountQuery): Promise<number>;
+  findMany(query: CollectionQuery, options?: ReadOptions): Promise<Page>;
+  findOne(query: EntityQuery, options?: ReadOptions): Promise<EntityRecord | undefined>;
+  count(query: CountQuery, options?: ReadOptions): Promise<number>;
   /** Rows of several tables in ingestion order (src/storage/sql/ingest-time.ts), keyset-paged in SQL. */
   listByIngestion(query: IngestQuery): Promise<IngestRow[]>;
   /**

@@ -14,6 +14,22 @@ import { encodeSkipToken } from '../../src/odata/paging/skip-token.js';
 
 runStoreCases({ name: 'sqlite', create: async () => new SqliteStore(MODEL, { filename: ':memory:' }) });
 
+// The same cases with every read on reader threads (a file store, as `tigraph serve` opens it).
+runStoreCases({
+  name: 'sqlite with reader threads',
+  create: async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tigraph-readers-'));
+    const store = new SqliteStore(MODEL, { filename: join(dir, 'tigraph.db'), readers: 2 });
+    assert.equal(store.readerThreads, 2);
+    const close = store.close.bind(store);
+    store.close = async () => {
+      await close();
+      rmSync(dir, { recursive: true, force: true });
+    };
+    return store;
+  },
+});
+
 describe('sqlite specifics', () => {
   it('every list query shape of the API is served by an index (EXPLAIN QUERY PLAN)', async () => {
     const store = new SqliteStore(MODEL, { filename: ':memory:' });

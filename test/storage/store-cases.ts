@@ -13,6 +13,7 @@ import { encodeSkipToken } from '../../src/odata/paging/skip-token.js';
 import { bindResourcePath } from '../../src/odata/path/bind-resource-path.js';
 import { parseResourcePath } from '../../src/odata/path/parse-resource-path.js';
 import type { Store } from '../../src/storage/store.js';
+import { ODataError } from '../../src/errors/odata-error.js';
 
 const PROFILES = MODEL.entitySet('intelProfiles')!;
 const INDICATORS = MODEL.entitySet('intelligenceProfileIndicators')!;
@@ -177,6 +178,21 @@ export function runStoreCases({ name, create, skip = {} }: StoreCaseOptions): vo
       const i = await store.findOne({ kind: 'entity', type: INDICATORS.entityType, key: 'i2', parent: undefined, expand: [INDICATORS.entityType.navigation('artifact')!] });
       const art = i?.navigations['artifact'];
       assert.equal(art?.kind === 'record' ? art.values['registrar'] : undefined, 'R');
+    });
+
+    test('a read past its deadline is cancelled and fails with 504 GatewayTimeout', async (store) => {
+      // Two nested any() over 3,000 indicators of one profile: 9 million containment tests, seconds of work.
+      const many = Array.from({ length: 3000 }, (_, i) => indicator(`d${i}`, `h${i}.deadline.example`, '2024-01-01T00:00:00Z'));
+      await store.write(writesOf(profile('p1', many)));
+      const plan = planFor('intelProfiles', '$filter=indicators/any(a: indicators/any(b: contains(b/artifact/id, a/artifact/id) and b/id ne a/id))');
+      const started = Date.now();
+      await assert.rejects(store.findMany(plan.query, { deadline: { at: Date.now() + 300, ms: 300 } }), (e: unknown) => {
+        assert.ok(e instanceof ODataError);
+        assert.deepEqual([e.status, e.code, e.message], [504, 'GatewayTimeout', "The request ran longer than the server's deadline of 300 ms and its query was cancelled; narrow $filter or $search, or page with a smaller $top."]);
+        return true;
+      });
+      assert.ok(Date.now() - started < 300 + 500, `cancelled after ${Date.now() - started} ms`);
+      assert.deepEqual(await list(store, 'intelProfiles'), ['p1'], 'the store serves the next read');
     });
 
     test('health reports the store', async (store) => {

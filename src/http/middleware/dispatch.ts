@@ -4,6 +4,7 @@ import type { ServiceRequest, ServiceResponse } from '../../service/handle-odata
 import type { Responder } from '../respond.js';
 import type { Step } from '../exchange.js';
 import { originOf } from '../origin.js';
+import { clientKey } from '../client-key.js';
 
 export const dispatch =
   (service: (route: Route, req: ServiceRequest) => Promise<ServiceResponse>, responder: Responder, trustProxy: boolean): Step =>
@@ -16,6 +17,7 @@ export const dispatch =
       origin: originOf(x.req, trustProxy),
       prefer: Array.isArray(prefer) ? prefer.join(',') : prefer,
       body: x.body,
+      client: clientKey(x),
     });
     responder.respond(x, out.status, out.headers, out.body);
     return 'done';

@@ -8,7 +8,8 @@
  */
 import { errors } from '../../errors/catalog.js';
 import type { RateBuckets } from '../../storage/rate-buckets.js';
-import type { Exchange, Step } from '../exchange.js';
+import type { Step } from '../exchange.js';
+import { clientKey } from '../client-key.js';
 
 export interface RateLimit {
   readonly requests: number;
@@ -31,20 +32,10 @@ export function parseRateLimit(value: string): RateLimit | undefined {
   return requests >= 1 && seconds >= 1 ? { requests, seconds } : undefined;
 }
 
-/**
- * Graph's unit of throttling: tenant + application for app tokens (whose subject, the service principal, is one per
- * application and tenant), tenant + application + user for delegated ones.
- */
-function clientOf(x: Exchange): string {
-  const p = x.principal;
-  if (!p) return `addr:${x.req.socket.remoteAddress ?? '-'}`;
-  return `${p.tenantId ?? '-'}:${p.kind}:${p.clientId ?? '-'}:${p.subject}`;
-}
-
 export const throttle =
   (buckets: RateBuckets, options: ThrottleOptions, now: () => number = Date.now): Step =>
   async (x) => {
-    const client = clientOf(x);
+    const client = clientKey(x);
     const take = async (prefix: string, limit: RateLimit): Promise<void> => {
       const d = await buckets.take({ key: `${prefix}:${client}`, capacity: limit.requests, refillPerSecond: limit.requests / limit.seconds, now: now() });
       if (!d.admitted) throw errors.tooManyRequests(d.retryAfterSeconds);

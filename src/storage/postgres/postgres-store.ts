@@ -16,12 +16,13 @@ import type { Row } from '../sql/row-codec.js';
 import { planIngestTime } from '../sql/ingest-time.js';
 import { SqlStore, StepFailed, type CheckedStep } from '../sql/sql-store.js';
 import type { WriteRecord } from '../../model/records.js';
-import type { StoreHealth, WriteOptions } from '../store.js';
+import type { Deadline, ReadOptions, StoreHealth, WriteOptions } from '../store.js';
 import { from as copyFrom } from 'pg-copy-streams';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { sql } from 'kysely';
 import { postgresDialect } from './postgres-dialect.js';
+import { FairShare } from '../fair-share.js';
 
 export interface PostgresStoreOptions {
   readonly connectionString: string;
@@ -31,6 +32,8 @@ export interface PostgresStoreOptions {
   /** Per-statement timeout, so no request waits on the database past the request timeout. */
   readonly statementTimeoutMs?: number;
   readonly connectTimeoutMs?: number;
+  /** Pooled connections one client's reads may use at once (fair-share.ts); default: all but a quarter of the pool. */
+  readonly clientShare?: number;
 }
 
 /** BIGINT (epoch ms) as a JS number; it stays below 2^53. */
@@ -120,15 +123,20 @@ export class PostgresStore extends SqlStore {
   readonly pool: pg.Pool;
   private readonly schemaName: string | undefined;
   private readonly statementTimeoutMs: number;
+  private readonly connectionString: string;
+  private readonly share: FairShare;
 
   private constructor(model: Model, options: PostgresStoreOptions) {
     super(model, postgresDialect);
     this.schemaName = options.schema;
     this.statementTimeoutMs = options.statementTimeoutMs ?? DEFAULT_STATEMENT_TIMEOUT_MS;
+    this.connectionString = options.connectionString;
+    const poolSize = options.poolSize ?? 10;
+    this.share = new FairShare(options.clientShare ?? Math.max(1, poolSize - Math.max(1, Math.floor(poolSize / 4))));
     if (options.schema && !/^[a-z_][a-z0-9_]{0,62}$/.test(options.schema)) throw new Error(`invalid schema name ${options.schema}`);
     this.pool = new pg.Pool({
       connectionString: options.connectionString,
-      max: options.poolSize ?? 10,
+      max: poolSize,
       connectionTimeoutMillis: options.connectTimeoutMs ?? 5000,
       statement_timeout: this.statementTimeoutMs,
       types,
@@ -205,13 +213,62 @@ export class PostgresStore extends SqlStore {
     return translatePostgresError(e, this.statementTimeoutMs);
   }
 
-  protected async all(query: Statement): Promise<Row[]> {
+  protected async all(query: Statement, options: ReadOptions = {}): Promise<Row[]> {
+    const config = { text: query.sql, values: query.parameters as unknown[], ...(query.name ? { name: query.name } : {}) };
+    const deadline = options.deadline;
     try {
-      const config = { text: query.sql, values: query.parameters as unknown[], ...(query.name ? { name: query.name } : {}) };
-      return (await this.pool.query(config)).rows as Row[];
+      return await this.share.run(options, async () => (deadline ? this.queryBefore(config, deadline) : ((await this.pool.query(config)).rows as Row[])));
     } catch (e) {
       throw this.translate(e);
     }
+  }
+
+  /**
+   * A read that must end by `deadline`: waiting for a connection counts against it, and when it passes, the running
+   * statement is cancelled with pg_cancel_backend from a connection of its own (so a full pool cannot delay it).
+   * The client goes back to the pool only after the cancel request has been answered, so a late cancel can never
+   * reach the next statement on that connection.
+   */
+  private async queryBefore(config: pg.QueryConfig, deadline: Deadline): Promise<Row[]> {
+    const late = (): ODataError => errors.deadlineExceeded(deadline.ms);
+    const connecting = this.pool.connect();
+    let timer: NodeJS.Timeout | undefined;
+    const client = await Promise.race([
+      connecting,
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(late()), Math.max(0, deadline.at - Date.now()));
+      }),
+    ]).catch((e: unknown) => {
+      void connecting.then((c) => c.release(), () => {});
+      throw e;
+    });
+    clearTimeout(timer);
+    let cancelling: Promise<unknown> | undefined;
+    const pid = (client as unknown as { processID: number }).processID;
+    const cancel = setTimeout(() => {
+      cancelling = this.cancelPool().query('SELECT pg_cancel_backend($1)', [pid]).catch(() => {});
+    }, Math.max(0, deadline.at - Date.now()));
+    try {
+      return (await client.query(config)).rows as Row[];
+    } catch (e) {
+      if (cancelling && (e as { code?: string }).code === STATEMENT_TIMEOUT) throw late();
+      throw e;
+    } finally {
+      clearTimeout(cancel);
+      if (cancelling) await cancelling;
+      client.release();
+    }
+  }
+
+  private cancels: pg.Pool | undefined;
+
+  /** Connections for pg_cancel_backend only (created on the first cancel). */
+  private cancelPool(): pg.Pool {
+    if (!this.cancels) {
+      this.cancels = new pg.Pool({ connectionString: this.connectionString, max: 2, connectionTimeoutMillis: 5000, statement_timeout: 5000, application_name: 'tigraph:cancel' });
+      this.cancels.on('error', () => {});
+    }
+    return this.cancels;
   }
 
   protected async transaction(statements: readonly Statement[]): Promise<void> {
@@ -308,6 +365,7 @@ export class PostgresStore extends SqlStore {
   }
 
   async close(): Promise<void> {
+    await this.cancels?.end().catch(() => {});
     await this.pool.end().catch(() => {});
   }
 }

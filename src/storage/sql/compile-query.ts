@@ -141,12 +141,13 @@ function compileAny(node: AnyNode, scope: Scope): Sql {
     const col = ref(outer.alias, column(outer.table, node.collection.property));
     if (node.variable) scope.vars.set(node.variable, { alias });
     const where = node.predicate ? compileBool(node.predicate, scope) : sql`1 = 1`;
-    return sql`EXISTS (SELECT 1 FROM ${scope.dialect.jsonArrayItems(col, alias)} WHERE ${where})`;
+    const guarded = scope.dialect.rowGuard ? sql`${scope.dialect.rowGuard} AND ${where}` : where;
+    return sql`EXISTS (SELECT 1 FROM ${scope.dialect.jsonArrayItems(col, alias)} WHERE ${guarded})`;
   }
   const nav = node.collection.navigation;
   const target = scope.schema.tableOf(nav.target);
   if (node.variable) scope.vars.set(node.variable, { alias, table: target });
-  const conditions = [...typeCondition(target, nav.target, alias)];
+  const conditions = [...(scope.dialect.rowGuard ? [scope.dialect.rowGuard] : []), ...typeCondition(target, nav.target, alias)];
   if (node.predicate) conditions.push(compileBool(node.predicate, scope));
   const fk = nav.link.kind === 'foreignKey' ? target.foreignKeys.find((f) => f.navigation === nav) : undefined;
   if (nav.link.kind === 'foreignKey' && !fk) throw new Error(`compile: no foreign key for ${nav.name}`);

@@ -44,6 +44,12 @@ export interface SqlDialect {
   indexColumn(quotedName: string, nullable: boolean): string;
   /** Suffix of a SELECT that locks the rows it returns until commit ('' where writers are serialized anyway). */
   rowLock(mode: 'share' | 'update'): Sql;
+  /**
+   * A condition put first in every any()/all() subquery, evaluated once per inner row: it aborts the statement once
+   * the running read is past its deadline (SQLite: a function of the connection, sqlite/deadline-guard.ts). Absent
+   * where the database server cancels statements itself (PostgreSQL: pg_cancel_backend).
+   */
+  readonly rowGuard?: Sql;
   /** DDL adding the ingestion-time column, clock and stamping triggers (ingest-time.ts) to the tables. */
   ingestTimeStatements(tables: readonly TableDef[]): string[];
 }

@@ -10,7 +10,7 @@ import type { Sql, Statement } from './sql-dialect.js';
 import type { CollectionQuery, CountQuery, EntityQuery, SortValue } from '../../odata/plan/query-plan.js';
 import { deriveSchema, type Schema, type TableDef } from '../schema/derive-schema.js';
 import type { EntityRecord, WriteRecord } from '../../model/records.js';
-import type { CreateOutcome, CreateRequest, IngestQuery, IngestRow, Page, Store, StoreHealth, UpdateRequest, WriteOptions } from '../store.js';
+import type { CreateOutcome, CreateRequest, IngestQuery, IngestRow, Page, ReadOptions, Store, StoreHealth, UpdateRequest, WriteOptions } from '../store.js';
 import { compileIngestListing } from './compile-ingest-listing.js';
 import { HARVESTED_ALIASES_TABLE } from './migrations.js';
 import { createIndexStatement } from './ddl.js';
@@ -33,7 +33,8 @@ export abstract class SqlStore implements Store {
     this.codecs = createCodecs(this.schema);
   }
 
-  protected abstract all(query: Statement): Promise<Row[]>;
+  /** Runs one read; with a deadline, its work is cancelled then and it fails with `errors.deadlineExceeded`. */
+  protected abstract all(query: Statement, options?: ReadOptions): Promise<Row[]>;
   /** Runs the statements in one transaction; all or nothing. */
   protected abstract transaction(statements: readonly Statement[]): Promise<void>;
   /**
@@ -45,14 +46,14 @@ export abstract class SqlStore implements Store {
   abstract health(): Promise<StoreHealth>;
   abstract close(): Promise<void>;
 
-  async findMany(query: CollectionQuery): Promise<Page> {
+  async findMany(query: CollectionQuery, options: ReadOptions = {}): Promise<Page> {
     const table = this.schema.tableOf(query.type);
     const codec = this.codecs.get(table)!;
-    const rows = await this.all(compileCollectionQuery(query, this.schema, this.dialect));
+    const rows = await this.all(compileCollectionQuery(query, this.schema, this.dialect), options);
     const n = query.orderBy.length;
     const sortKeys = rows.map((r) => Array.from({ length: n }, (_, i) => normalizeSortValue(r[`__k${i}`])));
     const records = rows.map((r) => codec.decode(r));
-    return { records: await this.expand(records, query.expand), sortKeys };
+    return { records: await this.expand(records, query.expand, options), sortKeys };
   }
 
   /**
@@ -72,16 +73,16 @@ export abstract class SqlStore implements Store {
     return { sql: cached.sql, name: cached.name!, parameters: cached.parameters.map((p) => (p === KEY_MARKER ? query.key : p === PARENT_MARKER ? query.parent!.key : p)) };
   }
 
-  async findOne(query: EntityQuery): Promise<EntityRecord | undefined> {
+  async findOne(query: EntityQuery, options: ReadOptions = {}): Promise<EntityRecord | undefined> {
     const table = this.schema.tableOf(query.type);
-    const rows = await this.all(this.entityStatement(query));
+    const rows = await this.all(this.entityStatement(query), options);
     if (rows.length === 0) return undefined;
-    const [record] = await this.expand([this.codecs.get(table)!.decode(rows[0]!)], query.expand);
+    const [record] = await this.expand([this.codecs.get(table)!.decode(rows[0]!)], query.expand, options);
     return record;
   }
 
-  async count(query: CountQuery): Promise<number> {
-    const rows = await this.all(compileCountQuery(query, this.schema, this.dialect));
+  async count(query: CountQuery, options: ReadOptions = {}): Promise<number> {
+    const rows = await this.all(compileCountQuery(query, this.schema, this.dialect), options);
     return Number(rows[0]?.['n'] ?? 0);
   }
 
@@ -96,7 +97,7 @@ export abstract class SqlStore implements Store {
       const codec = this.codecs.get(table)!;
       const rows = await this.all(compileByKeys(table, mine.map((x) => String(x.k['key'])), this.dialect));
       const byKey = new Map(rows.map((r) => [String(r[table.keyColumn]), codec.decode(r)]));
-      const records = await this.expand(mine.map((x) => byKey.get(String(x.k['key']))!).filter(Boolean), part.expand);
+      const records = await this.expand(mine.map((x) => byKey.get(String(x.k['key']))!).filter(Boolean), part.expand, {});
       const expanded = new Map(records.map((r) => [String(r.values[part.type.key.name]), r]));
       for (const x of mine) {
         const record = expanded.get(String(x.k['key']));
@@ -307,7 +308,7 @@ export abstract class SqlStore implements Store {
     return sql`INSERT INTO ${sql.table(table.name)} (${cols}) ${source} ON CONFLICT (${sql.id(table.keyColumn)}) ${conflict}`.compile(this.dialect.kysely);
   }
 
-  private async expand(records: EntityRecord[], navigations: readonly NavigationProperty[]): Promise<EntityRecord[]> {
+  private async expand(records: EntityRecord[], navigations: readonly NavigationProperty[], options: ReadOptions): Promise<EntityRecord[]> {
     if (navigations.length === 0 || records.length === 0) return records;
     let result = records;
     for (const nav of navigations) {
@@ -315,7 +316,7 @@ export abstract class SqlStore implements Store {
       const ids = [...new Set(result.map((r) => r.navigations[nav.name]).filter((x) => x).map((x) => (x!.kind === 'ref' ? x!.id : '')))].filter(Boolean);
       if (ids.length === 0) continue;
       const codec = this.codecs.get(table)!;
-      const rows = await this.all(compileByKeys(table, ids, this.dialect));
+      const rows = await this.all(compileByKeys(table, ids, this.dialect), options);
       const byId = new Map(rows.map((r) => [r[table.keyColumn] as string, codec.decode(r)]));
       result = result.map((r) => {
         const current = r.navigations[nav.name];

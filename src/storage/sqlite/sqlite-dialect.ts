@@ -6,6 +6,7 @@ import type { Sql, SqlDialect } from '../sql/sql-dialect.js';
 const jsonPath = (path: readonly string[]): string => `$${path.map((p) => `.${p}`).join('')}`;
 
 import { sqliteIngestTimeStatements } from './ingest-time-sqlite.js';
+import { deadlineGuardSql } from './deadline-guard.js';
 export const sqliteDialect: SqlDialect = {
   name: 'sqlite',
   kysely: new Kysely<unknown>({
@@ -34,5 +35,6 @@ export const sqliteDialect: SqlDialect = {
   indexColumn: (name: string) => name,
   // Writes run in one synchronous BEGIN IMMEDIATE transaction: nothing interleaves, so no row locks are needed.
   rowLock: () => sql``,
+  rowGuard: deadlineGuardSql,
   ingestTimeStatements: sqliteIngestTimeStatements,
 };
