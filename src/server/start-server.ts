@@ -35,7 +35,9 @@ import type { EnumSpellingMode } from '../odata/serialize/enum-spelling.js';
 import { DEMO_DATASET } from '../seed/demo-dataset.js';
 import { loadSeed } from '../seed/load-seed.js';
 import { createService, DEFAULT_DEADLINE_MS, type Service } from '../service/handle-odata-request.js';
-import { openStore } from '../storage/open-store.js';
+import { join } from 'node:path';
+import { openStore, SQLITE_FILE_NAME } from '../storage/open-store.js';
+import { importInThread } from './run-import-in-thread.js';
 import { secureDataDir } from './secure-data-dir.js';
 import type { Store } from '../storage/store.js';
 import type { ImportJobQueueOptions } from '../service/import-job-queue.js';
@@ -162,6 +164,7 @@ export async function startServer(partial: Partial<ServerOptions> = {}): Promise
   const logger = pino({ level: options.logLevel, base: undefined }, pino.destination({ sync: true }));
   if (!options.inMemory) await secureDataDir(options.dataDir, !options.store && !options.databaseUrl);
   const store = options.store ?? (await openStore(model, options));
+  const ownSqliteFile = !options.store && !options.databaseUrl && !options.inMemory && !options.model ? join(options.dataDir, SQLITE_FILE_NAME) : undefined;
   let seeded = false;
   if (options.seed === 'demo' && (await store.isEmpty())) {
     await loadSeed(store, model, DEMO_DATASET);
@@ -178,7 +181,12 @@ export async function startServer(partial: Partial<ServerOptions> = {}): Promise
     strict: options.strict,
     betaEnumSpelling: options.betaEnumSpelling,
     logger,
-    ...(options.importQueue || audit ? { importQueue: { ...options.importQueue, ...(audit ? { onFinished: (f: FinishedJob) => audit.importFinished(f) } : {}) } } : {}),
+    importQueue: {
+      ...options.importQueue,
+      ...(audit ? { onFinished: (f: FinishedJob) => audit.importFinished(f) } : {}),
+      // On a SQLite file the engine's synchronous transactions would hold the event loop: jobs run in a thread.
+      ...(ownSqliteFile ? { runner: importInThread(ownSqliteFile) } : {}),
+    },
   });
   const responder = createResponder(logger, audit);
   const lifetime = {

@@ -20,7 +20,7 @@ import { errors } from '../errors/catalog.js';
 import { ODataError } from '../errors/odata-error.js';
 import type { ImportFormat } from '../import/detect-format.js';
 import { IMPORT_FAILURES, type ImportFailure, type ImportSummary, type ReasonCount } from '../import/import-summary.js';
-import { runImport } from '../import/run-import.js';
+import { runImport, type ImportOptions } from '../import/run-import.js';
 import type { IndicatorSourceName } from '../import/types.js';
 import type { EnumType, Model } from '../model/model.js';
 import { IMPORT_JOB, IMPORT_JOB_STATUS, SETS } from '../model/names.js';
@@ -43,11 +43,15 @@ export interface JobRequest {
   readonly strict: boolean;
 }
 
+/** Runs one job's import against the queue's store (default: here, with runImport; the server may use a thread). */
+export type ImportRunner = (options: Omit<ImportOptions, 'store' | 'model'>) => Promise<ImportSummary>;
+
 export interface ImportJobQueueOptions {
   readonly capacity: number;
   readonly staleAfterMs: number;
   readonly heartbeatMs: number;
   readonly logger?: Logger;
+  readonly runner?: ImportRunner;
   /** Called once a job has ended and its final state is saved (the audit log records it). */
   readonly onFinished?: (finished: FinishedJob) => void;
 }
@@ -207,9 +211,8 @@ export class ImportJobQueue {
     const { request } = job;
     try {
       await this.save(job, 'running');
-      const summary = await runImport({
-        store: this.store,
-        model: this.model,
+      const run: ImportRunner = this.options.runner ?? ((o) => runImport({ ...o, store: this.store, model: this.model }));
+      const summary = await run({
         inputs: [request.file],
         format: request.format,
         strict: request.strict,

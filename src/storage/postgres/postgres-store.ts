@@ -243,6 +243,12 @@ export class PostgresStore extends SqlStore {
       throw e;
     });
     clearTimeout(timer);
+    let broken = false;
+    // A checked-out client whose connection dies emits 'error'; without a listener that would end the process.
+    const onError = (): void => {
+      broken = true;
+    };
+    client.on('error', onError);
     let cancelling: Promise<unknown> | undefined;
     const pid = (client as unknown as { processID: number }).processID;
     const cancel = setTimeout(() => {
@@ -251,12 +257,14 @@ export class PostgresStore extends SqlStore {
     try {
       return (await client.query(config)).rows as Row[];
     } catch (e) {
+      broken ||= isUnavailable(e);
       if (cancelling && (e as { code?: string }).code === STATEMENT_TIMEOUT) throw late();
       throw e;
     } finally {
       clearTimeout(cancel);
       if (cancelling) await cancelling;
-      client.release();
+      client.off('error', onError);
+      client.release(broken);
     }
   }
 
