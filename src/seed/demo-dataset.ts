@@ -31,6 +31,8 @@
  * profiles, so no synthetic artifact appears twice. Indicator ids are `indicatorId(profileId, artifactId)`.
  */
 import { buildDemoHosts } from './demo-enrichment.js';
+import { buildDemoEnrichedHosts, buildDemoEnrichment } from './demo-host-enrichment.js';
+import { buildDocExampleEntities } from './doc-examples-entities.js';
 import { SETS } from '../model/names.js';
 import { buildDemoArticles, buildDemoVulnerabilities } from './demo-articles.js';
 import { createHash } from 'node:crypto';
@@ -335,10 +337,12 @@ export function buildSyntheticProfiles(): Record<string, unknown>[] {
 
 /** Builds a fresh (unfrozen) demo dataset: the doc-example profiles first, then the synthetic ones. */
 export function buildDemoDataset(): SeedDataset {
-  return { profiles: [...buildDocExamples().profiles, ...buildSyntheticProfiles()], hosts: buildDemoHosts(),
+  return { profiles: [...buildDocExamples().profiles, ...buildSyntheticProfiles()], hosts: [...buildDemoHosts(), ...buildDemoEnrichedHosts()],
     entities: [
       { set: SETS.articles, records: buildDemoArticles() },
       { set: SETS.vulnerabilities, records: buildDemoVulnerabilities() },
+      ...buildDocExampleEntities(),
+      ...buildDemoEnrichment(),
     ],
   };
 }
