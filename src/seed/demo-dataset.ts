@@ -33,6 +33,7 @@
 import { buildDemoHosts } from './demo-enrichment.js';
 import { buildDemoEnrichedHosts, buildDemoEnrichment } from './demo-host-enrichment.js';
 import { buildDocExampleEntities } from './doc-examples-entities.js';
+import { docWhoisHosts } from './doc-examples-whois.js';
 import { SETS } from '../model/names.js';
 import { buildDemoArticles, buildDemoVulnerabilities } from './demo-articles.js';
 import { createHash } from 'node:crypto';
@@ -337,7 +338,7 @@ export function buildSyntheticProfiles(): Record<string, unknown>[] {
 
 /** Builds a fresh (unfrozen) demo dataset: the doc-example profiles first, then the synthetic ones. */
 export function buildDemoDataset(): SeedDataset {
-  return { profiles: [...buildDocExamples().profiles, ...buildSyntheticProfiles()], hosts: [...buildDemoHosts(), ...buildDemoEnrichedHosts()],
+  return { profiles: [...buildDocExamples().profiles, ...buildSyntheticProfiles()], hosts: [...buildDemoHosts(), ...docWhoisHosts(), ...buildDemoEnrichedHosts()],
     entities: [
       { set: SETS.articles, records: buildDemoArticles() },
       { set: SETS.vulnerabilities, records: buildDemoVulnerabilities() },

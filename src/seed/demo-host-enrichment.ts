@@ -48,7 +48,7 @@ export function buildDemoEnrichedHosts(): Json[] {
   const name = (id: string): Json => ({ ...hostname(id), ...seen, registrar: SYNTHETIC_LABEL, registrant: SYNTHETIC_LABEL });
   const address = (id: string, netblock: string): Json => ({ ...ip(id), ...seen, autonomousSystem: asn, countryOrRegion: 'ZZ', hostingProvider: SYNTHETIC_LABEL, netblock });
   return [
-    name(DEMO_APEX),
+    { ...name(DEMO_APEX), whois: demoWhoisRecord() },
     {
       ...name(DEMO_SHOP),
       reputation: {
@@ -155,6 +155,11 @@ function whois(type: string, id: string, snapshot: { registrar: string; updated:
   };
 }
 
+/** The apex's current whois record (deep-inserted into its host: `host.whois` is the host's own link). */
+function demoWhoisRecord(): Json {
+  return whois(WHOIS_RECORD.annotation, DEMO_WHOIS_ID, { registrar: 'Example Registrar (synthetic)', updated: '2024-11-01T00:00:00Z', first: '2024-11-02T00:00:00Z', last: LAST });
+}
+
 /** Entities of the other sets (SeedDataset.entities), in dependency order. */
 export function buildDemoEnrichment(): { set: string; records: Json[] }[] {
   const cookie = { '@odata.type': HOST_COOKIE.annotation, id: 'tigraph-demo-cookie-session', ...seen, domain: DEMO_SHOP, name: 'demo_session', host: hostname(DEMO_SHOP) };
@@ -171,7 +176,6 @@ export function buildDemoEnrichment(): { set: string; records: Json[] }[] {
     { set: SETS.hostTrackers, records: [tracker] },
     { set: SETS.subdomains, records: [subdomain(DEMO_SHOP), subdomain(DEMO_CDN)] },
     { set: SETS.hostPairs, records: [pair] },
-    { set: SETS.whoisRecords, records: [whois(WHOIS_RECORD.annotation, DEMO_WHOIS_ID, { registrar: 'Example Registrar (synthetic)', updated: '2024-11-01T00:00:00Z', first: '2024-11-02T00:00:00Z', last: LAST })] },
     {
       set: SETS.whoisHistoryRecords,
       records: [

@@ -10,7 +10,7 @@
  *   The record and its history entry share the id, as documented (they are entities of two different types).
  */
 import { T_HOSTNAME } from './seed-dataset.js';
-import { DOC_HOST_ID } from './doc-examples.js';
+import { contosoCom, DOC_HOST_ID } from './doc-examples.js';
 import { WHOIS_HISTORY_RECORD, WHOIS_RECORD } from '../model/names.js';
 
 type Json = Record<string, unknown>;
@@ -52,8 +52,12 @@ export function docWhoisBody(): Json {
   };
 }
 
-export function docWhoisRecords(): Json[] {
-  return [{ '@odata.type': WHOIS_RECORD.annotation, ...docWhoisBody() }];
+/**
+ * `contoso.com` with its whois record deep-inserted (`SeedDataset.hosts`): `host.whois` is the host's own link, so
+ * the record is written through the host (which the profiles already wrote, with the same E5 values).
+ */
+export function docWhoisHosts(): Json[] {
+  return [{ ...contosoCom(), whois: { '@odata.type': WHOIS_RECORD.annotation, ...docWhoisBody() } }];
 }
 
 export function docWhoisHistoryRecords(): Json[] {

@@ -230,8 +230,9 @@ export function readEntity(model: Model, expected: EntityType, json: unknown, op
     if (typeof parentKey !== 'string') throw errors.invalidPropertyValue(`${where}id`, type.qualifiedName, 'an id is required to deep-insert related entities');
     c.items.forEach((item, i) => {
       const child = readEntity(model, nav.target, item, options, `${where}${nav.name}/${i}/`);
-      const last = child.writes.at(-1)!;
-      child.writes[child.writes.length - 1] = { ...last, parent: { navigation: nav, key: parentKey } };
+      // The child's own record gets the parent link (not its last write: that is a grandchild when it has any).
+      const own = child.writes.findIndex((w) => w.record === child.record);
+      child.writes[own] = { ...child.writes[own]!, parent: { navigation: nav, key: parentKey } };
       writes.push(...child.writes);
     });
   }
