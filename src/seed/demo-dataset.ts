@@ -31,6 +31,7 @@
  * profiles, so no synthetic artifact appears twice. Indicator ids are `indicatorId(profileId, artifactId)`.
  */
 import { buildDemoHosts } from './demo-enrichment.js';
+import { SYNTHETIC_LABEL } from './synthetic-label.js';
 import { buildDemoEnrichedHosts, buildDemoEnrichment } from './demo-host-enrichment.js';
 import { buildDocExampleEntities } from './doc-examples-entities.js';
 import { docWhoisHosts } from './doc-examples-whois.js';
@@ -46,7 +47,7 @@ import { type SeedDataset, T_HOSTNAME, T_INDICATOR, T_IP_ADDRESS, T_PROFILE, T_U
 export type { SeedDataset } from './seed-dataset.js';
 
 /** Label put into the free-text properties of every synthetic artifact. */
-export const SYNTHETIC_LABEL = 'Synthetic demo data (tigraph)';
+export { SYNTHETIC_LABEL };
 /** The IPv4 documentation blocks synthetic ipAddress artifacts are drawn from. */
 export const SYNTHETIC_IPV4_BLOCKS = ['192.0.2', '198.51.100', '203.0.113'] as const;
 /** Lower and upper bound of synthetic seen dates. */

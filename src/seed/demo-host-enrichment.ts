@@ -10,7 +10,7 @@
  * are visibly fake (repeated `de`/`mo`-like hex).
  */
 import { T_HOSTNAME, T_IP_ADDRESS } from './seed-dataset.js';
-import { SYNTHETIC_LABEL } from './demo-dataset.js';
+import { SYNTHETIC_LABEL } from './synthetic-label.js';
 import {
   HOST_COMPONENT,
   HOST_COOKIE,
