@@ -110,3 +110,20 @@ export const SERVICE_ROOT_PATH = [ENTITY_CONTAINER.serviceRoot.singleton, ...ENT
 
 /** Unclassified artifacts of this kind hold a URL (tigraph's convention; Graph leaves `kind` free text). */
 export const URL_ARTIFACT_KIND = 'url';
+
+// issue 13 (demo data and doc examples for every type): the other entity types reachable from threatIntelligence
+export const ARTICLE = typeNames(D.article, D.entity);
+export const ARTICLE_INDICATOR = typeNames(D.articleIndicator, D.indicator, D.entity);
+export const HOST_COMPONENT = typeNames(D.hostComponent, D.artifact, D.entity);
+export const HOST_COOKIE = typeNames(D.hostCookie, D.artifact, D.entity);
+export const HOST_TRACKER = typeNames(D.hostTracker, D.artifact, D.entity);
+export const HOST_SSL_CERTIFICATE = typeNames(D.hostSslCertificate, D.artifact, D.entity);
+export const SSL_CERTIFICATE = typeNames(D.sslCertificate, D.artifact, D.entity);
+export const PASSIVE_DNS_RECORD = typeNames(D.passiveDnsRecord, D.artifact, D.entity);
+export const HOST_PAIR = typeNames(D.hostPair, D.entity);
+export const HOST_PORT = typeNames(D.hostPort, D.entity);
+export const HOST_REPUTATION = typeNames(D.hostReputation, D.entity);
+export const SUBDOMAIN = typeNames(D.subdomain, D.entity);
+export const VULNERABILITY = typeNames(D.vulnerability, D.entity);
+export const VULNERABILITY_COMPONENT = typeNames(D.vulnerabilityComponent, D.entity);
+export const WHOIS_HISTORY_RECORD = typeNames(D.whoisHistoryRecord, D.whoisBaseRecord, D.entity);

@@ -36,3 +36,9 @@ export interface WriteRecord {
   /** Insert only when no entity with this key exists (a referenced artifact known only by its id). */
   readonly ifAbsent?: boolean;
 }
+
+/** A navigation inside a stored complex value (whoisNameserver.host): the target's concrete type (or null) and id. */
+export interface ComplexReference {
+  readonly type: string | null;
+  readonly id: string;
+}

@@ -1,13 +1,16 @@
 /**
  * A synthetic article (with two article indicators on demo hosts) and a synthetic vulnerability (with two affected
- * components), so that `articles`, `articles/{id}/indicators`, `vulnerabilities` and
- * `vulnerabilities/{id}/components` answer with something on a fresh `npm start`. The ids say they are made up
+ * components and a second synthetic article about it), so that `articles`, `articles/{id}/indicators`,
+ * `vulnerabilities`, `vulnerabilities/{id}/components` and `vulnerabilities/{id}/articles` answer with something on
+ * a fresh `npm start`. The ids say they are made up
  * (`TIGRAPH-DEMO-…`, not CVE ids); hosts are `*.example` names and documentation addresses.
  */
 import { T_HOSTNAME, T_IP_ADDRESS } from './seed-dataset.js';
 
 export const DEMO_ARTICLE_ID = 'tigraph-demo-article-1';
 export const DEMO_VULNERABILITY_ID = 'TIGRAPH-DEMO-2024-0001';
+/** A second synthetic article, about the demo vulnerability (`vulnerabilities/{id}/articles`). */
+export const DEMO_ADVISORY_ARTICLE_ID = 'tigraph-demo-article-2';
 
 export function buildDemoArticles(): Record<string, unknown>[] {
   return [
@@ -47,6 +50,20 @@ export function buildDemoVulnerabilities(): Record<string, unknown>[] {
       cvss2Summary: { score: 10, severity: 'critical', vectorString: 'AV:N/AC:L/Au:N/C:C/I:C/A:C' },
       cvss3Summary: cvss,
       references: [{ name: 'Demo advisory', url: 'https://advisories.example/TIGRAPH-DEMO-2024-0001' }],
+      articles: [
+        {
+          id: DEMO_ADVISORY_ARTICLE_ID,
+          title: 'Synthetic advisory: TIGRAPH-DEMO-2024-0001 in the made-up widget server (demo data)',
+          summary: { content: 'A made-up article about the demo vulnerability.', format: 'text' },
+          body: { content: 'Everything here is synthetic. Upgrade the made-up widget server to 2.3.', format: 'text' },
+          createdDateTime: '2024-04-16T00:00:00Z',
+          lastUpdatedDateTime: '2024-04-16T00:00:00Z',
+          isFeatured: false,
+          tags: ['demo', 'vulnerability'],
+          imageUrl: null,
+          indicators: [{ id: 'tigraph-demo-article-2-ind-1', source: 'public', artifact: { '@odata.type': T_IP_ADDRESS, id: '203.0.113.10' } }],
+        },
+      ],
       components: [
         { id: 'widget-server-2.1', name: 'Widget Server 2.1 (demo)' },
         { id: 'widget-server-2.2', name: 'Widget Server 2.2 (demo)' },

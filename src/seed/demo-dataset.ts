@@ -31,6 +31,10 @@
  * profiles, so no synthetic artifact appears twice. Indicator ids are `indicatorId(profileId, artifactId)`.
  */
 import { buildDemoHosts } from './demo-enrichment.js';
+import { SYNTHETIC_LABEL } from './synthetic-label.js';
+import { buildDemoEnrichedHosts, buildDemoEnrichment } from './demo-host-enrichment.js';
+import { buildDocExampleEntities } from './doc-examples-entities.js';
+import { docWhoisHosts } from './doc-examples-whois.js';
 import { SETS } from '../model/names.js';
 import { buildDemoArticles, buildDemoVulnerabilities } from './demo-articles.js';
 import { createHash } from 'node:crypto';
@@ -43,7 +47,7 @@ import { type SeedDataset, T_HOSTNAME, T_INDICATOR, T_IP_ADDRESS, T_PROFILE, T_U
 export type { SeedDataset } from './seed-dataset.js';
 
 /** Label put into the free-text properties of every synthetic artifact. */
-export const SYNTHETIC_LABEL = 'Synthetic demo data (tigraph)';
+export { SYNTHETIC_LABEL };
 /** The IPv4 documentation blocks synthetic ipAddress artifacts are drawn from. */
 export const SYNTHETIC_IPV4_BLOCKS = ['192.0.2', '198.51.100', '203.0.113'] as const;
 /** Lower and upper bound of synthetic seen dates. */
@@ -335,10 +339,12 @@ export function buildSyntheticProfiles(): Record<string, unknown>[] {
 
 /** Builds a fresh (unfrozen) demo dataset: the doc-example profiles first, then the synthetic ones. */
 export function buildDemoDataset(): SeedDataset {
-  return { profiles: [...buildDocExamples().profiles, ...buildSyntheticProfiles()], hosts: buildDemoHosts(),
+  return { profiles: [...buildDocExamples().profiles, ...buildSyntheticProfiles()], hosts: [...buildDemoHosts(), ...docWhoisHosts(), ...buildDemoEnrichedHosts()],
     entities: [
       { set: SETS.articles, records: buildDemoArticles() },
       { set: SETS.vulnerabilities, records: buildDemoVulnerabilities() },
+      ...buildDocExampleEntities(),
+      ...buildDemoEnrichment(),
     ],
   };
 }

@@ -1,10 +1,12 @@
 /**
- * Synthetic enrichment of the demo's doc-example host `fake-malicious.site`: a reputation (with one rule) and a
- * whois record, so that `hosts/{id}/reputation` and `hosts/{id}/whois` answer on a fresh `npm start` and the
- * explorer's artifact page shows them. Every value is made up and says so; contacts use `*.example` addresses.
+ * Enrichment of the demo's doc-example host `fake-malicious.site`: its documented reputation (E11, four rules; see
+ * `doc-examples-hosts.ts`) and a synthetic whois record, so that `hosts/{id}/reputation` and `hosts/{id}/whois`
+ * answer on a fresh `npm start` and the explorer's artifact page shows them. Every whois value is made up and says
+ * so; contacts use `*.example` addresses.
  */
 import { DOC_INDICATOR_HOSTNAME } from './doc-examples.js';
 import { T_HOSTNAME } from './seed-dataset.js';
+import { docReputation } from './doc-examples-hosts.js';
 import { WHOIS_RECORD } from '../model/names.js';
 
 const T_WHOIS = WHOIS_RECORD.annotation;
@@ -14,12 +16,7 @@ export function buildDemoHosts(): Record<string, unknown>[] {
   return [
     {
       ...host,
-      reputation: {
-        id: DOC_INDICATOR_HOSTNAME,
-        classification: 'malicious',
-        score: 92,
-        rules: [{ name: 'Synthetic C2 listing', description: 'Demo data: listed as command and control by a made-up feed.', severity: 'high', relatedDetailsUrl: 'https://intel.example/rules/synthetic-c2' }],
-      },
+      reputation: docReputation(),
       whois: {
         '@odata.type': T_WHOIS,
         id: `whois-${DOC_INDICATOR_HOSTNAME}`,

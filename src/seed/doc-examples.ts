@@ -48,7 +48,8 @@ const fakeMaliciousSite = (): Record<string, unknown> => ({
   id: DOC_INDICATOR_HOSTNAME,
 });
 
-const contosoCom = (): Record<string, unknown> => ({
+/** The E5 host `contoso.com` (also the host of the whois, passive DNS, pair, subdomain and certificate examples). */
+export const contosoCom = (): Record<string, unknown> => ({
   '@odata.type': T_HOSTNAME,
   id: DOC_HOST_ID,
   firstSeenDateTime: '2009-09-02T03:29:10.000Z',

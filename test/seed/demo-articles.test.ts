@@ -1,7 +1,7 @@
 /** The demo's synthetic article and vulnerability (issue 13, demo data): the collections and their navigations answer. */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { DEMO_ARTICLE_ID, DEMO_VULNERABILITY_ID } from '../../src/seed/demo-articles.js';
+import { DEMO_ADVISORY_ARTICLE_ID, DEMO_ARTICLE_ID, DEMO_VULNERABILITY_ID } from '../../src/seed/demo-articles.js';
 import { startTestServer, TI, type TestServer } from '../support/test-server.js';
 
 let s: TestServer;
@@ -11,10 +11,14 @@ before(async () => {
 after(() => s.close());
 
 describe('demo articles and vulnerabilities', () => {
-  it('articles lists the demo article; its indicators expand to their artifacts', async () => {
+  it('articles lists the doc article (A1) and the two demo articles; indicators expand to their artifacts', async () => {
     const list = await s.json(`/v1.0${TI}/articles?$select=id,title,isFeatured`);
     assert.equal(list.status, 200);
-    assert.deepEqual(list.body.value.map((a: { id: string; isFeatured: boolean }) => [a.id, a.isFeatured]), [[DEMO_ARTICLE_ID, true]]);
+    assert.deepEqual(list.body.value.map((a: { id: string; isFeatured: boolean }) => [a.id, a.isFeatured]), [
+      ['a272d5ab', false],
+      [DEMO_ARTICLE_ID, true],
+      [DEMO_ADVISORY_ARTICLE_ID, false],
+    ]);
     const ind = await s.json(`/v1.0${TI}/articles/${DEMO_ARTICLE_ID}/indicators?$expand=artifact&$orderby=id`);
     assert.equal(ind.status, 200);
     assert.deepEqual(
@@ -36,5 +40,15 @@ describe('demo articles and vulnerabilities', () => {
       ['widget-server-2.1', 'Widget Server 2.1 (demo)'],
       ['widget-server-2.2', 'Widget Server 2.2 (demo)'],
     ]);
+  });
+
+  it('vulnerabilities/{id}/articles lists the synthetic advisory, whose indicator is a demo address', async () => {
+    const a = await s.json(`/v1.0${TI}/vulnerabilities/${DEMO_VULNERABILITY_ID}/articles?$select=id,title`);
+    assert.equal(a.status, 200);
+    assert.deepEqual(a.body.value.map((x: { id: string }) => x.id), [DEMO_ADVISORY_ARTICLE_ID]);
+    const ind = await s.json(`/v1.0${TI}/articles/${DEMO_ADVISORY_ARTICLE_ID}/indicators?$expand=artifact`);
+    assert.deepEqual(ind.body.value.map((i: { id: string; artifact: { id: string } }) => [i.id, i.artifact.id]), [['tigraph-demo-article-2-ind-1', '203.0.113.10']]);
+    const other = await s.json(`/v1.0${TI}/vulnerabilities/CVE-2021-44228/articles`);
+    assert.deepEqual(other.body.value, [], 'the doc vulnerability has no article (none is documented)');
   });
 });

@@ -5,7 +5,8 @@
  * Every problem is a Graph 400 naming the property.
  */
 import { errors } from '../../errors/catalog.js';
-import type { EntityType, Model, StructuralProperty, ValueType } from '../../model/model.js';
+import type { ComplexNavigation, EntityType, Model, StructuralProperty, ValueType } from '../../model/model.js';
+import type { ComplexReference } from '../../model/records.js';
 import type { EntityRecord, EntityRef, WriteRecord } from '../../model/records.js';
 import { findUnstorable } from '../bind/unstorable-text.js';
 import { lengthProblem, MAX_INDEXED_STRING_BYTES, MAX_TEXT_STRING_BYTES } from '../../model/string-limits.js';
@@ -64,7 +65,7 @@ export function memberNames(src: Record<string, unknown>, where: string): string
   return names;
 }
 
-function readValue(type: ValueType, value: unknown, where: string, owner: string, limit: number): unknown {
+function readValue(type: ValueType, value: unknown, where: string, owner: string, limit: number, model?: Model): unknown {
   if (value === null) return null;
   switch (type.kind) {
     case 'enum': {
@@ -78,8 +79,13 @@ function readValue(type: ValueType, value: unknown, where: string, owner: string
       if (typeof value !== 'object' || Array.isArray(value)) throw errors.invalidPropertyValue(where, owner, `expected a ${type.name} object`);
       const src = value as Record<string, unknown>;
       const out: Record<string, unknown> = {};
-      for (const key of memberNames(src, where)) if (!key.startsWith('@') && !type.property(key)) throw errors.invalidPropertyValue(`${where}/${key}`, type.qualifiedName, 'no such property');
-      for (const p of type.properties) out[p.name] = readProperty(p, src[type.property(p.name)?.name ?? p.name], `${where}/${p.name}`, type.qualifiedName, false, true);
+      for (const key of memberNames(src, where)) if (!key.startsWith('@') && !type.property(key) && !type.navigation(key)) throw errors.invalidPropertyValue(`${where}/${key}`, type.qualifiedName, 'no such property');
+      for (const p of type.properties) out[p.name] = readProperty(p, src[type.property(p.name)?.name ?? p.name], `${where}/${p.name}`, type.qualifiedName, false, true, model);
+      for (const n of type.navigationProperties) {
+        const raw = src[n.name];
+        if (raw === undefined) continue; // absent: no reference stored
+        out[n.name] = readComplexReference(n, raw, `${where}/${n.name}`, type.qualifiedName, model);
+      }
       return out;
     }
     case 'primitive':
@@ -107,7 +113,7 @@ function readValue(type: ValueType, value: unknown, where: string, owner: string
   }
 }
 
-function readProperty(p: StructuralProperty, value: unknown, where: string, owner: string, partial: boolean, nested = false): unknown {
+function readProperty(p: StructuralProperty, value: unknown, where: string, owner: string, partial: boolean, nested = false, model?: Model): unknown {
   const limit = nested || p.collection || p.freeText ? MAX_TEXT_STRING_BYTES : MAX_INDEXED_STRING_BYTES;
   if (value === undefined) {
     if (!p.nullable && !p.collection && !partial) throw errors.invalidPropertyValue(where, owner, 'the property is required');
@@ -121,10 +127,29 @@ function readProperty(p: StructuralProperty, value: unknown, where: string, owne
     if (!Array.isArray(value)) throw errors.invalidPropertyValue(where, owner, 'expected an array');
     return value.map((v, i) => {
       if (v === null && !p.nullable) throw errors.invalidPropertyValue(`${where}/${i}`, owner, 'items cannot be null');
-      return readValue(p.type, v, `${where}/${i}`, owner, limit);
+      return readValue(p.type, v, `${where}/${i}`, owner, limit, model);
     });
   }
-  return readValue(p.type, value, where, owner, limit);
+  return readValue(p.type, value, where, owner, limit, model);
+}
+
+/**
+ * A navigation inside a complex value (whoisNameserver.host, hostPortComponent.component): a reference
+ * `{"@odata.type"?, "id"}` (other members are the target's data, which the complex value does not store), kept in
+ * the complex value as `{ type, id }`; `type` is the concrete type named by `@odata.type`, or null without one.
+ */
+function readComplexReference(n: ComplexNavigation, raw: unknown, where: string, owner: string, model: Model | undefined): ComplexReference | null {
+  if (raw === null) {
+    if (!n.nullable) throw errors.invalidPropertyValue(where, owner, 'the navigation property cannot be null');
+    return null;
+  }
+  if (typeof raw !== 'object' || Array.isArray(raw)) throw errors.invalidPropertyValue(where, owner, `expected a ${n.target.name} reference object`);
+  const ref = raw as Record<string, unknown>;
+  const problem = typeof ref['id'] === 'string' ? keyProblem(ref['id']) : 'the id is required';
+  if (problem) throw errors.invalidPropertyValue(`${where}/id`, n.target.qualifiedName, problem);
+  const annotation = ref['@odata.type'];
+  const type = annotation === undefined ? null : model ? concreteType(model, n.target, annotation, where).qualifiedName : n.target.qualifiedName;
+  return { type, id: ref['id'] as string };
 }
 
 /** Resolves `@odata.type` (with or without '#', case-insensitive on the name) to a concrete subtype of `base`. */
@@ -164,7 +189,7 @@ export function readEntity(model: Model, expected: EntityType, json: unknown, op
       continue;
     }
     if (raw === undefined && options.partial) continue; // an update leaves absent properties as they are
-    values[p.name] = readProperty(p, raw, `${where}${p.name}`, type.qualifiedName, options.partial);
+    values[p.name] = readProperty(p, raw, `${where}${p.name}`, type.qualifiedName, options.partial, false, model);
   }
   const writes: WriteRecord[] = [];
   const navigations: Record<string, EntityRef | EntityRecord | null> = {};
@@ -205,8 +230,9 @@ export function readEntity(model: Model, expected: EntityType, json: unknown, op
     if (typeof parentKey !== 'string') throw errors.invalidPropertyValue(`${where}id`, type.qualifiedName, 'an id is required to deep-insert related entities');
     c.items.forEach((item, i) => {
       const child = readEntity(model, nav.target, item, options, `${where}${nav.name}/${i}/`);
-      const last = child.writes.at(-1)!;
-      child.writes[child.writes.length - 1] = { ...last, parent: { navigation: nav, key: parentKey } };
+      // The child's own record gets the parent link (not its last write: that is a grandchild when it has any).
+      const own = child.writes.findIndex((w) => w.record === child.record);
+      child.writes[own] = { ...child.writes[own]!, parent: { navigation: nav, key: parentKey } };
       writes.push(...child.writes);
     });
   }

@@ -5,7 +5,7 @@
  * DateTimeOffset is ISO 8601 UTC (`toISOString`, ending in Z).
  */
 import type { ComplexType, StructuralProperty, ValueType } from '../../model/model.js';
-import type { EntityRecord, EntityRef } from '../../model/records.js';
+import type { ComplexReference, EntityRecord, EntityRef } from '../../model/records.js';
 import type { ExpandItem, SelectItem } from '../bind/semantic-tree.js';
 import type { EnumSpelling } from './enum-spelling.js';
 
@@ -32,6 +32,13 @@ function writeValue(type: ValueType, value: unknown, o: WriteOptions): Json {
 function writeComplex(type: ComplexType, value: Record<string, unknown>, o: WriteOptions): Json {
   const out: { [key: string]: Json } = {};
   for (const p of type.properties) out[p.name] = writeProperty(p, value[p.name], o);
+  // Navigations inside the complex value are written as references (`{"@odata.type","id"}`, or `{"id"}` when the
+  // stored reference named no concrete type); a value stored without one has none.
+  for (const n of type.navigationProperties) {
+    const ref = value[n.name] as ComplexReference | null | undefined;
+    if (ref === undefined) continue;
+    out[n.name] = ref === null ? null : ref.type ? { '@odata.type': typeAnnotation(ref.type), id: ref.id } : { id: ref.id };
+  }
   return out;
 }
 
