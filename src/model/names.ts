@@ -110,3 +110,24 @@ export const SERVICE_ROOT_PATH = [ENTITY_CONTAINER.serviceRoot.singleton, ...ENT
 
 /** Unclassified artifacts of this kind hold a URL (tigraph's convention; Graph leaves `kind` free text). */
 export const URL_ARTIFACT_KIND = 'url';
+
+// ---------------------------------------------------------------------------------------------------------------
+// Importers of the other threatIntelligence entities (issue 13 point 5: CVE JSON 5, STIX reports and
+// vulnerabilities, passive DNS COF, RDAP, X.509). Kept together at the end of the file to ease merging.
+export const VULNERABILITY = typeNames(D.vulnerability, D.entity);
+export const VULNERABILITY_COMPONENT = typeNames(D.vulnerabilityComponent, D.entity);
+export const CVSS_SUMMARY = typeNames(D.cvssSummary);
+export const HYPERLINK = typeNames(D.hyperlink);
+export const VULNERABILITY_SEVERITY = enumNames(D.vulnerabilitySeverity);
+export const ARTICLE = typeNames(D.article, D.entity);
+export const ARTICLE_INDICATOR = typeNames(D.articleIndicator, D.indicator, D.entity);
+export const PASSIVE_DNS_RECORD = typeNames(D.passiveDnsRecord, D.artifact, D.entity);
+export const WHOIS_HISTORY_RECORD = typeNames(D.whoisHistoryRecord, D.whoisBaseRecord, D.entity);
+export const WHOIS_CONTACT = typeNames(D.whoisContact);
+export const WHOIS_NAMESERVER = typeNames(D.whoisNameserver);
+export const PHYSICAL_ADDRESS = typeNames(D.physicalAddress);
+export const SSL_CERTIFICATE = typeNames(D.sslCertificate, D.artifact, D.entity);
+export const SSL_CERTIFICATE_ENTITY = typeNames(D.sslCertificateEntity);
+export const HOST_SSL_CERTIFICATE = typeNames(D.hostSslCertificate, D.artifact, D.entity);
+export const HOST_SSL_CERTIFICATE_PORT = typeNames(D.hostSslCertificatePort);
+export const HOST_PORT = typeNames(D.hostPort, D.entity);
