@@ -94,6 +94,10 @@ export interface EntityDraft {
    * entity is the current snapshot.
    */
   readonly links?: readonly { readonly set: string; readonly json: Readonly<Record<string, unknown>>; readonly navigation: string }[];
+  /** The entity is listed by this one (a collection navigation stored as the parent's key: vulnerability.articles). */
+  readonly parent?: { readonly set: string; readonly id: string; readonly navigation: string };
+  /** Written only when no entity with its id is stored (a STIX vulnerability never overwrites a CVE record's). */
+  readonly onlyIfAbsent?: boolean;
 }
 
 export type ImportItem =

@@ -7,8 +7,8 @@
  * first seen and the latest last seen).
  *
  * Counting, per entity type name: a record is 'created' (no stored row), 'updated' (its merged values differ
- * from the stored row) or 'unchanged' (nothing to write); a reference (written only when absent) is 'created'
- * or 'unchanged'. A record repeated within the run counts once (the later one wins, merged). So a re-import of
+ * from the stored row) or 'unchanged' (nothing to write); a reference (a host, written only when absent) is
+ * counted only when this run creates it. A record repeated within the run counts once (the later one wins, merged). So a re-import of
  * the same input writes nothing and counts everything unchanged.
  *
  * Snapshots (EntityDraft.snapshot): of the drafts and the stored entity with one id, the latest observation is
@@ -33,6 +33,8 @@ interface Pending {
   draft: EntityDraft;
   position: string;
   writes: WriteRecord[];
+  /** The drafted entity's record (the others are references and children). */
+  main: EntityRecord;
   observed?: number;
 }
 
@@ -90,8 +92,18 @@ export class EntityWriter {
     const type = this.typeOfSet(draft.set);
     if (!type) return this.o.reject(`no collection ${draft.set}`, position);
     let writes: WriteRecord[];
+    let main: EntityRecord;
     try {
-      writes = readEntity(this.o.model, type, draft.json, { partial: false }).writes;
+      const read = readEntity(this.o.model, type, draft.json, { partial: false });
+      main = read.record;
+      writes = read.writes.map((w) => {
+        if (w.record !== main) return w;
+        if (draft.onlyIfAbsent) return { ...w, ifAbsent: true };
+        if (!draft.parent) return w;
+        const navigation = this.typeOfSet(draft.parent.set)?.navigation(draft.parent.navigation);
+        if (!navigation) throw new Error(`no navigation ${draft.parent.navigation} of ${draft.parent.set}`);
+        return { ...w, parent: { navigation, key: draft.parent.id } };
+      });
       for (const l of draft.links ?? []) {
         const lt = this.typeOfSet(l.set);
         if (!lt) throw new Error(`no collection ${l.set}`);
@@ -101,7 +113,7 @@ export class EntityWriter {
       return this.o.reject(`invalid ${type.name}: ${(e as Error).message}`, position);
     }
     if (this.o.dry) return;
-    this.pending.push({ draft, position, writes, ...(draft.snapshot ? { observed: draft.snapshot.observed } : {}) });
+    this.pending.push({ draft, position, writes, main, ...(draft.snapshot ? { observed: draft.snapshot.observed } : {}) });
     if (this.pending.length >= this.o.batchSize) await this.flush();
   }
 
@@ -121,12 +133,14 @@ export class EntityWriter {
       byId.set(k, cur && !cur.ifAbsent ? { ...w, record: this.merged(w.record, cur.record) } : w);
     }
     const stored = await this.existing([...byId.values()].map((w) => w.record));
+    const mains = new Set(batch.map((p) => p.main));
     const out: WriteRecord[] = [];
     for (const [k, w] of byId) {
       const ex = stored.get(k);
       if (w.ifAbsent) {
         if (ex || this.written.has(k)) {
-          if (!this.written.has(k)) this.count(w.record.type, 'unchanged');
+          // A drafted entity written only when absent counts as unchanged; a reference (a host) is not counted.
+          if (!this.written.has(k) && mains.has(w.record)) this.count(w.record.type, 'unchanged');
           continue;
         }
         this.written.set(k, '');
@@ -195,7 +209,7 @@ export class EntityWriter {
   private async resolveSnapshots(batch: Pending[], writes: WriteRecord[]): Promise<void> {
     const snaps = batch.filter((p) => p.observed !== undefined);
     const mains = new Map<string, EntityRecord>();
-    for (const p of snaps) mains.set(String(p.writes.find((w) => !w.ifAbsent && !w.parent)!.record.values['id']), p.writes.find((w) => !w.ifAbsent && !w.parent)!.record);
+    for (const p of snaps) mains.set(String(p.main.values['id']), p.main);
     const stored = await this.existing([...mains.values()]);
     const current = new Map<string, { record: EntityRecord; observed: number; pending?: Pending }>();
     for (const [k, r] of stored) {
@@ -203,7 +217,7 @@ export class EntityWriter {
       if (observed !== undefined) current.set(k, { record: r, observed });
     }
     for (const p of snaps) {
-      const main = p.writes.find((w) => !w.ifAbsent && !w.parent)!.record;
+      const main = p.main;
       const k = `${main.type.name}|${String(main.values['id'])}`;
       const cur = current.get(k);
       if (!cur || p.observed! >= cur.observed) {
@@ -247,7 +261,7 @@ export class EntityWriter {
 
   /** Writes pointing the linked entity's navigation at the draft's entity, keeping its other values. */
   private async linkWrites(l: NonNullable<EntityDraft['links']>[number], p: Pending): Promise<WriteRecord[]> {
-    const main = p.writes.find((w) => !w.ifAbsent && !w.parent)!.record;
+    const main = p.main;
     const target = readEntity(this.o.model, this.typeOfSet(l.set)!, l.json, { partial: true }).record;
     const ex = (await this.existing([target])).get(`${target.type.name}|${String(target.values['id'])}`);
     const base: EntityRecord = ex ?? { ...target, values: Object.fromEntries(target.type.properties.map((x) => [x.name, target.values[x.name] ?? (x.collection ? [] : null)])) };
