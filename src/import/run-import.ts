@@ -34,6 +34,7 @@ import { readMisp } from './readers/misp.js';
 import { readMsticCsv } from './readers/mstic-csv.js';
 import { readStix } from './readers/stix.js';
 import { readCveJson } from './readers/cve-json.js';
+import { readPdnsCof } from './readers/pdns-cof.js';
 import type { ImportItem, IndicatorSourceName, Reader } from './types.js';
 import { basename } from 'node:path';
 import type { FileSummary, ImportSummary, ReasonCount } from './import-summary.js';
@@ -60,7 +61,7 @@ export const READERS: Readonly<Record<ImportFormat, Reader>> = {
   'mstic-csv': readMsticCsv,
   'ioc-list': readIocList,
   cve: readCveJson,
-  'pdns-cof': readCveJson,
+  'pdns-cof': readPdnsCof,
   rdap: readCveJson,
   x509: readCveJson,
 };
