@@ -35,6 +35,7 @@ import { readMsticCsv } from './readers/mstic-csv.js';
 import { readStix } from './readers/stix.js';
 import { readCveJson } from './readers/cve-json.js';
 import { readPdnsCof } from './readers/pdns-cof.js';
+import { readRdap } from './readers/rdap.js';
 import type { ImportItem, IndicatorSourceName, Reader } from './types.js';
 import { basename } from 'node:path';
 import type { FileSummary, ImportSummary, ReasonCount } from './import-summary.js';
@@ -62,7 +63,7 @@ export const READERS: Readonly<Record<ImportFormat, Reader>> = {
   'ioc-list': readIocList,
   cve: readCveJson,
   'pdns-cof': readPdnsCof,
-  rdap: readCveJson,
+  rdap: readRdap,
   x509: readCveJson,
 };
 export const DEFAULT_BATCH_SIZE = 5000;

@@ -78,8 +78,20 @@ function readValue(type: ValueType, value: unknown, where: string, owner: string
       if (typeof value !== 'object' || Array.isArray(value)) throw errors.invalidPropertyValue(where, owner, `expected a ${type.name} object`);
       const src = value as Record<string, unknown>;
       const out: Record<string, unknown> = {};
-      for (const key of memberNames(src, where)) if (!key.startsWith('@') && !type.property(key)) throw errors.invalidPropertyValue(`${where}/${key}`, type.qualifiedName, 'no such property');
+      for (const key of memberNames(src, where)) if (!key.startsWith('@') && !type.property(key) && !type.navigation(key)) throw errors.invalidPropertyValue(`${where}/${key}`, type.qualifiedName, 'no such property');
       for (const p of type.properties) out[p.name] = readProperty(p, src[type.property(p.name)?.name ?? p.name], `${where}/${p.name}`, type.qualifiedName, false, true);
+      // Navigations inside a complex type (whoisNameserver.host): a reference {"@odata.type"?, "id"}, stored as given.
+      for (const n of type.navigationProperties) {
+        const ref = src[n.name];
+        if (ref === undefined || ref === null) continue;
+        const r = ref as Record<string, unknown>;
+        if (typeof ref !== 'object' || Array.isArray(ref) || typeof r['id'] !== 'string' || Object.keys(r).some((k) => k !== 'id' && k !== '@odata.type')) {
+          throw errors.invalidPropertyValue(`${where}/${n.name}`, type.qualifiedName, 'expected a reference {"@odata.type", "id"}');
+        }
+        const annotation = r['@odata.type'];
+        if (annotation !== undefined && typeof annotation !== 'string') throw errors.invalidPropertyValue(`${where}/${n.name}/@odata.type`, type.qualifiedName, 'expected a type name');
+        out[n.name] = annotation === undefined ? { id: r['id'] } : { '@odata.type': `#${annotation.replace(/^#/, '')}`, id: r['id'] };
+      }
       return out;
     }
     case 'primitive':

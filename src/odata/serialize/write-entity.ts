@@ -32,6 +32,8 @@ function writeValue(type: ValueType, value: unknown, o: WriteOptions): Json {
 function writeComplex(type: ComplexType, value: Record<string, unknown>, o: WriteOptions): Json {
   const out: { [key: string]: Json } = {};
   for (const p of type.properties) out[p.name] = writeProperty(p, value[p.name], o);
+  // Navigations inside the complex type (whoisNameserver.host): the stored reference, when there is one.
+  for (const n of type.navigationProperties) if (value[n.name] !== undefined && value[n.name] !== null) out[n.name] = value[n.name] as Json;
   return out;
 }
 
