@@ -36,6 +36,7 @@ import { readStix } from './readers/stix.js';
 import { readCveJson } from './readers/cve-json.js';
 import { readPdnsCof } from './readers/pdns-cof.js';
 import { readRdap } from './readers/rdap.js';
+import { readX509 } from './readers/x509.js';
 import type { ImportItem, IndicatorSourceName, Reader } from './types.js';
 import { basename } from 'node:path';
 import type { FileSummary, ImportSummary, ReasonCount } from './import-summary.js';
@@ -64,7 +65,7 @@ export const READERS: Readonly<Record<ImportFormat, Reader>> = {
   cve: readCveJson,
   'pdns-cof': readPdnsCof,
   rdap: readRdap,
-  x509: readCveJson,
+  x509: readX509,
 };
 export const DEFAULT_BATCH_SIZE = 5000;
 /** Inputs at least this large, into an empty store, are loaded with the secondary indexes built at the end. */
