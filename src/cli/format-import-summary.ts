@@ -32,6 +32,7 @@ export function formatSummary(s: ImportSummary): string {
     if (s.hostsFromUrls) lines.push(`            ${s.hostsFromUrls} host indicators derived from URL indicators`);
     if (s.orphansAdopted) lines.push(`            ${s.orphansAdopted} indicators without a profile adopted by the profile named now`);
     if (s.keptUnderProfile) lines.push(`            ${s.keptUnderProfile} indicators without a profile not created: their artifact is listed under a profile`);
+    for (const [type, c] of s.entities) lines.push(`${`${type}:`.padEnd(11)} ${c.created} created, ${c.updated} updated, ${c.unchanged} unchanged`);
     lines.push('where the indicators went:');
     for (const f of s.files) lines.push(`  ${f.path}: ${placementLine(f)}`);
   }

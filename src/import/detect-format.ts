@@ -3,10 +3,13 @@
  * of the input's name and its first bytes. JSON with a bundle/`objects` → stix; with `Event`/`Attribute` or a
  * galaxy's `values` → misp; `.csv` or a first line naming the IoC column → mstic-csv; anything else textual →
  * ioc-list. JSON that is none of these is undefined (the caller says to name a format).
+ * Checked first: a PEM certificate block, or a `.pem`/`.crt`/`.cer`/`.der` name, or DER bytes (a SEQUENCE with a
+ * long length) → x509; JSON with `cveMetadata` → cve; with `rdapConformance` or `objectClassName` → rdap; JSON
+ * lines whose first object has `rrname` and `rrtype` → pdns-cof (passive DNS Common Output Format).
  */
 import { extname } from 'node:path';
 
-export const FORMATS = ['stix', 'misp', 'mstic-csv', 'ioc-list'] as const;
+export const FORMATS = ['stix', 'misp', 'mstic-csv', 'ioc-list', 'cve', 'pdns-cof', 'rdap', 'x509'] as const;
 export type ImportFormat = (typeof FORMATS)[number];
 
 /** How many leading bytes detection reads. */
@@ -23,7 +26,12 @@ export function detectFormat({ name, head }: DetectionInput): ImportFormat | und
   const ext = extname(name).toLowerCase();
   const text = head.replace(/^\uFEFF/, '');
   const first = text.trimStart()[0];
-  if (first === '{' || first === '[' || ext === '.json') {
+  if (/-----BEGIN (X509 |TRUSTED )?CERTIFICATE-----/.test(text) || ['.pem', '.crt', '.cer', '.der'].includes(ext) || /^0\uFFFD/.test(text)) return 'x509';
+  if (first === '{' || first === '[' || ext === '.json' || ext === '.jsonl') {
+    if (/"cveMetadata"\s*:/.test(text)) return 'cve';
+    if (/"rdapConformance"\s*:/.test(text) || /^\s*\{[^]*?"objectClassName"\s*:/.test(text.slice(0, 4096))) return 'rdap';
+    const line = text.trimStart().split(/\r?\n/, 1)[0] ?? '';
+    if (/"rrname"\s*:/.test(line) && /"rrtype"\s*:/.test(line)) return 'pdns-cof';
     if (/"type"\s*:\s*"bundle"/.test(text) || /"spec_version"\s*:/.test(text) || /"objects"\s*:\s*\[/.test(text)) return 'stix';
     if (/"Event"\s*:|"Attribute"\s*:/.test(text)) return 'misp';
     if (/"values"\s*:\s*\[/.test(text)) return 'misp';

@@ -1,5 +1,6 @@
 /** What an import reports: counts, reasons with positions, and why it did not complete, as values. */
 import type { ImportFormat } from './detect-format.js';
+import type { EntityCounts } from './write-entities.js';
 
 export interface ReasonCount {
   count: number;
@@ -44,6 +45,8 @@ export interface ImportSummary {
   /** Why the import did not complete as asked, as values (callers map them to messages; no string matching). */
   failures: Set<ImportFailure>;
   elapsedMs: number;
+  /** Entities other than profiles and their indicators (vulnerabilities, articles, whois…), per entity type name. */
+  entities: Map<string, EntityCounts>;
 }
 
 /** What can make an import fail: --strict found rejects, an input of no known format, an input not read to its end. */

@@ -33,11 +33,16 @@ import { readIocList } from './readers/ioc-list.js';
 import { readMisp } from './readers/misp.js';
 import { readMsticCsv } from './readers/mstic-csv.js';
 import { readStix } from './readers/stix.js';
+import { readCveJson } from './readers/cve-json.js';
+import { readPdnsCof } from './readers/pdns-cof.js';
+import { readRdap } from './readers/rdap.js';
+import { readX509 } from './readers/x509.js';
 import type { ImportItem, IndicatorSourceName, Reader } from './types.js';
 import { basename } from 'node:path';
 import type { FileSummary, ImportSummary, ReasonCount } from './import-summary.js';
 import { ArtifactRecords } from './artifact-records.js';
 import { BatchWriter } from './write-batch.js';
+import { EntityWriter } from './write-entities.js';
 import { tallyReason } from './reason-tally.js';
 
 /**
@@ -52,7 +57,16 @@ function profileProblem(e: unknown, idFromName: boolean): string {
   return `invalid profile ${property}: ${m[2]}`;
 }
 
-export const READERS: Readonly<Record<ImportFormat, Reader>> = { stix: readStix, misp: readMisp, 'mstic-csv': readMsticCsv, 'ioc-list': readIocList };
+export const READERS: Readonly<Record<ImportFormat, Reader>> = {
+  stix: readStix,
+  misp: readMisp,
+  'mstic-csv': readMsticCsv,
+  'ioc-list': readIocList,
+  cve: readCveJson,
+  'pdns-cof': readPdnsCof,
+  rdap: readRdap,
+  x509: readX509,
+};
 export const DEFAULT_BATCH_SIZE = 5000;
 /** Inputs at least this large, into an empty store, are loaded with the secondary indexes built at the end. */
 export const DEFER_INDEXES_BYTES = 32 * 1024 * 1024;
@@ -89,6 +103,8 @@ export interface ImportOptions {
   readonly deferIndexes?: 'auto' | 'always' | 'never';
   /** Display names for inputs (stdin's temporary file → '-'). */
   readonly displayNames?: ReadonlyMap<string, string>;
+  /** --host h[:port]: where the inputs were observed (X.509 certificates). */
+  readonly host?: string;
 }
 
 
@@ -97,6 +113,7 @@ class Engine {
   private readonly book: ProfileBook;
   private readonly sourceEnum: EnumType;
   private readonly writer: BatchWriter;
+  private readonly entities: EntityWriter;
   private readonly maxPositions: number;
   private items = 0;
   private bytes = 0;
@@ -130,7 +147,16 @@ class Engine {
       aborted: false,
       failures: new Set(),
       elapsedMs: 0,
+      entities: new Map(),
     };
+    this.entities = new EntityWriter({
+      store: options.store,
+      model,
+      batchSize: options.batchSize ?? DEFAULT_BATCH_SIZE,
+      dry,
+      reject: (reason, position) => this.reject(reason, position),
+    });
+    this.summary.entities = this.entities.counts;
     this.writer = new BatchWriter({
       store: options.store,
       indicatorType,
@@ -204,6 +230,8 @@ class Engine {
       if (!this.dry) options.onFileDone?.(this.summary.files[i]!, i, files.length);
     }
     await this.writer.flush();
+    await this.entities.flush();
+    this.summary.batches += this.entities.batches;
     this.progress(true);
     if (!this.dry) {
       for (const p of this.book.touched()) {
@@ -232,6 +260,7 @@ class Engine {
       open: () => readFileChunks(path, (n) => (this.bytes += n)),
       source: this.options.source,
       now: this.now,
+      ...(this.options.host !== undefined ? { host: this.options.host } : {}),
     });
     try {
       for await (const item of items) {
@@ -243,6 +272,9 @@ class Engine {
             break;
           case 'reject':
             this.reject(item.reason, at(item.position), item.value);
+            break;
+          case 'entity':
+            await this.entities.add(item.entity, at(item.position));
             break;
           case 'profile':
             if (override) break;

@@ -73,8 +73,36 @@ export interface IndicatorDraft {
   readonly exact?: boolean;
 }
 
+/**
+ * Any other entity of threatIntelligence (a vulnerability, an article, a passive DNS record, a whois record, a
+ * certificate…) as Graph JSON, the body a POST to its collection would send (deep inserts allowed): validated by
+ * the model (read-entity.ts) and written by write-entities.ts, all of it or, when anything is invalid, none of it.
+ */
+export interface EntityDraft {
+  /** The collection below threatIntelligence (SETS.…) whose entity type the JSON is read as. */
+  readonly set: string;
+  readonly json: Readonly<Record<string, unknown>>;
+  /**
+   * One observation (snapshot) of an entity that keeps its history: of the snapshots with this id, the latest
+   * (`observed`, epoch ms) is the entity; the others become entities of the collection `historySet` with the id
+   * `<id>-<observed as yyyymmddThhmmssZ>` (whoisRecord → whoisHistoryRecord).
+   */
+  readonly snapshot?: { readonly historySet: string; readonly observed: number };
+  /**
+   * Single-valued navigations of other entities to point at this one (host.whois): the entity named by set and id
+   * keeps its other values, and is created (from `json`, a reference) when absent. Only applied when this
+   * entity is the current snapshot.
+   */
+  readonly links?: readonly { readonly set: string; readonly json: Readonly<Record<string, unknown>>; readonly navigation: string }[];
+  /** The entity is listed by this one (a collection navigation stored as the parent's key: vulnerability.articles). */
+  readonly parent?: { readonly set: string; readonly id: string; readonly navigation: string };
+  /** Written only when no entity with its id is stored (a STIX vulnerability never overwrites a CVE record's). */
+  readonly onlyIfAbsent?: boolean;
+}
+
 export type ImportItem =
   | { readonly kind: 'profile'; readonly position: string; readonly profile: ProfileDraft }
+  | { readonly kind: 'entity'; readonly position: string; readonly entity: EntityDraft }
   | { readonly kind: 'indicator'; readonly position: string; readonly indicator: IndicatorDraft }
   | { readonly kind: 'skip'; readonly position: string; readonly reason: string; readonly value?: string }
   | { readonly kind: 'reject'; readonly position: string; readonly reason: string; readonly value?: string };
@@ -87,6 +115,8 @@ export interface ReaderContext {
   readonly source: IndicatorSourceName | undefined;
   /** The import's start time (epoch ms): first seen of undated values. */
   readonly now: number;
+  /** --host h[:port]: where the input was observed (X.509 certificates → a hostSslCertificate observation). */
+  readonly host?: string;
 }
 
 export type Reader = (ctx: ReaderContext) => AsyncIterable<ImportItem>;

@@ -127,3 +127,12 @@ export const SUBDOMAIN = typeNames(D.subdomain, D.entity);
 export const VULNERABILITY = typeNames(D.vulnerability, D.entity);
 export const VULNERABILITY_COMPONENT = typeNames(D.vulnerabilityComponent, D.entity);
 export const WHOIS_HISTORY_RECORD = typeNames(D.whoisHistoryRecord, D.whoisBaseRecord, D.entity);
+// Importers of the other threatIntelligence entities (issue 13 point 5): the complex and enum types they build.
+export const CVSS_SUMMARY = typeNames(D.cvssSummary);
+export const HYPERLINK = typeNames(D.hyperlink);
+export const VULNERABILITY_SEVERITY = enumNames(D.vulnerabilitySeverity);
+export const WHOIS_CONTACT = typeNames(D.whoisContact);
+export const WHOIS_NAMESERVER = typeNames(D.whoisNameserver);
+export const PHYSICAL_ADDRESS = typeNames(D.physicalAddress);
+export const SSL_CERTIFICATE_ENTITY = typeNames(D.sslCertificateEntity);
+export const HOST_SSL_CERTIFICATE_PORT = typeNames(D.hostSslCertificatePort);

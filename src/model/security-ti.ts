@@ -388,6 +388,16 @@ export const MERGE_RULES: readonly MergeRuleDecl[] = [
   { type: `${SECURITY_NAMESPACE}.intelligenceProfileIndicator`, property: 'lastSeenDateTime', rule: 'max' },
   { type: `${SECURITY_NAMESPACE}.host`, property: 'firstSeenDateTime', rule: 'min' },
   { type: `${SECURITY_NAMESPACE}.host`, property: 'lastSeenDateTime', rule: 'max' },
+  // observations the importers merge (passive DNS, certificates and where they were seen)
+  { type: `${SECURITY_NAMESPACE}.passiveDnsRecord`, property: 'firstSeenDateTime', rule: 'min' },
+  { type: `${SECURITY_NAMESPACE}.passiveDnsRecord`, property: 'lastSeenDateTime', rule: 'max' },
+  { type: `${SECURITY_NAMESPACE}.passiveDnsRecord`, property: 'collectedDateTime', rule: 'max' },
+  { type: `${SECURITY_NAMESPACE}.sslCertificate`, property: 'firstSeenDateTime', rule: 'min' },
+  { type: `${SECURITY_NAMESPACE}.sslCertificate`, property: 'lastSeenDateTime', rule: 'max' },
+  { type: `${SECURITY_NAMESPACE}.hostSslCertificate`, property: 'firstSeenDateTime', rule: 'min' },
+  { type: `${SECURITY_NAMESPACE}.hostSslCertificate`, property: 'lastSeenDateTime', rule: 'max' },
+  { type: `${SECURITY_NAMESPACE}.hostPort`, property: 'firstSeenDateTime', rule: 'min' },
+  { type: `${SECURITY_NAMESPACE}.hostPort`, property: 'lastSeenDateTime', rule: 'max' },
 ];
 
 /** Where a new entity's id comes from when a write omits it: a slug of this property (profiles: their title). */

@@ -17,6 +17,15 @@ describe('detectFormat({name, head}): one pure rule for the CLI and the import a
     ['iocs', '"IoC","Type"\n', 'mstic-csv'],
     ['apt_x.txt', '# comment\nevil.example\n192.0.2.1\n', 'ioc-list'],
     ['ioc-named.txt', 'IoC\n', 'ioc-list'],
+    ['CVE-2099-0001.json', '{"dataType": "CVE_RECORD", "cveMetadata": {"cveId": "CVE-2099-0001"}}', 'cve'],
+    ['records', '[{"cveMetadata": {}}]', 'cve'],
+    ['example.json', '{"rdapConformance": ["rdap_level_0"], "objectClassName": "domain"}', 'rdap'],
+    ['20c.com.input', '{"objectClassName": "domain", "ldhName": "20C.COM"}', 'rdap'],
+    ['dnsdb.jsonl', '{"count":1,"time_first":1,"time_last":2,"rrname":"a.example.","rrtype":"A","rdata":"192.0.2.1"}\n', 'pdns-cof'],
+    ['cert.txt', '# comment\n-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n', 'x509'],
+    ['cert.crt', 'anything', 'x509'],
+    ['cert', '0\uFFFD\u0005', 'x509'],
+    ['a-stix-bundle-mentioning-rrname.json', '{"type": "bundle", "objects": [{"x_rrname": 1}]}', 'stix'],
   ];
   for (const [name, head, expected] of cases) {
     it(`${name}: ${JSON.stringify(head.slice(0, 30))} → ${expected ?? 'undefined'}`, () => {

@@ -53,7 +53,7 @@ function progressReporter(tty: boolean): Pick<ImportOptions, 'onProgress' | 'onF
 export function registerImportCommand(program: Command): void {
   program
     .command('import')
-    .description('Import threat intelligence: STIX 2.1 bundles, MISP events/galaxies, Microsoft IOC CSVs, IOC lists')
+    .description('Import threat intelligence: STIX 2.1 bundles, MISP events/galaxies, Microsoft IOC CSVs, IOC lists, CVE JSON 5 records, passive DNS (COF), RDAP, X.509 certificates')
     .argument('<inputs...>', "files or directories to import ('-' reads stdin)")
     .addOption(new Option('--format <format>', 'input format (default: detected per file)').choices([...FORMATS]))
     .addOption(new Option('--data-dir <dir>', 'data directory (SQLite database)').env('TIGRAPH_DATA_DIR').default('./data'))
@@ -61,6 +61,7 @@ export function registerImportCommand(program: Command): void {
     .addOption(new Option('--database-schema <name>', 'PostgreSQL schema of the tigraph tables').env('TIGRAPH_DATABASE_SCHEMA'))
     .addOption(new Option('--source <source>', "indicator source (default: from the input; 'osint' when it says nothing)").choices([...SOURCES]))
     .option('--profile <name>', 'attach every indicator to this profile (matched by id, title or alias, or created)')
+    .option('--host <host[:port]>', 'X.509 certificates: the host (and port) that served them, recorded as an observation of each certificate there')
     .option('--strict', 'abort without writing anything when any record is rejected', false)
     .option('--batch-size <n>', 'indicators per transaction', (v) => {
       const n = Number(v);
@@ -107,6 +108,7 @@ export function registerImportCommand(program: Command): void {
           format: opts.format,
           source: opts.source,
           profile: opts.profile,
+          ...(opts.host !== undefined ? { host: opts.host as string } : {}),
           strict: opts.strict,
           batchSize: opts.batchSize,
           deferIndexes: opts.deferIndexes,

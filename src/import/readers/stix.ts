@@ -23,13 +23,19 @@
  * canonical artifact of the pattern) and identities' `x_tigraph_source`. A profile with `x_tigraph_id` keeps its
  * first_seen (indicators do not move it earlier). Other sources never carry them.
  *
- * Positions are `object <index>` (0-based, in the `objects` array). Objects with no Graph counterpart (report,
- * attack-pattern, course-of-action, identity, location, marking-definition, …) and relationships other than
+ * Reports become articles (with their indicators as article indicators) and vulnerabilities with a CVE id
+ * become vulnerabilities (stix-report.ts); reports are read in pass 1 and yielded after pass 2, once the
+ * indicators they reference are known.
+ *
+ * Positions are `object <index>` (0-based, in the `objects` array). Objects with no Graph counterpart
+ * (attack-pattern, course-of-action, identity, location, marking-definition, …) and relationships other than
  * indicates / originates-from are counted as skipped ('<type> not imported').
  */
 import { canonicalize } from '../canonicalize.js';
 import { parseStixPattern } from '../stix-pattern.js';
 import { JsonStreamError, parseJsonValue, streamJsonValues, type Decision } from '../stream-json-array.js';
+import type { ArtifactJson } from '../canonicalize.js';
+import { cveIdOf, patternArtifacts, reportItems, vulnerabilityItem } from '../stix-report.js';
 import { countryLabel, distinctNames, isNonEmptyString, parseIsoTime, SOURCES, type Content, type ImportItem, type IndicatorSourceName, type ProfileDraft, type ReaderContext } from '../types.js';
 
 const PROFILE_KINDS: Readonly<Record<string, 'actor' | 'tool'>> = { 'intrusion-set': 'actor', 'threat-actor': 'actor', campaign: 'actor', malware: 'tool', tool: 'tool' };
@@ -68,6 +74,11 @@ export async function* readStix(ctx: ReaderContext): AsyncGenerator<ImportItem> 
   const attributed = new Map<string, string[]>();
   const sightings = new Map<string, { first?: number; last?: number }>();
   const pending: ImportItem[] = [];
+  const ids = new Set<string>();
+  const reports: { o: Obj; position: string }[] = [];
+  const reportRefs = new Set<string>();
+  const vulnerabilities = new Map<string, string>();
+  const indicatorArtifacts = new Map<string, ArtifactJson[]>();
   let sawObjects = false;
   let structureError: JsonStreamError | undefined;
 
@@ -98,6 +109,7 @@ export async function* readStix(ctx: ReaderContext): AsyncGenerator<ImportItem> 
         continue;
       }
       const id = o['id'] as string;
+      ids.add(id);
       const kind = PROFILE_KINDS[type];
       if (kind) {
         if (!isNonEmptyString(o['name'])) {
@@ -133,6 +145,16 @@ export async function* readStix(ctx: ReaderContext): AsyncGenerator<ImportItem> 
         continue;
       }
       switch (type) {
+        case 'report':
+          reports.push({ o, position });
+          for (const r of Array.isArray(o['object_refs']) ? o['object_refs'] : []) if (typeof r === 'string' && r.startsWith('indicator--')) reportRefs.add(r);
+          continue;
+        case 'vulnerability': {
+          const cve = cveIdOf(o);
+          if (cve) vulnerabilities.set(id, cve);
+          pending.push(vulnerabilityItem(o, position));
+          continue;
+        }
         case 'identity':
           if (typeof o['x_tigraph_source'] === 'string' && (SOURCES as readonly string[]).includes(o['x_tigraph_source'])) identitySources.set(id, o['x_tigraph_source'] as IndicatorSourceName);
           if (isNonEmptyString(o['name'])) identities.set(id, o['name']);
@@ -207,11 +229,20 @@ export async function* readStix(ctx: ReaderContext): AsyncGenerator<ImportItem> 
       }
       const o = parsed.value as Obj;
       if (typeof o !== 'object' || o === null || o['type'] !== 'indicator') continue;
+      if (typeof o['id'] === 'string') {
+        ids.add(o['id']);
+        if (reportRefs.has(o['id'])) indicatorArtifacts.set(o['id'], patternArtifacts(o['pattern']));
+      }
       yield* indicatorItems(o, `object ${v.index}`, ctx, { profiles, identities, identitySources, indicates, attributed, sightings });
     }
   } catch (e) {
     if (!(e instanceof JsonStreamError)) throw e;
   }
+  const sourceOf = (ref: unknown): IndicatorSourceName => {
+    const creator = typeof ref === 'string' ? identities.get(ref) : undefined;
+    return ctx.source ?? (typeof ref === 'string' ? identitySources.get(ref) : undefined) ?? (creator && /microsoft/i.test(creator) ? 'microsoft' : 'osint');
+  };
+  for (const r of reports) yield* reportItems(r.o, r.position, { ids, indicatorArtifacts, vulnerabilities, sourceOf });
   if (structureError) yield { kind: 'reject', position: `byte ${structureError.offset}`, reason: structureError.truncated ? 'truncated file' : 'malformed JSON structure (rest of the file not read)' };
 }
 

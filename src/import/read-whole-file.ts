@@ -1,0 +1,33 @@
+/**
+ * Whole-file input for the formats whose files are single small documents (a CVE record, an RDAP response, a
+ * certificate): the bytes, or why they cannot be read as one document (too large to hold).
+ */
+import type { ReaderContext } from './types.js';
+
+/** Largest single-document input (a CVE record is about 20 kB, an RDAP response a few kB, a PEM 2 kB). */
+export const MAX_DOCUMENT_BYTES = 16 * 1024 * 1024;
+
+export async function readWholeFile(ctx: ReaderContext, limit = MAX_DOCUMENT_BYTES): Promise<{ ok: true; bytes: Buffer } | { ok: false; reason: string }> {
+  const chunks: Buffer[] = [];
+  let n = 0;
+  for await (const c of ctx.open()) {
+    n += c.length;
+    if (n > limit) return { ok: false, reason: `file larger than ${limit} bytes (one document per file)` };
+    chunks.push(c);
+  }
+  return { ok: true, bytes: Buffer.concat(chunks) };
+}
+
+/** The file as one JSON document, or why it is not one. */
+export async function readJsonDocument(ctx: ReaderContext): Promise<{ ok: true; value: unknown } | { ok: false; reason: string }> {
+  const r = await readWholeFile(ctx);
+  if (!r.ok) return r;
+  try {
+    return { ok: true, value: JSON.parse(r.bytes.toString('utf8').replace(/^\uFEFF/, '')) };
+  } catch (e) {
+    return { ok: false, reason: `malformed JSON: ${(e as Error).message}` };
+  }
+}
+
+/** ISO 8601 string of epoch ms. */
+export const iso = (ms: number): string => new Date(ms).toISOString();
