@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { MODEL } from '../../src/model/model.js';
 import { PostgresStore } from '../../src/storage/postgres/postgres-store.js';
 import { createTestPostgresStore, POSTGRES_SKIP_REASON, TEST_DATABASE_URL, uniqueSchema } from '../support/postgres.js';
-import { runStoreCases } from './store-cases.js';
+import { indicator, planFor, profile, runStoreCases, writesOf } from './store-cases.js';
+import { ODataError } from '../../src/errors/odata-error.js';
 
 if (!TEST_DATABASE_URL) {
   console.warn(`\n!!! ${POSTGRES_SKIP_REASON}\n`);
@@ -22,6 +23,27 @@ if (!TEST_DATABASE_URL) {
       } finally {
         await stores[0]!.dropSchema();
         await Promise.all(stores.map((s) => s.close()));
+      }
+    });
+
+    it("a statement past PostgreSQL's statement_timeout is 504 GatewayTimeout saying so, not 'database unreachable'", async () => {
+      const store = await createTestPostgresStore({ statementTimeoutMs: 200 });
+      try {
+        const many = Array.from({ length: 3000 }, (_, i) => indicator(`t${i}`, `h${i}.timeout.example`, '2024-01-01T00:00:00Z'));
+        await store.write(writesOf(profile('p1', many)));
+        const plan = planFor('intelProfiles', '$filter=indicators/any(a: indicators/any(b: contains(b/artifact/id, a/artifact/id) and b/id ne a/id))');
+        // No request deadline: only the database's own timeout ends it.
+        await assert.rejects(store.findMany(plan.query), (e: unknown) => {
+          assert.ok(e instanceof ODataError);
+          assert.deepEqual(
+            [e.status, e.code, e.message],
+            [504, 'GatewayTimeout', "The query ran longer than the database's statement timeout (200 ms) and was cancelled; narrow $filter or $search, or page with a smaller $top."],
+          );
+          return true;
+        });
+        assert.equal((await store.health()).ok, true, 'the connection is fine afterwards');
+      } finally {
+        await store.close();
       }
     });
 
