@@ -383,21 +383,14 @@ export const DOCUMENTED_ENUM_SPELLINGS: Readonly<Record<string, Readonly<Record<
  * How values merge when an entity that already exists is written again in merge mode (imports): the earliest
  * first-seen and the latest last-seen time win; every other property takes the new value.
  */
+/** Seen-time pairs merged as earliest first seen, latest last seen; passive DNS also keeps the latest collection time. */
+const SEEN_RANGE_TYPES = ['intelligenceProfileIndicator', 'host', 'passiveDnsRecord', 'sslCertificate', 'hostSslCertificate', 'hostPort'];
 export const MERGE_RULES: readonly MergeRuleDecl[] = [
-  { type: `${SECURITY_NAMESPACE}.intelligenceProfileIndicator`, property: 'firstSeenDateTime', rule: 'min' },
-  { type: `${SECURITY_NAMESPACE}.intelligenceProfileIndicator`, property: 'lastSeenDateTime', rule: 'max' },
-  { type: `${SECURITY_NAMESPACE}.host`, property: 'firstSeenDateTime', rule: 'min' },
-  { type: `${SECURITY_NAMESPACE}.host`, property: 'lastSeenDateTime', rule: 'max' },
-  // observations the importers merge (passive DNS, certificates and where they were seen)
-  { type: `${SECURITY_NAMESPACE}.passiveDnsRecord`, property: 'firstSeenDateTime', rule: 'min' },
-  { type: `${SECURITY_NAMESPACE}.passiveDnsRecord`, property: 'lastSeenDateTime', rule: 'max' },
+  ...SEEN_RANGE_TYPES.flatMap((t): MergeRuleDecl[] => [
+    { type: `${SECURITY_NAMESPACE}.${t}`, property: 'firstSeenDateTime', rule: 'min' },
+    { type: `${SECURITY_NAMESPACE}.${t}`, property: 'lastSeenDateTime', rule: 'max' },
+  ]),
   { type: `${SECURITY_NAMESPACE}.passiveDnsRecord`, property: 'collectedDateTime', rule: 'max' },
-  { type: `${SECURITY_NAMESPACE}.sslCertificate`, property: 'firstSeenDateTime', rule: 'min' },
-  { type: `${SECURITY_NAMESPACE}.sslCertificate`, property: 'lastSeenDateTime', rule: 'max' },
-  { type: `${SECURITY_NAMESPACE}.hostSslCertificate`, property: 'firstSeenDateTime', rule: 'min' },
-  { type: `${SECURITY_NAMESPACE}.hostSslCertificate`, property: 'lastSeenDateTime', rule: 'max' },
-  { type: `${SECURITY_NAMESPACE}.hostPort`, property: 'firstSeenDateTime', rule: 'min' },
-  { type: `${SECURITY_NAMESPACE}.hostPort`, property: 'lastSeenDateTime', rule: 'max' },
 ];
 
 /** Where a new entity's id comes from when a write omits it: a slug of this property (profiles: their title). */

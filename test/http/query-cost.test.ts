@@ -23,6 +23,16 @@ describe('bounded query cost: lambda nesting', () => {
     assert.equal((await fetch(`${s.url}/healthz`)).status, 200);
   });
 
+  it('a $filter of more than 200 syntax nodes (the default) is 400 naming the count, before any SQL runs', async () => {
+    // 60 comparisons (3 nodes each: the operator, the path, the literal) joined by 59 'or' nodes: 239.
+    const filter = Array.from({ length: 60 }, (_, i) => `id eq 'x${i}'`).join(' or ');
+    const r = await s.json(`/v1.0${TI}/intelProfiles?$filter=${encodeURIComponent(filter)}`);
+    assert.equal(r.status, 400);
+    assert.equal(r.body.error.message, 'Limit exceeded: the number of nodes in $filter is 239, the maximum is 200.');
+    const within = Array.from({ length: 50 }, (_, i) => `id eq 'x${i}'`).join(' or '); // 199 nodes
+    assert.equal((await s.json(`/v1.0${TI}/intelProfiles?$filter=${encodeURIComponent(within)}`)).status, 200);
+  });
+
   it('two nested levels are still served, with the right answer', async () => {
     // Midnight Blizzard (demo data) lists NOBELIUM among its aliases and has indicators; no other profile does.
     const nested = await s.json(`/v1.0${TI}/intelProfiles?$filter=${encodeURIComponent("indicators/any(i: aliases/any(a: a eq 'NOBELIUM'))")}&$select=title`);

@@ -4,6 +4,8 @@
  * JSON is UTF-8 (RFC 8259 §8.1): a leading byte order mark is skipped, a declared charset other than UTF-8 is 415.
  */
 import type { IncomingMessage } from 'node:http';
+import { widestObject } from './widest-object.js';
+import { MAX_OBJECT_MEMBERS } from '../../odata/deserialize/read-entity.js';
 import { errors } from '../../errors/catalog.js';
 import type { RawBody } from '../../service/handle-import-action.js';
 import type { Step } from '../exchange.js';
@@ -41,6 +43,11 @@ export async function readJson(req: IncomingMessage, limit: number): Promise<unk
   const bytes = (await readBytes(req, limit)).bytes;
   const bom = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
   const text = bytes.toString('utf8', bom);
+  // Refused before parsing: the outermost object over the member cap, or a nested one ten times over it (the
+  // binder names a nested one's path when it is merely over the cap, read-entity.ts).
+  const wide = widestObject(text);
+  if (wide.root && wide.members > MAX_OBJECT_MEMBERS) throw errors.invalidBody(`the body has ${wide.members} members; an object may have at most ${MAX_OBJECT_MEMBERS}`);
+  if (wide.members > 10 * MAX_OBJECT_MEMBERS) throw errors.invalidBody(`the object at character ${wide.at} has ${wide.members} members; an object may have at most ${MAX_OBJECT_MEMBERS}`);
   try {
     return JSON.parse(text);
   } catch (e) {

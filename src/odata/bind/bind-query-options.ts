@@ -12,6 +12,7 @@ import { parseExpand, parseOrderBy, parseSelect } from '../uri/parse-select-expa
 import { bindFilter } from './bind-expression.js';
 import { bindOrderBy } from './bind-orderby.js';
 import { bindSearch } from './bind-search.js';
+import { fieldSearchFilter } from './bind-field-search.js';
 import { bindExpand, bindSelect } from './bind-select-expand.js';
 import { enforceOptionCapabilities, propertyGuard } from './enforce-capabilities.js';
 import type { BoundQueryOptions } from './semantic-tree.js';
@@ -40,13 +41,20 @@ export function bindQueryOptions(rawQuery: string, ctx: QueryContext): BoundQuer
   }
   const format = raw.get('format');
   if (format) checkFormat(format);
-  const search = raw.get('search');
-  if (search && type.searchableProperties.length === 0) throw errors.queryOptionNotAllowed(search.name, where);
+  let search = raw.get('search');
+  // No free-text properties: Graph's field-scoped form (`"path:value"`), which means a $filter (bind-field-search.ts).
+  let fieldSearch: RawQueryOption | undefined;
+  if (search && type.searchableProperties.length === 0) {
+    if (!search.value.includes(':')) throw errors.queryOptionNotAllowed(search.name, where);
+    fieldSearch = { name: search.name, value: fieldSearchFilter(search.value, type, where) };
+    search = undefined;
+  }
 
   const caps = ctx.model.capabilitiesOf(type);
   if (ctx.strict) enforceOptionCapabilities(raw.keys(), caps, where);
 
-  const filterOption = raw.get('filter');
+  const given = raw.get('filter');
+  const filterOption = fieldSearch ? { name: fieldSearch.name, value: given ? `(${given.value}) and (${fieldSearch.value})` : fieldSearch.value } : given;
   const orderByOption = raw.get('orderby');
   const selectOption = raw.get('select');
   const expandOption = raw.get('expand');
