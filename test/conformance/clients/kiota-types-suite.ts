@@ -11,7 +11,8 @@
 import assert from 'node:assert/strict';
 import type { Parsable, ParsableFactory, RequestAdapter } from '@microsoft/kiota-abstractions';
 import * as S from '@microsoft/msgraph-beta-sdk/models/security/index.js';
-import { createRecorder, readConfig, VERSIONS } from './check.js';
+import { PageIterator } from '@microsoft/msgraph-sdk-core';
+import { assertSameIdSet, createRecorder, readConfig, VERSIONS } from './check.js';
 import { adapterFor, errorMappings, request } from './kiota-client.js';
 import { compareWithJson, jsonKeys } from './typed-model.js';
 import * as D from './typed-model-cases.js';
@@ -309,4 +310,21 @@ for (const v of VERSIONS) {
       c.pin(model);
     });
   }
+
+  await check(v, 'paging', "msgraph-sdk-core's PageIterator walks articles with $top=1 into typed Articles (ArticleCollectionResponse): every id once", async () => {
+    const first = await adapter.send<S.ArticleCollectionResponse>(request(`${TI}/articles${LIST}`, {}, { '%24top': 1 }), S.createArticleCollectionResponseFromDiscriminatorValue, errorMappings);
+    assert.equal(first?.value?.length, 1);
+    const items: S.Article[] = [];
+    const iterator = new PageIterator<S.Article>(
+      adapter,
+      { ...first!, value: first!.value ?? [], odataNextLink: first!.odataNextLink ?? undefined },
+      (item) => (items.push(item), true),
+      S.createArticleCollectionResponseFromDiscriminatorValue as never,
+      errorMappings,
+    );
+    await iterator.iterate();
+    assert.equal(iterator.getPagingState(), 'Complete');
+    assertSameIdSet(items.map((a) => a.id!), config.expected.articleIds, 'PageIterator');
+    for (const a of items) assert.ok(a.createdDateTime instanceof Date && typeof a.title === 'string', a.id!);
+  });
 }
