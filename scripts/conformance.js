@@ -87,7 +87,7 @@ const CLIENT_NAMES = {
   kiota: 'Kiota (kiota-bundle + msgraph-beta-sdk models)',
   fetch: 'Node fetch (undici), trusting only the dev CA',
 };
-const CATEGORY_ORDER = ['envelope', '@odata.type', 'query options', 'paging', 'counts', 'errors', 'throttling', 'enums', 'tls'];
+const CATEGORY_ORDER = ['envelope', '@odata.type', 'typed models', 'query options', 'paging', 'counts', 'errors', 'throttling', 'enums', 'tls'];
 const byOrder = (list, order) => [...new Set(list)].sort((a, b) => (order.indexOf(a) + 1 || 99) - (order.indexOf(b) + 1 || 99) || a.localeCompare(b));
 const clients = byOrder(checks.map((c) => c.client), Object.keys(CLIENT_NAMES));
 const categories = byOrder(checks.map((c) => c.category), CATEGORY_ORDER);
@@ -108,6 +108,13 @@ lines.push(
   '`https://localhost:<port>`; nothing leaves the machine. Checks marked with a server trace are also verified on the server',
   "side: e.g. for retries the server must have seen exactly the expected attempts, with the SDK's `Retry-Attempt` header and",
   'a delay of at least the `Retry-After` it sent (the fault is asked for with `x-tigraph-inject-fault: 429; attempts=1`).',
+  '',
+  "The **typed models** checks read one response of every entity type of `threatIntelligence` (article, articleIndicator,",
+  'vulnerability, vulnerabilityComponent, whoisRecord, whoisHistoryRecord, hostPair, hostPort, hostReputation, subdomain,',
+  'hostSslCertificate, sslCertificate, passiveDnsRecord, hostComponent, hostCookie, hostTracker, hostname, ipAddress) through',
+  "Kiota into the msgraph-beta-sdk model, and compare it member by member, at every depth, with the raw JSON of the same",
+  "request: every member on its typed property with the JSON's exact value (enum members, `Date`s whose ISO text is the",
+  "JSON's), nothing in `additionalData` but `@odata.context`, and the members the server sent pinned per type.",
   '',
   `**${failed === 0 ? 'All checks passed' : `${failed} FAILED`}**: ${checks.filter((c) => c.ok).length}/${checks.length} client checks, ${serverSide.filter((c) => c.ok).length}/${serverSide.length} server-side checks (${new Date().toISOString().slice(0, 10)}, Node ${process.version}, ${process.platform}).`,
   '',
@@ -155,6 +162,7 @@ lines.push(
   '- Only the JavaScript/TypeScript clients above; the .NET, Java, Python, Go and PowerShell SDKs are not exercised.',
   '- The fluent Kiota request builders for `/security` (`@microsoft/msgraph-beta-sdk-security`) are not published on npm; the Kiota checks build each `RequestInformation` by hand from the generated URL templates, so they exercise the adapter, middleware, URI-template expansion and models, not the builders.',
   '- JSON batching (`$batch`), delta queries and write operations are not checked.',
+  "- The typed-model checks read each type from one record of the demo seed; navigations are read as the references tigraph inlines (`host`, `artifact`, `sslCertificate`, …), not `$expand`ed: tigraph expands only the navigations its model marks expandable (an indicator's `artifact`), so collection navigations such as `articles/{id}/indicators` are read at their own URLs.",
   "- With `betaEnumSpelling: 'documented'`, Kiota's typed `source` on beta is `undefined` (the SDK enum only knows the CSDL names); that is checked as expected behaviour, and is why `csdl` is the default.",
   '- Throttling and 503s only happen when asked for (`--inject`, `x-tigraph-inject-fault`); live Graph throttles on its own schedule and may send `Retry-After` values tigraph never does.',
   '',

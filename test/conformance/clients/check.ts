@@ -60,6 +60,9 @@ export interface ClientSuiteConfig {
     readonly hostId: string;
     readonly ipHostIds: readonly string[];
     readonly profileId: string;
+    /** Every id of two collections new in issue 13, from a direct fetch over HTTP (paging checks). */
+    readonly articleIds: readonly string[];
+    readonly vulnerabilityIds: readonly string[];
   };
 }
 

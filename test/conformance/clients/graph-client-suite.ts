@@ -6,6 +6,8 @@
  */
 import assert from 'node:assert/strict';
 import { Client, GraphError, PageIterator, type PageCollection } from '@microsoft/microsoft-graph-client';
+import { DEMO_ADVISORY_ARTICLE_ID, DEMO_ARTICLE_ID, DEMO_VULNERABILITY_ID } from '../../../src/seed/demo-articles.js';
+import { DOC_ARTICLE_ID, DOC_VULNERABILITY_ID } from '../../../src/seed/doc-examples-articles.js';
 import { assertSameIdSet, CHECK_HEADER, createRecorder, GUID, newTraceId, readConfig, TI, VERSIONS } from './check.js';
 
 const config = readConfig();
@@ -123,6 +125,29 @@ for (const v of VERSIONS) {
     for (const link of nextLinks) assert.ok(link.startsWith('https://'), link);
     ctx.expectServer(traceId, { exactAttempts: pages, httpsWithToken: true, statuses: Array(pages).fill(200) });
   });
+
+  for (const [set, expectedIds, seeded] of [
+    ['articles', x.articleIds, [DOC_ARTICLE_ID, DEMO_ARTICLE_ID, DEMO_ADVISORY_ARTICLE_ID]],
+    ['vulnerabilities', x.vulnerabilityIds, [DOC_VULNERABILITY_ID, DEMO_VULNERABILITY_ID]],
+  ] as const) {
+    await check(v, 'paging', `PageIterator walks ${set} with .top(1), one item a page: the same items, in the same order, as one direct listing`, async (ctx) => {
+      assert.deepEqual([...expectedIds].sort(), [...seeded].sort(), `the seeded ${set}`);
+      const traceId = newTraceId(`paging-${set}-${v}`);
+      const headers = { [CHECK_HEADER]: traceId };
+      const first: PageCollection = await client.api(`${TI}/${set}`).version(v).top(1).headers(headers).get();
+      assert.equal(first.value.length, 1);
+      assert.ok(String(first['@odata.nextLink']).startsWith(`${config.httpsUrl}/${v}/${TI.slice(1)}/${set}?`), `nextLink ${first['@odata.nextLink']}`);
+      const items: { id: string }[] = [];
+      const iterator = new PageIterator(client, first, (item: { id: string }) => (items.push(item), true), { headers });
+      await iterator.iterate();
+      assert.ok(iterator.isComplete());
+      assertSameIdSet(items.map((i) => i.id), expectedIds, 'PageIterator');
+      const direct = await client.api(`${TI}/${set}`).version(v).top(999).get();
+      assert.equal(direct['@odata.nextLink'], undefined, 'the direct listing is one page');
+      assert.deepEqual(items, direct.value, 'every item as the direct listing has it, in its order');
+      ctx.expectServer(traceId, { exactAttempts: expectedIds.length, httpsWithToken: true, statuses: Array(expectedIds.length).fill(200) });
+    });
+  }
 
   await check(v, 'errors', 'a 404 surfaces as GraphError with statusCode, code, requestId and date', async () => {
     const e = await expectGraphError(client.api(`${TI}/intelProfiles/no-such-profile`).version(v).get());

@@ -7,12 +7,7 @@
  * Run in a child process by test/conformance/kiota.test.ts.
  */
 import assert from 'node:assert/strict';
-import { inspect } from 'node:util';
-import { HttpMethod, RequestInformation, type ErrorMappings, type RequestAdapter } from '@microsoft/kiota-abstractions';
-import { AzureIdentityAuthenticationProvider } from '@microsoft/kiota-authentication-azure';
-import { DefaultRequestAdapter } from '@microsoft/kiota-bundle';
 import { GraphBetaRequestAdapter } from '@microsoft/msgraph-beta-sdk';
-import { createODataErrorFromDiscriminatorValue, type ODataError } from '@microsoft/msgraph-beta-sdk/models/oDataErrors/index.js';
 import {
   createHostFromDiscriminatorValue,
   createIntelligenceProfileCollectionResponseFromDiscriminatorValue,
@@ -29,6 +24,7 @@ import {
 } from '@microsoft/msgraph-beta-sdk/models/security/index.js';
 import { PageIterator } from '@microsoft/msgraph-sdk-core';
 import { assertSameIdSet, CHECK_HEADER, createRecorder, GUID, newTraceId, readConfig, VERSIONS } from './check.js';
+import { adapterFor, authFor, errorMappings, expectODataError, request, unmapped } from './kiota-client.js';
 
 const config = readConfig();
 const x = config.expected;
@@ -46,49 +42,6 @@ const PROFILE_INDICATORS =
   '{+baseurl}/security/threatIntelligence/intelProfiles/{intelligenceProfile%2Did}/indicators{?%24count,%24expand,%24filter,%24orderby,%24search,%24select,%24skip,%24top}';
 const PROFILE_INDICATORS_COUNT = '{+baseurl}/security/threatIntelligence/intelProfiles/{intelligenceProfile%2Did}/indicators/$count{?%24filter,%24search}';
 const HOST = '{+baseurl}/security/threatIntelligence/hosts/{host%2Did}{?%24expand,%24select}';
-
-const errorMappings: ErrorMappings = { XXX: createODataErrorFromDiscriminatorValue };
-
-type Credential = ConstructorParameters<typeof AzureIdentityAuthenticationProvider>[0];
-const authFor = (baseUrl: string, token: string): AzureIdentityAuthenticationProvider => {
-  const credential: Credential = { getToken: async () => ({ token, expiresOnTimestamp: Date.now() + 3_600_000 }) };
-  // kiota-abstractions 1.0.0-preview.109 matches allowed hosts by hostname only (new URL(url).hostname): no port.
-  return new AzureIdentityAuthenticationProvider(credential, ['https://graph.microsoft.com/.default'], undefined, new Set([new URL(baseUrl).hostname]));
-};
-const adapterFor = (baseUrl: string, token: string, version: string): RequestAdapter => {
-  const adapter = new DefaultRequestAdapter(authFor(baseUrl, token));
-  adapter.baseUrl = `${baseUrl}/${version}`;
-  return adapter;
-};
-
-function request(
-  template: string,
-  path: Record<string, string> = {},
-  query: RequestInformation['queryParameters'] = {},
-  headers: Record<string, string> = {},
-  accept = 'application/json',
-): RequestInformation {
-  const ri = new RequestInformation(HttpMethod.GET, template);
-  Object.assign(ri.pathParameters, path);
-  Object.assign(ri.queryParameters, query);
-  ri.headers.tryAdd('Accept', accept);
-  for (const [k, v] of Object.entries(headers)) ri.headers.tryAdd(k, v);
-  return ri;
-}
-
-async function expectODataError(p: Promise<unknown>): Promise<ODataError> {
-  try {
-    await p;
-  } catch (e) {
-    const err = e as ODataError;
-    if (!err?.errorEscaped) assert.fail(`expected an ODataError (a parsed Graph error body), got ${inspect(e)}`);
-    return err;
-  }
-  assert.fail('the request succeeded; expected an ODataError');
-}
-
-/** Keys Kiota could not map to a typed property (only OData control information may be left). */
-const unmapped = (m: { additionalData?: Record<string, unknown> | null }): string[] => Object.keys(m.additionalData ?? {}).filter((k) => !k.startsWith('@odata.'));
 
 for (const v of VERSIONS) {
   const adapter = adapterFor(config.httpsUrl, config.token, v);

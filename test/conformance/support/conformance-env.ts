@@ -119,6 +119,8 @@ export async function startConformanceEnv(): Promise<ConformanceEnv> {
   const portOf = (u: string): string => new URL(u).port;
 
   const largeProfileIndicatorIds = await allIds(main, `/beta${TI}/intelProfiles/${LARGE_PROFILE_ID}/indicators?$select=id&$top=999`);
+  const articleIds = await allIds(main, `/v1.0${TI}/articles?$select=id&$top=999`);
+  const vulnerabilityIds = await allIds(main, `/v1.0${TI}/vulnerabilities?$select=id&$top=999`);
   const withArtifacts = await main.json(`/beta${TI}/intelProfiles/${LARGE_PROFILE_ID}/indicators?$top=999&$expand=artifact`);
   const ipIds = (withArtifacts.body.value as { artifact: { '@odata.type': string; id: string } }[])
     .filter((i) => i.artifact['@odata.type'] === '#microsoft.graph.security.ipAddress')
@@ -140,6 +142,8 @@ export async function startConformanceEnv(): Promise<ConformanceEnv> {
       hostId: DOC_HOST_ID,
       ipHostIds,
       profileId: 'actinium',
+      articleIds,
+      vulnerabilityIds,
     },
   };
 
