@@ -58,6 +58,7 @@ export async function handleWrite(model: Model, store: Store, method: string, re
     // One transaction: the parent is held while the rows go in; every new entity must be new (409 naming it).
     const outcome = await store.create({
       writes,
+      main: mainIndex,
       ...(resource.parent ? { requires: { type: resource.parent.navigation.declaringType, key: resource.parent.key } } : {}),
     });
     if (!outcome.ok) {

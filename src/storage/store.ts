@@ -72,6 +72,12 @@ export interface CreateRequest {
    * only linked: a POST never changes an entity that already exists.
    */
   readonly writes: readonly WriteRecord[];
+  /**
+   * Index in `writes` of the posted entity itself: it must be new even when its type is also the target of a
+   * single navigation elsewhere (a whois record is a host's `whois`, a certificate a host port's), which are
+   * otherwise only linked.
+   */
+  readonly main?: number;
   /** An entity that must exist for the whole transaction (the profile a new indicator is listed by). */
   readonly requires?: { readonly type: EntityType; readonly key: string };
 }

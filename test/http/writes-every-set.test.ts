@@ -3,7 +3,7 @@
  * entity type takes POST (201 + Location, the entity read back), a second POST of the id (409 naming it), a body
  * with an unknown property (400 naming it), PATCH (204, the change kept) and DELETE (204, then 404), by the same
  * model-driven rules as profiles and indicators. Bodies are the demo seed's own records of each type, under a new id
- * (required references, such as a whois record's host, as `{"@odata.type","id"}`).
+ * (single-valued navigations as the references `{"@odata.type","id"}` that entities are served with).
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -62,7 +62,6 @@ describe(`writes of every threatIntelligence collection on ${TEST_STORE}`, () =>
       assert.equal(read.status, 200);
       const { '@odata.context': _c1, ...stored } = read.body;
       const { '@odata.context': _c2, ...posted } = body;
-      for (const n of set.entityType.navigationProperties) delete posted[n.name];
       assert.deepEqual(stored, { ...posted, id });
 
       const again = await send('POST', set.name, { ...body, id });

@@ -218,12 +218,13 @@ export abstract class SqlStore implements Store {
       owners.push('parent');
     }
     const linked = this.linkedTables();
+    const main = request.main === undefined ? undefined : request.writes[request.main];
     for (const [table, writes] of this.groupWrites(request.writes)) {
       const codec = this.codecs.get(table)!;
       const text = this.rowInsertSql(table, 'keep');
       for (const w of writes) {
         const row = codec.encode(w);
-        const mustBeNew = !w.ifAbsent && !linked.has(table);
+        const mustBeNew = w === main || (!w.ifAbsent && !linked.has(table));
         steps.push({ statement: { sql: text, parameters: table.columns.map((c) => row[c.name] ?? null) }, ...(mustBeNew ? { expect: 'changes' as const } : {}) });
         owners.push(mustBeNew ? w : undefined);
       }
