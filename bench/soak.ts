@@ -8,7 +8,8 @@
  * - One more loop imports a 5,000-indicator STIX bundle through the import action, polls the job until it ends,
  *   and starts again (the same bundle: the first run creates, the later ones update), for the whole run.
  * - Every minute it prints the requests by status, p50/p99 latency and the server's RSS (VmRSS from /proc, and
- *   RssAnon — heap and private memory without the SQLite file pages the store maps); at the end the totals, the
+ *   RssAnon — heap and private memory without the SQLite file pages the store maps), each the median of one-second
+ *   samples over the minute (import jobs run in threads that come and go); at the end the totals, the
  *   count of 5xx and socket errors, and whether RSS was flat after warm-up (last minute within 10% of the third).
  *   Exit code 1 when any 5xx or socket error happened or RSS was not flat.
  */
@@ -63,9 +64,17 @@ const freePort = (): Promise<number> =>
 interface Minute {
   statuses: Map<string, number>;
   latencies: number[];
+  /** The server's memory, sampled every second. */
+  memory: { rss: number; anon: number }[];
 }
 
-const newMinute = (): Minute => ({ statuses: new Map(), latencies: [] });
+const newMinute = (): Minute => ({ statuses: new Map(), latencies: [], memory: [] });
+/** A minute's memory: the median of its one-second samples (a single sample lands anywhere in a GC or import cycle). */
+const medianMemory = (m: Minute, at: () => { rss: number; anon: number }): { rss: number; anon: number } => {
+  const samples = m.memory.length ? m.memory : [at()];
+  const mid = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+  return { rss: mid(samples.map((x) => x.rss)), anon: mid(samples.map((x) => x.anon)) };
+};
 const pct = (xs: number[], p: number): number => {
   if (xs.length === 0) return 0;
   const s = [...xs].sort((a, b) => a - b);
@@ -175,9 +184,10 @@ async function main(): Promise<void> {
   console.log(`soak: ${args.minutes} min, store ${args.store}, ${args.connections} connections + 1 import loop, server pid ${child.pid}`);
   console.log('| min | requests | by status | p50 ms | p99 ms | RSS MiB | RssAnon MiB | imports done |');
   console.log('|---|---|---|---|---|---|---|---|');
+  const sampler = setInterval(() => minutes[minutes.length - 1]!.memory.push(memory(child.pid!)), 1000);
   const tick = setInterval(() => {
     const m = minutes[minutes.length - 1]!;
-    const mem = memory(child.pid!);
+    const mem = medianMemory(m, () => memory(child.pid!));
     memories.push(mem);
     const total = [...m.statuses.values()].reduce((a, b) => a + b, 0);
     const by = [...m.statuses].sort().map(([s, k]) => `${s}: ${k}`).join(', ');
@@ -186,6 +196,7 @@ async function main(): Promise<void> {
   }, 60_000);
   await Promise.all([...Array.from({ length: args.connections }, (_, c) => client(c)), importer()]);
   clearInterval(tick);
+  clearInterval(sampler);
   const totals = new Map<string, number>();
   for (const m of minutes) for (const [s, k] of m.statuses) totals.set(s, (totals.get(s) ?? 0) + k);
   const fiveXx = [...totals].filter(([s]) => s.startsWith('5')).reduce((a, [, k]) => a + k, 0);

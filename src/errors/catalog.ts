@@ -91,7 +91,7 @@ export const errors = {
   invalidActionParameter: (name: string, expected: string) =>
     new ODataError(400, 'BadRequest', `Invalid value for query option '${name}': expected ${expected}.`, { target: name }),
   unsupportedImportMediaType: (type: string) =>
-    new ODataError(415, 'UnsupportedMediaType', `Content-Type '${type}' is not supported; send application/json (STIX 2.1, MISP), text/csv or text/plain.`),
+    new ODataError(415, 'UnsupportedMediaType', `Content-Type '${type}' is not supported; send application/json (STIX 2.1, MISP, CVE JSON 5, RDAP), text/csv, text/plain, application/x-ndjson (passive DNS) or a certificate (application/x-pem-file, application/pkix-cert).`),
   importQueueFull: (capacity: number, retryAfterSeconds: number) =>
     new ODataError(503, 'ServiceUnavailable', `The service is temporarily unavailable: ${capacity} import jobs are queued or running; retry after ${retryAfterSeconds} s.`, { headers: { 'Retry-After': String(retryAfterSeconds) } }),
   notListable: (set: string) => new ODataError(400, 'BadRequest', `Listing '${set}' is not supported; address a single item by its id.`),

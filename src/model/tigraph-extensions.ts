@@ -79,6 +79,18 @@ export const importFileSummary = complexType(
   SECURITY_NAMESPACE,
   true,
 );
+/** Entities other than profiles and indicators an import wrote (vulnerabilities, certificates, whois records …), by type. */
+export const importEntityCounts = complexType(
+  'importEntityCounts',
+  [
+    { name: 'type', type: 'Edm.String', nullable: NN },
+    { name: 'created', type: 'Edm.Int32', nullable: NN },
+    { name: 'updated', type: 'Edm.Int32', nullable: NN },
+    { name: 'unchanged', type: 'Edm.Int32', nullable: NN },
+  ],
+  SECURITY_NAMESPACE,
+  true,
+);
 export const importSummary = complexType(
   'importSummary',
   [
@@ -89,6 +101,7 @@ export const importSummary = complexType(
     { name: 'orphansAdopted', type: 'Edm.Int32', nullable: NN },
     { name: 'keptUnderProfile', type: 'Edm.Int32', nullable: NN },
     { name: 'files', type: 'Collection(self.importFileSummary)' },
+    { name: 'entities', type: 'Collection(self.importEntityCounts)' },
     { name: 'batches', type: 'Edm.Int32', nullable: NN },
     { name: 'aborted', type: 'Edm.Boolean', nullable: NN },
     { name: 'skipped', type: 'self.importReasons', nullable: NN },
@@ -115,7 +128,7 @@ export const importJob = entityType(
   EXT,
 );
 
-export const IMPORT_JOB_TYPES = [importJobStatus, importProfileCounts, importIndicatorCounts, importReason, importReasons, importPlacement, importFileSummary, importSummary, importJob] as const;
+export const IMPORT_JOB_TYPES = [importJobStatus, importProfileCounts, importIndicatorCounts, importReason, importReasons, importPlacement, importFileSummary, importEntityCounts, importSummary, importJob] as const;
 
 /** The collection of import jobs: a contained navigation of threatIntelligence. */
 export const IMPORT_JOBS_NAVIGATION = { name: 'importJobs', type: `Collection(self.${importJob.name})`, containsTarget: true, extension: true } as const;
@@ -128,6 +141,6 @@ export const IMPORT_ACTION = {
   returnType: `self.${importJob.name}`,
   body: 'bytes',
   access: 'write',
-  queryParameters: ['format', 'profile', 'source', 'strict', 'name'],
+  queryParameters: ['format', 'profile', 'source', 'strict', 'name', 'host'],
   extension: true,
 } as const satisfies ActionDecl;

@@ -2,13 +2,16 @@
  * The bulk import action (declared in the model, routed like every URL):
  *
  *   POST …/threatIntelligence/microsoft.graph.security.import[?format=&profile=&source=&strict=&name=]
- *        body: any import format — application/json (STIX 2.1 bundle, MISP event or galaxy), text/csv (Microsoft
- *        IOC CSV), text/plain (IOC list; CSV detected by its header line). Requires write access.
+ *        body: any import format — application/json (STIX 2.1 bundle, MISP event or galaxy, CVE JSON 5 record,
+ *        RDAP object), text/csv (Microsoft IOC CSV), text/plain (IOC list; CSV detected by its header line),
+ *        application/x-ndjson (passive DNS COF), a PEM or DER certificate (application/x-pem-file,
+ *        application/pkix-cert, application/octet-stream). Requires write access.
  *   → 202 Accepted with the importJob and `Location: …/threatIntelligence/importJobs/{id}`.
  *
  * Query options mirror `tigraph import`: format (default detected), profile (attach every indicator to this
  * profile), source, strict (true: any rejected record aborts the job with nothing written), name (the file name
- * the body stands for: an IOC list names its profile after it, as `apt_kimsuky.txt` → kimsuky).
+ * the body stands for: an IOC list names its profile after it, as `apt_kimsuky.txt` → kimsuky), host (X.509: the
+ * host[:port] that served the certificates, as `tigraph import --host`).
  *
  * Checked before a job is created (Graph 4xx): the options, the media type (415), an empty body, a JSON body that
  * does not parse or is neither a STIX bundle nor a MISP document, an IOC list naming no profile. Malformed
@@ -20,6 +23,7 @@ import { basename, join } from 'node:path';
 import { errors } from '../errors/catalog.js';
 import { DETECTION_HEAD_BYTES, detectFormat, FORMATS, type ImportFormat } from '../import/detect-format.js';
 import { SOURCES, type IndicatorSourceName } from '../import/types.js';
+import { parseHostOption } from '../import/readers/x509.js';
 import type { Action } from '../model/model.js';
 import type { ImportJobQueue } from './import-job-queue.js';
 
@@ -31,8 +35,10 @@ export interface RawBody {
   readonly bytes: Buffer;
 }
 
-const JSON_TYPES = new Set(['application/json', 'application/stix+json', 'application/taxii+json', 'application/misp+json']);
-const TEXT_TYPES = new Set(['text/csv', 'text/plain']);
+const JSON_TYPES = new Set(['application/json', 'application/stix+json', 'application/taxii+json', 'application/misp+json', 'application/rdap+json']);
+/** Bodies checked by their importer only: text, JSON lines (passive DNS COF), certificates (PEM or DER). */
+const OTHER_TYPES = new Set(['text/csv', 'text/plain', 'application/x-ndjson', 'application/jsonl', 'application/x-pem-file', 'application/pkix-cert', 'application/x-x509-ca-cert', 'application/octet-stream']);
+const EXTENSIONS: Readonly<Record<string, string>> = { 'text/csv': 'csv', 'application/x-ndjson': 'jsonl', 'application/jsonl': 'jsonl', 'application/x-pem-file': 'pem', 'application/pkix-cert': 'der', 'application/x-x509-ca-cert': 'der', 'application/octet-stream': 'bin' };
 const MAX_NAME_LENGTH = 200;
 
 export function isRawBody(b: unknown): b is RawBody {
@@ -45,6 +51,7 @@ interface ActionOptions {
   readonly source: IndicatorSourceName | undefined;
   readonly strict: boolean;
   readonly name: string | undefined;
+  readonly host: string | undefined;
 }
 
 function readOptions(action: Action, query: string): ActionOptions {
@@ -64,7 +71,12 @@ function readOptions(action: Action, query: string): ActionOptions {
   if (strict !== undefined && strict !== 'true' && strict !== 'false') throw errors.invalidActionParameter('strict', 'true or false');
   const name = opt('name');
   if (name !== undefined && (basename(name) !== name || name.startsWith('.') || name.length > MAX_NAME_LENGTH)) throw errors.invalidActionParameter('name', 'a plain file name');
-  return { format: format as ImportFormat | undefined, profile: opt('profile'), source: source as IndicatorSourceName | undefined, strict: strict === 'true', name };
+  const host = opt('host');
+  if (host !== undefined) {
+    const parsed = parseHostOption(host);
+    if (!parsed.ok) throw errors.invalidActionParameter('host', `a hostname or IP address, optionally with :port (${parsed.reason})`);
+  }
+  return { format: format as ImportFormat | undefined, profile: opt('profile'), source: source as IndicatorSourceName | undefined, strict: strict === 'true', name, host };
 }
 
 /** Validates the request, spools the body and queues the job; returns the job's id. */
@@ -72,7 +84,7 @@ export async function handleImportAction(queue: ImportJobQueue, action: Action, 
   const options = readOptions(action, query);
   if (!isRawBody(body)) throw errors.invalidBody('no body');
   const json = JSON_TYPES.has(body.contentType);
-  if (!json && !TEXT_TYPES.has(body.contentType)) throw errors.unsupportedImportMediaType(body.contentType || '(none)');
+  if (!json && !OTHER_TYPES.has(body.contentType)) throw errors.unsupportedImportMediaType(body.contentType || '(none)');
   if (body.bytes.length === 0) throw errors.invalidBody('the body is empty');
   if (json) {
     try {
@@ -82,7 +94,7 @@ export async function handleImportAction(queue: ImportJobQueue, action: Action, 
     }
   }
   const dir = await mkdtemp(join(tmpdir(), 'tigraph-import-job-'));
-  const spooled = join(dir, options.name ?? `body.${body.contentType === 'text/csv' ? 'csv' : json ? 'json' : 'txt'}`);
+  const spooled = join(dir, options.name ?? `body.${json ? 'json' : (EXTENSIONS[body.contentType] ?? 'txt')}`);
   await writeFile(spooled, body.bytes);
   let submitted = false;
   try {
@@ -98,6 +110,7 @@ export async function handleImportAction(queue: ImportJobQueue, action: Action, 
       strict: options.strict,
       ...(options.profile !== undefined ? { profile: options.profile } : {}),
       ...(options.source !== undefined ? { source: options.source } : {}),
+      ...(options.host !== undefined ? { host: options.host } : {}),
     });
     submitted = true;
     return id;

@@ -40,6 +40,8 @@ export interface JobRequest {
   readonly format: ImportFormat;
   readonly profile?: string;
   readonly source?: IndicatorSourceName;
+  /** X.509: the host (and port) the certificates were observed on (`tigraph import --host`). */
+  readonly host?: string;
   readonly strict: boolean;
 }
 
@@ -93,6 +95,7 @@ function summaryValue(s: ImportSummary): Record<string, unknown> {
     orphansAdopted: s.orphansAdopted,
     keptUnderProfile: s.keptUnderProfile,
     files: s.files.map((f) => ({ format: f.format ?? null, profiles: f.profiles, withoutProfile: f.withoutProfile })),
+    entities: [...s.entities].sort(([a], [b]) => a.localeCompare(b)).map(([type, c]) => ({ type, created: c.created, updated: c.updated, unchanged: c.unchanged })),
     batches: s.batches,
     aborted: s.aborted,
     skipped: reasons(s.skipped),
@@ -218,6 +221,7 @@ export class ImportJobQueue {
         strict: request.strict,
         ...(request.profile !== undefined ? { profile: request.profile } : {}),
         ...(request.source !== undefined ? { source: request.source } : {}),
+        ...(request.host !== undefined ? { host: request.host } : {}),
       });
       const error = failureOf(summary);
       await this.save(job, error ? 'failed' : 'succeeded', { summary, ...(error ? { error } : {}), completed: true });
