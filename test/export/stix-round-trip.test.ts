@@ -1,78 +1,26 @@
 /**
  * STIX export: the demo dataset → `exportStix` → `runImport` into an empty store gives the same API responses
  * (profile list, each profile, each profile's indicators with $expand=artifact, each indicator by id with its
- * artifact, on v1.0 and beta), ids included; exports are deterministic; the bundle's shape is checked.
+ * artifact; articles, their indicators, article indicators by id, vulnerabilities, their articles and components;
+ * on v1.0 and beta), ids included; exports are deterministic; the bundle's shape is checked, reports and
+ * vulnerabilities object for object.
  */
 import assert from 'node:assert/strict';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { exportStix, newExportSummary, ProfileNotFoundError, type StixExportOptions } from '../../src/export/export-stix.js';
+import { exportStix, newExportSummary, ProfileNotFoundError } from '../../src/export/export-stix.js';
 import { uuidv5 } from '../../src/export/stix-ids.js';
 import { MODEL } from '../../src/model/model.js';
 import { buildDemoDataset, LARGE_PROFILE_ID } from '../../src/seed/demo-dataset.js';
 import { loadSeed } from '../../src/seed/load-seed.js';
 import type { Store } from '../../src/storage/store.js';
-import { startTestServer, TI, VERSIONS, type TestServer } from '../support/test-server.js';
+import { startTestServer } from '../support/test-server.js';
 import { counts, importInto, memoryStore } from '../import/helpers.js';
+import { assertSameResponses, bundleText } from './api-snapshot.js';
 
-async function bundleText(options: StixExportOptions): Promise<string> {
-  let out = '';
-  for await (const chunk of exportStix(options)) out += chunk;
-  return out;
-}
-
-/** One response body with the server's origin replaced. */
-async function one(server: TestServer, path: string): Promise<unknown> {
-  const r = await server.json(path);
-  assert.equal(r.status, 200, `${path}: ${JSON.stringify(r.body)}`);
-  return comparable(server, r.body);
-}
-
-/**
- * A body with the server's origin replaced and each skiptoken's MAC too: every store signs its tokens with its own
- * secret (issue 10), so the same position gives the same token body and a different MAC.
- */
-function comparable(server: TestServer, body: unknown): unknown {
-  return JSON.parse(JSON.stringify(body).split(server.url).join('<origin>').replace(/(\$skiptoken=[A-Za-z0-9_-]+)\.[A-Za-z0-9_-]+/g, '$1.<mac>'));
-}
-
-/** Every page of a collection (following nextLinks), with the server's origin replaced. */
-async function allPages(server: TestServer, path: string): Promise<unknown[]> {
-  const pages: unknown[] = [];
-  let next: string | undefined = `${server.url}${path}`;
-  while (next) {
-    const r = await server.json(next.slice(server.url.length));
-    assert.equal(r.status, 200, `${path}: ${JSON.stringify(r.body)}`);
-    pages.push(comparable(server, r.body));
-    next = r.body['@odata.nextLink'];
-  }
-  return pages;
-}
-
-/** The responses compared: profile list, each profile, its indicators (expanded), each indicator by id. */
-async function snapshot(server: TestServer): Promise<Map<string, unknown>> {
-  const out = new Map<string, unknown>();
-  for (const v of VERSIONS) {
-    const list = await allPages(server, `/${v}${TI}/intelProfiles`);
-    out.set(`${v} list`, list);
-    for (const page of list as { value: { id: string }[] }[]) {
-      for (const p of page.value) {
-        const id = encodeURIComponent(p.id);
-        out.set(`${v} profile ${p.id}`, await one(server, `/${v}${TI}/intelProfiles/${id}`));
-        const indicators = await allPages(server, `/${v}${TI}/intelProfiles/${id}/indicators?$expand=artifact`);
-        out.set(`${v} indicators of ${p.id}`, indicators);
-        for (const ipage of indicators as { value: { id: string }[] }[]) {
-          for (const i of ipage.value) {
-            out.set(`${v} indicator ${i.id}`, await one(server, `/${v}${TI}/intelligenceProfileIndicators/${encodeURIComponent(i.id)}?$expand=artifact`));
-          }
-        }
-      }
-    }
-  }
-  return out;
-}
+const entityCounts = (s: { entities: Map<string, unknown> }): Record<string, unknown> => Object.fromEntries([...s.entities].sort(([a], [b]) => a.localeCompare(b)));
 
 describe('STIX export', () => {
   let tmp: string;
@@ -104,7 +52,8 @@ describe('STIX export', () => {
     assert.equal(byType('tool').length, 2);
     const dataset = buildDemoDataset();
     const indicatorTotal = dataset.profiles.reduce((n, p) => n + (p['indicators'] as unknown[]).length, 0);
-    assert.equal(byType('indicator').length, indicatorTotal);
+    const profileIndicators = byType('indicator').filter((i) => i['x_tigraph_article'] === undefined);
+    assert.equal(profileIndicators.length, indicatorTotal);
     const rels = byType('relationship');
     assert.equal(rels.filter((r) => r['relationship_type'] === 'indicates').length, indicatorTotal);
     assert.equal(rels.filter((r) => r['relationship_type'] === 'originates-from').length, 8);
@@ -121,7 +70,7 @@ describe('STIX export', () => {
     assert.equal(ru['name'], 'Russia');
     assert.ok(rels.some((r) => r['relationship_type'] === 'originates-from' && r['source_ref'] === mb['id'] && r['target_ref'] === ru['id']));
 
-    const patterns = byType('indicator').map((i) => i['pattern'] as string);
+    const patterns = profileIndicators.map((i) => i['pattern'] as string);
     assert.ok(patterns.includes("[domain-name:value = 'fake-malicious.site']"));
     assert.ok(patterns.some((p) => /^\[ipv4-addr:value = '(192\.0\.2|198\.51\.100|203\.0\.113)\.\d+'\]$/.test(p)));
     assert.ok(patterns.some((p) => /^\[ipv6-addr:value = '2001:db8:[0-9a-f:]+'\]$/.test(p)));
@@ -153,14 +102,27 @@ describe('STIX export', () => {
     assert.equal(summary.skipped.size, 0, JSON.stringify([...summary.skipped]));
     assert.deepEqual(await counts(target), await counts(source));
 
+    // The article indicators are article indicators only: no profile-less profile indicator appeared.
+    assert.deepEqual(await counts(target), { profiles: 10, indicators: 325 });
+    assert.deepEqual(entityCounts(summary), {
+      article: { created: 3, updated: 0, unchanged: 0 },
+      articleIndicator: { created: 4, updated: 0, unchanged: 0 },
+      // The article indicators' hosts that no profile indicator lists (login-portal.phish.example, 198.51.100.200,
+      // 203.0.113.10) are created with the article; fake-malicious.site came with its profile indicator.
+      hostname: { created: 1, updated: 0, unchanged: 1 },
+      ipAddress: { created: 2, updated: 0, unchanged: 0 },
+      vulnerability: { created: 2, updated: 0, unchanged: 0 },
+      vulnerabilityComponent: { created: 3, updated: 0, unchanged: 0 },
+    });
+
     const a = await startTestServer({ store: source, seed: 'none' });
     const b = await startTestServer({ store: target, seed: 'none' });
     try {
-      const before = await snapshot(a);
-      const afterImport = await snapshot(b);
-      assert.ok(before.size > 300, `compared ${before.size} responses`);
-      assert.deepEqual([...afterImport.keys()], [...before.keys()]);
-      for (const [k, v] of before) assert.deepEqual(afterImport.get(k), v, k);
+      const sizes = await assertSameResponses(a, b);
+      assert.ok(sizes.profiles > 300, `compared ${sizes.profiles} profile responses`);
+      // per version: the article list, 3 articles × (by id, indicators, indicators expanded) and their 4 indicators
+      // by id; the vulnerability list and 2 vulnerabilities × (by id, articles, components)
+      assert.equal(sizes.articles, 2 * (1 + 3 * 3 + 4 + 1 + 2 * 3));
     } finally {
       await a.close();
       await b.close();
@@ -170,6 +132,14 @@ describe('STIX export', () => {
     const again = await importInto(target, [file]);
     assert.deepEqual(again.indicators, { created: 0, updated: 0, unchanged: summary.indicators.created, withoutProfile: 0 });
     assert.deepEqual(again.profiles, { created: 0, updated: 0, unchanged: 10 });
+    assert.deepEqual(entityCounts(again), {
+      article: { created: 0, updated: 0, unchanged: 3 },
+      articleIndicator: { created: 0, updated: 0, unchanged: 4 },
+      hostname: { created: 0, updated: 0, unchanged: 2 },
+      ipAddress: { created: 0, updated: 0, unchanged: 2 },
+      vulnerability: { created: 0, updated: 0, unchanged: 2 },
+      vulnerabilityComponent: { created: 0, updated: 0, unchanged: 3 },
+    });
     await target.close();
   });
 
