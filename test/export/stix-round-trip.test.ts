@@ -14,6 +14,8 @@ import { exportStix, newExportSummary, ProfileNotFoundError } from '../../src/ex
 import { uuidv5 } from '../../src/export/stix-ids.js';
 import { MODEL } from '../../src/model/model.js';
 import { buildDemoDataset, LARGE_PROFILE_ID } from '../../src/seed/demo-dataset.js';
+import { DEMO_ADVISORY_ARTICLE_ID, DEMO_ARTICLE_ID, DEMO_VULNERABILITY_ID } from '../../src/seed/demo-articles.js';
+import { DOC_ARTICLE_ID, DOC_ARTICLE_INDICATOR_ID, DOC_VULNERABILITY_ID } from '../../src/seed/doc-examples-articles.js';
 import { loadSeed } from '../../src/seed/load-seed.js';
 import type { Store } from '../../src/storage/store.js';
 import { startTestServer } from '../support/test-server.js';
@@ -83,6 +85,96 @@ describe('STIX export', () => {
     assert.equal(doc['created_by_ref'], microsoft['id']);
   });
 
+  it('writes articles as reports, their indicators as indicators, vulnerabilities as vulnerabilities (STIX fields and x_tigraph_* exact values)', () => {
+    const b = JSON.parse(bundle) as { objects: Record<string, any>[] };
+    const byType = (t: string) => b.objects.filter((o) => o['type'] === t);
+    assert.deepEqual(byType('report').map((r) => r['x_tigraph_id']), [DOC_ARTICLE_ID, DEMO_ARTICLE_ID, DEMO_ADVISORY_ARTICLE_ID]);
+    assert.deepEqual(byType('vulnerability').map((v) => v['name']), [DOC_VULNERABILITY_ID, DEMO_VULNERABILITY_ID]);
+    const articleIndicators = byType('indicator').filter((i) => i['x_tigraph_article'] !== undefined);
+    assert.deepEqual(articleIndicators.map((i) => [i['x_tigraph_article'], i['x_tigraph_id'], i['pattern']]), [
+      [DOC_ARTICLE_ID, DOC_ARTICLE_INDICATOR_ID, "[domain-name:value = 'fake-malicious.site']"],
+      [DEMO_ARTICLE_ID, 'tigraph-demo-article-1-ind-1', "[domain-name:value = 'login-portal.phish.example']"],
+      [DEMO_ARTICLE_ID, 'tigraph-demo-article-1-ind-2', "[ipv4-addr:value = '198.51.100.200']"],
+      [DEMO_ADVISORY_ARTICLE_ID, 'tigraph-demo-article-2-ind-1', "[ipv4-addr:value = '203.0.113.10']"],
+    ]);
+    const identity = (source: string) => b.objects.find((o) => o['type'] === 'identity' && o['x_tigraph_source'] === source)!['id'];
+    const advisory = byType('report').find((r) => r['x_tigraph_id'] === DEMO_ADVISORY_ARTICLE_ID)!;
+    const advisoryIndicator = articleIndicators.find((i) => i['x_tigraph_id'] === 'tigraph-demo-article-2-ind-1')!;
+    const demoVulnerability = byType('vulnerability').find((v) => v['name'] === DEMO_VULNERABILITY_ID)!;
+    assert.deepEqual(advisory, {
+      type: 'report',
+      spec_version: '2.1',
+      id: 'report--b11e315e-2f2a-55b5-95cf-4fae57ebe988',
+      created: '2024-04-16T00:00:00.000Z',
+      modified: '2024-04-16T00:00:00.000Z',
+      name: 'Synthetic advisory: TIGRAPH-DEMO-2024-0001 in the made-up widget server (demo data)',
+      description: 'A made-up article about the demo vulnerability.',
+      published: '2024-04-16T00:00:00.000Z',
+      labels: ['demo', 'vulnerability'],
+      created_by_ref: identity('microsoft'),
+      // its indicator, then the vulnerability that lists it (vulnerabilities/{id}/articles)
+      object_refs: [advisoryIndicator['id'], demoVulnerability['id']],
+      x_tigraph_id: DEMO_ADVISORY_ARTICLE_ID,
+      x_tigraph_article: {
+        body: { content: 'Everything here is synthetic. Upgrade the made-up widget server to 2.3.', format: 'text' },
+        createdDateTime: '2024-04-16T00:00:00.000Z',
+        imageUrl: null,
+        isFeatured: false,
+        lastUpdatedDateTime: '2024-04-16T00:00:00.000Z',
+        summary: { content: 'A made-up article about the demo vulnerability.', format: 'text' },
+        tags: ['demo', 'vulnerability'],
+        title: 'Synthetic advisory: TIGRAPH-DEMO-2024-0001 in the made-up widget server (demo data)',
+      },
+    });
+    assert.deepEqual(advisoryIndicator, {
+      type: 'indicator',
+      spec_version: '2.1',
+      id: 'indicator--8febd8f5-721e-5979-ab38-23af31b24559',
+      created: '2024-04-16T00:00:00.000Z',
+      modified: '2024-04-16T00:00:00.000Z',
+      name: '203.0.113.10',
+      pattern: "[ipv4-addr:value = '203.0.113.10']",
+      pattern_type: 'stix',
+      valid_from: '2024-04-16T00:00:00.000Z',
+      created_by_ref: identity('public'),
+      x_tigraph_id: 'tigraph-demo-article-2-ind-1',
+      x_tigraph_article: DEMO_ADVISORY_ARTICLE_ID,
+      x_tigraph_artifact: {
+        '@odata.type': '#microsoft.graph.security.ipAddress',
+        id: '203.0.113.10',
+        firstSeenDateTime: '2023-01-10T00:00:00.000Z',
+        lastSeenDateTime: '2025-06-01T00:00:00.000Z',
+        autonomousSystem: { name: 'SYNTHETIC-DEMO-AS64500', number: 64500, organization: 'Synthetic demo data (tigraph)', value: 'AS64500' },
+        countryOrRegion: 'ZZ',
+        hostingProvider: 'Synthetic demo data (tigraph)',
+        netblock: '203.0.113.0/24',
+      },
+    });
+    assert.equal(demoVulnerability['id'], 'vulnerability--0d8c90a3-c9f6-576b-a402-26cddae60d8b');
+    // Not a CVE id: no cve external reference, only the vulnerability's own references.
+    assert.deepEqual(demoVulnerability['external_references'], [{ source_name: 'Demo advisory', url: 'https://advisories.example/TIGRAPH-DEMO-2024-0001' }]);
+    assert.deepEqual(demoVulnerability['x_tigraph_components'], [
+      { id: 'widget-server-2.1', name: 'Widget Server 2.1 (demo)' },
+      { id: 'widget-server-2.2', name: 'Widget Server 2.2 (demo)' },
+    ]);
+    const log4j = byType('vulnerability').find((v) => v['name'] === DOC_VULNERABILITY_ID)!;
+    assert.deepEqual(
+      { id: log4j['id'], created: log4j['created'], modified: log4j['modified'], refs: log4j['external_references'] },
+      {
+        id: 'vulnerability--0f9013fe-33ac-547d-ab7e-19730a0a3aef',
+        created: '2021-11-27T13:18:28.240Z',
+        modified: '2023-02-06T18:53:00.000Z',
+        refs: [
+          { source_name: 'cve', external_id: 'CVE-2021-44228' },
+          { source_name: 'Microsoft’s Response to CVE-2021-44228 Apache Log4j 2', url: 'https://msrc-blog.microsoft.com/2021/12/11/microsofts-response-to-cve-2021-44228-apache-log4j2/' },
+        ],
+      },
+    );
+    assert.equal((log4j['x_tigraph_vulnerability'] as Record<string, unknown>)['priorityScore'], 100);
+    // No whois, passive DNS, certificate, port or other host-enrichment object: STIX has no place the importer reads back.
+    assert.deepEqual([...new Set(b.objects.map((o) => o['type']))].sort(), ['identity', 'indicator', 'intrusion-set', 'location', 'relationship', 'report', 'tool', 'vulnerability']);
+  });
+
   it('is deterministic: exporting twice gives the same bytes; --profile exports one profile', async () => {
     assert.equal(await bundleText({ store: source, model: MODEL }), bundle);
     const one = JSON.parse(await bundleText({ store: source, model: MODEL, profile: 'Beacon' })) as { objects: Record<string, unknown>[] };
@@ -90,6 +182,8 @@ describe('STIX export', () => {
     assert.deepEqual(tools.map((t) => t['x_tigraph_id']), [LARGE_PROFILE_ID]);
     assert.equal(one.objects.filter((o) => o['type'] === 'indicator').length, 150);
     assert.equal(one.objects.filter((o) => o['type'] === 'intrusion-set').length, 0);
+    // Articles and vulnerabilities belong to the whole-store export only.
+    assert.equal(one.objects.filter((o) => o['type'] === 'report' || o['type'] === 'vulnerability').length, 0);
     await assert.rejects(bundleText({ store: source, model: MODEL, profile: 'no such profile' }), ProfileNotFoundError);
   });
 
@@ -147,6 +241,7 @@ describe('STIX export', () => {
     const s = newExportSummary();
     for await (const _ of exportStix({ store: source, model: MODEL }, s)) void _;
     assert.equal(s.profiles, 10);
+    assert.deepEqual({ articles: s.articles, articleIndicators: s.articleIndicators, vulnerabilities: s.vulnerabilities }, { articles: 3, articleIndicators: 4, vulnerabilities: 2 });
     assert.equal(s.skipped.size, 0);
   });
 });
