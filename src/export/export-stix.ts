@@ -14,7 +14,11 @@
  *   `[ipv6-addr:value = '…']` (ipAddress), `[url:value = '…']` (unclassifiedArtifact of kind url), valid_from =
  *   created = modified = firstSeenDateTime, x_first_seen / x_last_seen (omitted when null), created_by_ref = the
  *   identity of its source, and an `indicates` relationship to its profile. Other artifact types have no STIX
- *   comparison tigraph imports; such indicators are left out and counted in the summary.
+ *   comparison tigraph imports; such indicators are left out and counted in the summary;
+ * - a whole-store export (no `profile`) ends with the vulnerabilities and the articles (reports with their article
+ *   indicators), export-reports.ts. Host enrichment (whois, passive DNS, certificates, ports, reputation,
+ *   components, cookies, trackers, subdomains, host pairs) is not exported: STIX has no place for it that the
+ *   importer reads back (README, Export).
  *
  * What STIX cannot say is carried in custom properties (STIX 2.1 §11.1, `x_` prefix), so that export → import
  * into an empty store reproduces every API response exactly: `x_tigraph_id` (profile and indicator ids),

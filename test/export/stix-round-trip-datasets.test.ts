@@ -18,6 +18,7 @@ import { SETS, VULNERABILITY } from '../../src/model/names.js';
 import { startTestServer } from '../support/test-server.js';
 import { counts, datasetSkip, ds, importInto, memoryStore } from '../import/helpers.js';
 import { assertSameResponses, bundleText } from './api-snapshot.js';
+import { stixProblems } from '../taxii/stix-rules.js';
 
 const REPORTS = ['stix-reports/poisonivy.json', 'stix-reports/Mandiant_APT1_Report.json'];
 const missing = datasetSkip || REPORTS.map((f) => ds(f)).find((p) => !existsSync(p)) || (existsSync(ds('cve')) ? false : ds('cve'));
@@ -43,6 +44,12 @@ describe('STIX export round trip of the report and CVE datasets', { skip }, () =
       for await (const chunk of exportStix({ store: source, model: MODEL, pageSize: 17 }, summary)) bundle += chunk;
       assert.deepEqual({ articles: summary.articles, articleIndicators: summary.articleIndicators, vulnerabilities: summary.vulnerabilities, skipped: [...summary.skipped] }, EXPECTED_EXPORT);
 
+      const objects = JSON.parse(bundle).objects as Record<string, unknown>[];
+      for (const o of objects) assert.deepEqual(stixProblems(o), [], String(o['id']));
+      // The APT1 report names no indicator and no vulnerability: it refers to the Microsoft identity, as STIX requires a ref.
+      const apt1 = objects.find((o) => o['type'] === 'report' && o['name'] === 'APT1: Exposing One of China\'s Cyber Espionage Units')!;
+      const microsoft = objects.find((o) => o['type'] === 'identity' && o['x_tigraph_source'] === 'microsoft')!;
+      assert.deepEqual(apt1['object_refs'], [microsoft['id']]);
       const file = join(tmp, 'datasets.stix.json');
       await writeFile(file, bundle);
       const imported = await importInto(target, [file]);

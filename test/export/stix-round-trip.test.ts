@@ -21,6 +21,7 @@ import type { Store } from '../../src/storage/store.js';
 import { startTestServer } from '../support/test-server.js';
 import { counts, importInto, memoryStore } from '../import/helpers.js';
 import { assertSameResponses, bundleText } from './api-snapshot.js';
+import { stixProblems } from '../taxii/stix-rules.js';
 
 const entityCounts = (s: { entities: Map<string, unknown> }): Record<string, unknown> => Object.fromEntries([...s.entities].sort(([a], [b]) => a.localeCompare(b)));
 
@@ -63,6 +64,8 @@ describe('STIX export', () => {
     assert.equal(ids.size, b.objects.length, 'ids are unique');
     for (const r of rels) assert.ok(ids.has(r['source_ref']) && ids.has(r['target_ref']), `dangling ${r['id']}`);
     for (const o of b.objects) if (o['type'] !== 'bundle') assert.equal(o['spec_version'], '2.1');
+    for (const o of b.objects) assert.deepEqual(stixProblems(o), [], String(o['id']));
+    for (const r of byType('report')) for (const ref of r['object_refs'] as string[]) assert.ok(ids.has(ref), `dangling ${ref} in ${r['id']}`);
 
     const mb = byType('intrusion-set').find((o) => o['name'] === 'Midnight Blizzard')!;
     assert.deepEqual(mb['aliases'], ['NOBELIUM', 'COZY BEAR', 'UNC2452', 'APT29']);
