@@ -14,7 +14,11 @@
  *   `[ipv6-addr:value = '…']` (ipAddress), `[url:value = '…']` (unclassifiedArtifact of kind url), valid_from =
  *   created = modified = firstSeenDateTime, x_first_seen / x_last_seen (omitted when null), created_by_ref = the
  *   identity of its source, and an `indicates` relationship to its profile. Other artifact types have no STIX
- *   comparison tigraph imports; such indicators are left out and counted in the summary.
+ *   comparison tigraph imports; such indicators are left out and counted in the summary;
+ * - a whole-store export (no `profile`) ends with the vulnerabilities and the articles (reports with their article
+ *   indicators), export-reports.ts. Host enrichment (whois, passive DNS, certificates, ports, reputation,
+ *   components, cookies, trackers, subdomains, host pairs) is not exported: STIX has no place for it that the
+ *   importer reads back (README, Export).
  *
  * What STIX cannot say is carried in custom properties (STIX 2.1 §11.1, `x_` prefix), so that export → import
  * into an empty store reproduces every API response exactly: `x_tigraph_id` (profile and indicator ids),
@@ -25,16 +29,17 @@
  * Ids are deterministic (stix-ids.ts: uuidv5 of our ids) and timestamps come from the data, never from the
  * clock, so exporting the same store twice gives identical bytes.
  */
-import { isIP } from 'node:net';
-import type { EntityType, Model, NavigationProperty } from '../model/model.js';
-import type { CollectionQuery, SortValue } from '../odata/plan/query-plan.js';
+import type { Model } from '../model/model.js';
 import { createEnumSpelling } from '../odata/serialize/enum-spelling.js';
-import { writeEntity, type Json, type WriteOptions } from '../odata/serialize/write-entity.js';
+import type { WriteOptions } from '../odata/serialize/write-entity.js';
 import type { EntityRecord } from '../model/records.js';
 import type { Store } from '../storage/store.js';
-import { keyAccess } from '../import/queries.js';
 import { stixId } from './stix-ids.js';
-import { ARTIFACT, HOSTNAME, INDICATOR, INDICATOR_SOURCE, IP_ADDRESS, PROFILE, PROFILE_KIND, SETS, UNCLASSIFIED_ARTIFACT, URL_ARTIFACT_KIND } from '../model/names.js';
+import { IDENTITY_TIME, identityId, Pager, patternOf, structural, type StixObject } from './stix-common.js';
+import { reportObjects } from './export-reports.js';
+import { INDICATOR, INDICATOR_SOURCE, PROFILE, PROFILE_KIND, SETS } from '../model/names.js';
+
+export { patternOf, type StixObject };
 
 export interface StixExportOptions {
   readonly store: Store;
@@ -50,7 +55,11 @@ export interface StixExportSummary {
   indicators: number;
   relationships: number;
   locations: number;
-  /** reason → count (indicators left out). */
+  /** Articles (STIX reports), their article indicators (STIX indicators) and vulnerabilities (export-reports.ts). */
+  articles: number;
+  articleIndicators: number;
+  vulnerabilities: number;
+  /** reason → count (indicators and article indicators left out). */
   skipped: Map<string, number>;
 }
 
@@ -61,65 +70,7 @@ export const SOURCE_IDENTITIES: readonly { readonly source: string; readonly nam
   { source: INDICATOR_SOURCE.m.public, name: 'Public', identityClass: 'class' },
 ];
 
-const IDENTITY_TIME = '2020-01-01T00:00:00.000Z';
-const identityId = (source: string): string => stixId('identity', `source|${source}`);
-
-/** A STIX string literal (STIX patterning: `'` and `\` escaped with a backslash). */
-const quote = (s: string): string => `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
-
-/** The STIX pattern of an artifact, or a reason why it has none. */
-export function patternOf(artifact: Record<string, Json>): { pattern: string; value: string } | { skip: string } {
-  const type = String(artifact['@odata.type'] ?? '');
-  const id = String(artifact[ARTIFACT.p.id] ?? '');
-  if (type === HOSTNAME.annotation) return { pattern: `[domain-name:value = ${quote(id)}]`, value: id };
-  if (type === IP_ADDRESS.annotation) {
-    const family = isIP(id);
-    if (family === 0) return { skip: `${IP_ADDRESS.name} id is not an IP address` };
-    return { pattern: `[ipv${family}-addr:value = ${quote(id)}]`, value: id };
-  }
-  if (type === UNCLASSIFIED_ARTIFACT.annotation) {
-    const value = artifact[UNCLASSIFIED_ARTIFACT.p.value];
-    const kind = artifact[UNCLASSIFIED_ARTIFACT.p.kind];
-    if (kind !== URL_ARTIFACT_KIND || typeof value !== 'string') return { skip: `${UNCLASSIFIED_ARTIFACT.name} of kind ${String(kind)} has no STIX pattern` };
-    return { pattern: `[url:value = ${quote(value)}]`, value };
-  }
-  return { skip: `${type.slice(type.lastIndexOf('.') + 1)} artifact has no STIX pattern` };
-}
-
-/** Structural properties only (no navigation references), as Graph JSON. */
-function structural(record: EntityRecord, o: WriteOptions): Record<string, Json> {
-  return writeEntity({ ...record, navigations: {} }, undefined, [], o);
-}
-
 const lc = (s: string): string => s.trim().toLowerCase();
-
-class Pager {
-  constructor(
-    private readonly store: Store,
-    private readonly pageSize: number,
-  ) {}
-
-  async *all(type: EntityType, parent: CollectionQuery['parent'], expand: readonly NavigationProperty[] = []): AsyncGenerator<EntityRecord> {
-    let after: readonly SortValue[] | undefined;
-    for (;;) {
-      const page = await this.store.findMany({
-        kind: 'collection',
-        type,
-        parent,
-        filter: undefined,
-        search: undefined,
-        orderBy: [{ expression: keyAccess(type), direction: 'asc' }],
-        after,
-        skip: 0,
-        limit: this.pageSize,
-        expand,
-      });
-      yield* page.records;
-      if (page.records.length < this.pageSize) return;
-      after = page.sortKeys[page.sortKeys.length - 1];
-    }
-  }
-}
 
 /** Resolves --profile: an id, else a title or alias (case-insensitive). Undefined when none matches. */
 export async function findProfile(store: Store, model: Model, wanted: string): Promise<EntityRecord | undefined> {
@@ -215,11 +166,19 @@ export async function* exportStix(options: StixExportOptions, summary: StixExpor
       buffer = '';
     }
   }
+  // The whole store only: vulnerabilities, then each article's indicators and its report.
+  if (onlyId === undefined) {
+    for await (const obj of reportObjects({ model, pager, o }, summary)) {
+      push(obj);
+      if (buffer.length >= CHUNK) {
+        yield buffer;
+        buffer = '';
+      }
+    }
+  }
   buffer += '\n]}\n';
   yield buffer;
 }
-
-export type StixObject = Record<string, unknown>;
 
 /** The identity objects of the indicator sources (all, or one source's). */
 export function sourceIdentities(only?: string): StixObject[] {
@@ -331,5 +290,5 @@ export function indicatorToStix(r: EntityRecord, o: WriteOptions, targetRef: str
 }
 
 export function newExportSummary(): StixExportSummary {
-  return { profiles: 0, indicators: 0, relationships: 0, locations: 0, skipped: new Map() };
+  return { profiles: 0, indicators: 0, relationships: 0, locations: 0, articles: 0, articleIndicators: 0, vulnerabilities: 0, skipped: new Map() };
 }

@@ -15,6 +15,14 @@
  *   references = the external references with a URL. The flags, scores and CVSS summaries STIX does not carry take
  *   the CVE importer's documented defaults. A STIX vulnerability only creates the vulnerability when absent: it
  *   never overwrites one already stored (a CVE JSON record says more).
+ *
+ * tigraph's own exports (src/export/export-reports.ts) carry `x_tigraph_*` properties that make the round trip
+ * exact: on a report, `x_tigraph_id` and `x_tigraph_article` (the article's Graph JSON); on each of its
+ * indicators, `x_tigraph_article` (that article's id), `x_tigraph_id` (the article indicator's id) and
+ * `x_tigraph_artifact` (used when its type and id equal the pattern's canonical artifact), the source being the
+ * indicator's creator's; on a vulnerability, `x_tigraph_id` (any id, not only a CVE id), `x_tigraph_vulnerability`
+ * (its Graph JSON) and `x_tigraph_components`: such a vulnerability is written like any exact value (an update
+ * when it differs from the stored one), not only when absent.
  */
 import { indicatorId } from '../model/ids.js';
 import { ARTICLE, ARTICLE_INDICATOR, CVSS_SUMMARY, FORMATTED_CONTENT, HYPERLINK, SETS, VULNERABILITY, VULNERABILITY_SEVERITY } from '../model/names.js';
@@ -74,8 +82,36 @@ export function cveIdOf(o: Obj): string | undefined {
   return undefined;
 }
 
+const isObject = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** The id of a tigraph export's vulnerability (`x_tigraph_id` with `x_tigraph_vulnerability`), or undefined. */
+export function exactVulnerabilityId(o: Obj): string | undefined {
+  return isNonEmptyString(o['x_tigraph_id']) && isObject(o['x_tigraph_vulnerability']) ? o['x_tigraph_id'] : undefined;
+}
+
+/** A tigraph export's article indicator, as its STIX indicator states it. */
+export interface ExactArticleIndicator {
+  readonly article: string;
+  readonly id: string;
+  readonly creatorRef: unknown;
+  readonly artifact: Obj | undefined;
+}
+
+/** The article indicator a tigraph export's STIX indicator stands for (`x_tigraph_article`), or undefined. */
+export function exactArticleIndicator(o: Obj): ExactArticleIndicator | undefined {
+  if (!isNonEmptyString(o['x_tigraph_article'])) return undefined;
+  if (!isNonEmptyString(o['x_tigraph_id'])) return undefined;
+  return { article: o['x_tigraph_article'], id: o['x_tigraph_id'], creatorRef: o['created_by_ref'], artifact: isObject(o['x_tigraph_artifact']) ? o['x_tigraph_artifact'] : undefined };
+}
+
 /** The vulnerability draft of a STIX vulnerability object, or the skip/reject item. */
 export function vulnerabilityItem(o: Obj, position: string): ImportItem {
+  const exactId = exactVulnerabilityId(o);
+  if (exactId !== undefined) {
+    const components = (Array.isArray(o['x_tigraph_components']) ? o['x_tigraph_components'] : []).filter(isObject);
+    const json: Obj = { ...(o['x_tigraph_vulnerability'] as Obj), [V.id]: exactId, [VULNERABILITY.n.components]: components };
+    return { kind: 'entity', position, entity: { set: SETS.vulnerabilities, json } };
+  }
   const id = cveIdOf(o);
   if (!id) return { kind: 'skip', position, reason: 'vulnerability without a CVE id' };
   const created = parseIsoTime(o['created']);
@@ -108,7 +144,9 @@ export interface ReportRefs {
   readonly ids: ReadonlySet<string>;
   /** Artifacts of the report-referenced indicators, by STIX id. */
   readonly indicatorArtifacts: ReadonlyMap<string, readonly ArtifactJson[]>;
-  /** CVE id of each vulnerability object with one, by STIX id. */
+  /** Article indicators of a tigraph export, by STIX id. */
+  readonly articleIndicators?: ReadonlyMap<string, ExactArticleIndicator>;
+  /** CVE id (or a tigraph export's vulnerability id) of each vulnerability object with one, by STIX id. */
   readonly vulnerabilities: ReadonlyMap<string, string>;
   /** Source of an indicator: --source, the creator's, else 'osint'. */
   readonly sourceOf: (creatorRef: unknown) => IndicatorSourceName;
@@ -117,6 +155,7 @@ export interface ReportRefs {
 /** The article of a report (with its indicators) and what of it was skipped. */
 export function* reportItems(o: Obj, position: string, refs: ReportRefs): Generator<ImportItem> {
   const id = isNonEmptyString(o['x_tigraph_id']) ? o['x_tigraph_id'] : String(o['id']);
+  const exactArticle = isNonEmptyString(o['x_tigraph_id']) && isObject(o['x_tigraph_article']) ? o['x_tigraph_article'] : undefined;
   if (!isNonEmptyString(o['name'])) return yield { kind: 'reject', position, reason: 'missing required field name' };
   const created = parseIsoTime(o['created']);
   const published = o['published'] === undefined ? created : parseIsoTime(o['published']);
@@ -134,10 +173,16 @@ export function* reportItems(o: Obj, position: string, refs: ReportRefs): Genera
     }
     const cve = refs.vulnerabilities.get(ref);
     if (cve && !vulnerabilities.includes(cve)) vulnerabilities.push(cve);
-    for (const artifact of refs.indicatorArtifacts.get(ref) ?? []) {
-      const iid = indicatorId(id, artifact.id);
+    const artifacts = refs.indicatorArtifacts.get(ref) ?? [];
+    const exact = refs.articleIndicators?.get(ref);
+    for (const artifact of artifacts) {
+      // A tigraph export: the article indicator's own id, source and artifact JSON, when it is this article's.
+      const own = exact && exact.article === id && artifacts.length === 1 ? exact : undefined;
+      const iid = own ? own.id : indicatorId(id, artifact.id);
       if (indicators.some((i) => i[ARTICLE_INDICATOR.p.id] === iid)) continue;
-      indicators.push({ [ARTICLE_INDICATOR.p.id]: iid, [ARTICLE_INDICATOR.p.source]: source, [ARTICLE_INDICATOR.n.artifact]: artifact });
+      const x = own?.artifact;
+      const full = x && x['@odata.type'] === artifact['@odata.type'] && x['id'] === artifact.id ? { ...x, ...artifact } : artifact;
+      indicators.push({ [ARTICLE_INDICATOR.p.id]: iid, [ARTICLE_INDICATOR.p.source]: own ? refs.sourceOf(own.creatorRef) : source, [ARTICLE_INDICATOR.n.artifact]: full });
     }
   }
   for (const cve of vulnerabilities.slice(1)) yield { kind: 'skip', position, reason: 'article listed by its first vulnerability only', value: cve };
@@ -150,6 +195,7 @@ export function* reportItems(o: Obj, position: string, refs: ReportRefs): Genera
     [A.lastUpdatedDateTime]: iso(modified),
     [A.isFeatured]: false,
     [A.tags]: distinctNames([...(Array.isArray(o['report_types']) ? o['report_types'] : []), ...(Array.isArray(o['labels']) ? o['labels'] : [])]),
+    ...(exactArticle ? { ...exactArticle, [A.id]: id } : {}),
     [ARTICLE.n.indicators]: indicators,
   };
   const entity: EntityDraft = {

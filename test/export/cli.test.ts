@@ -25,7 +25,7 @@ describe('tigraph export (CLI)', () => {
     const r = cli('export', '--format', 'stix', '--data-dir', join(tmp, 'data'), '--output', out);
     assert.equal(r.status, 0, r.stderr);
     // the three values and export-b.example, the host of the URL
-    assert.match(r.stderr, /exported 1 profile, 4 indicators/);
+    assert.match(r.stderr, /exported 1 profile, 4 indicators, 4 relationships, 0 locations, 0 articles \(0 article indicators\), 0 vulnerabilities; indicators left out: 0/);
     assert.ok(!existsSync(`${out}.partial`));
     const bundle = JSON.parse(readFileSync(out, 'utf8')) as { objects: { type: string; name?: string; aliases?: string[] }[] };
     assert.deepEqual(bundle.objects.find((o) => o.type === 'intrusion-set')?.aliases, ['EXPORT-1']);

@@ -1,7 +1,8 @@
 /**
  * STIX 2.1 validity checks, written from the specification (OASIS STIX 2.1, §3 common properties, §2.7
  * identifiers, §3.2 timestamps, §4 SDOs, §5 SROs, §9 patterning): required properties per type, `<type>--<uuid>`
- * identifiers, RFC 3339 UTC timestamps, `modified` ≥ `created`, custom properties named `x_…` (or
+ * identifiers, RFC 3339 UTC timestamps, `modified` ≥ `created`, a report's non-empty `object_refs`, external
+ * references with a source_name and a description, url or external_id, custom properties named `x_…` (or
  * lowercase a–z 0–9 _ of 3–250 characters), and the basic pattern syntax (balanced brackets, each comparison
  * `object-type:path op value`, string literals closed).
  */
@@ -16,9 +17,11 @@ const REQUIRED: Record<string, readonly string[]> = {
   identity: ['name'],
   location: [],
   relationship: ['relationship_type', 'source_ref', 'target_ref'],
+  report: ['name', 'published', 'object_refs'],
+  vulnerability: ['name'],
 };
 const COMMON = ['type', 'spec_version', 'id', 'created', 'modified'];
-const TIMESTAMPS = ['created', 'modified', 'valid_from', 'valid_until', 'first_seen', 'last_seen'];
+const TIMESTAMPS = ['created', 'modified', 'valid_from', 'valid_until', 'first_seen', 'last_seen', 'published'];
 const REFS = ['source_ref', 'target_ref', 'created_by_ref'];
 
 /** Basic STIX pattern syntax: `[comparison (AND|OR comparison)*]` with `type:path op 'literal'` comparisons. */
@@ -47,6 +50,16 @@ export function stixProblems(o: Record<string, any>): string[] {
   for (const k of Object.keys(o)) if (!PROPERTY.test(k) && k !== 'id') out.push(`property name ${k}`);
   if (o['type'] === 'indicator' && o['pattern_type'] === 'stix') out.push(...patternProblems(String(o['pattern'])));
   if (o['type'] === 'identity' && o['identity_class'] === undefined) out.push('missing identity_class');
+  if (o['object_refs'] !== undefined) {
+    if (!Array.isArray(o['object_refs']) || o['object_refs'].length === 0) out.push('object_refs is not a non-empty list');
+    else for (const r of o['object_refs']) if (!ID.test(String(r))) out.push(`object_refs ${r} is not an identifier`);
+  }
+  // §2.5 external-reference: source_name, and at least one of description, url, external_id
+  for (const e of Array.isArray(o['external_references']) ? o['external_references'] : []) {
+    if (typeof e?.source_name !== 'string' || e.source_name === '') out.push('external reference without source_name');
+    if (e?.description === undefined && e?.url === undefined && e?.external_id === undefined) out.push(`external reference ${e?.source_name} without description, url or external_id`);
+  }
+  if (o['labels'] !== undefined && (!Array.isArray(o['labels']) || o['labels'].some((l: unknown) => typeof l !== 'string'))) out.push('labels is not a list of strings');
   if (o['type'] === 'location' && o['region'] === undefined && o['country'] === undefined && (o['latitude'] === undefined || o['longitude'] === undefined)) out.push('location without region, country or latitude/longitude');
   return out;
 }

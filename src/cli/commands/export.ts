@@ -18,7 +18,7 @@ import { openStore, SQLITE_FILE_NAME } from '../../storage/open-store.js';
 export function formatExportSummary(s: StixExportSummary): string {
   const skipped = [...s.skipped].map(([reason, n]) => `\n  ${n} × ${reason}`).join('');
   const total = [...s.skipped.values()].reduce((a, b) => a + b, 0);
-  return `exported ${s.profiles} profile${s.profiles === 1 ? '' : 's'}, ${s.indicators} indicator${s.indicators === 1 ? '' : 's'}, ${s.relationships} relationships, ${s.locations} locations; indicators left out: ${total}${skipped}`;
+  return `exported ${s.profiles} profile${s.profiles === 1 ? '' : 's'}, ${s.indicators} indicator${s.indicators === 1 ? '' : 's'}, ${s.relationships} relationships, ${s.locations} locations, ${s.articles} articles (${s.articleIndicators} article indicators), ${s.vulnerabilities} vulnerabilities; indicators left out: ${total}${skipped}`;
 }
 
 export function registerExportCommand(program: Command): void {

@@ -25,7 +25,8 @@
  *
  * Reports become articles (with their indicators as article indicators) and vulnerabilities with a CVE id
  * become vulnerabilities (stix-report.ts); reports are read in pass 1 and yielded after pass 2, once the
- * indicators they reference are known.
+ * indicators they reference are known. An indicator with `x_tigraph_article` (a tigraph export's article
+ * indicator) is read for its report only: it makes no profile indicator.
  *
  * Positions are `object <index>` (0-based, in the `objects` array). Objects with no Graph counterpart
  * (attack-pattern, course-of-action, identity, location, marking-definition, …) and relationships other than
@@ -35,7 +36,7 @@ import { canonicalize } from '../canonicalize.js';
 import { parseStixPattern } from '../stix-pattern.js';
 import { JsonStreamError, parseJsonValue, streamJsonValues, type Decision } from '../stream-json-array.js';
 import type { ArtifactJson } from '../canonicalize.js';
-import { cveIdOf, patternArtifacts, reportItems, vulnerabilityItem } from '../stix-report.js';
+import { cveIdOf, exactArticleIndicator, exactVulnerabilityId, patternArtifacts, reportItems, vulnerabilityItem, type ExactArticleIndicator } from '../stix-report.js';
 import { countryLabel, distinctNames, isNonEmptyString, parseIsoTime, SOURCES, type Content, type ImportItem, type IndicatorSourceName, type ProfileDraft, type ReaderContext } from '../types.js';
 
 const PROFILE_KINDS: Readonly<Record<string, 'actor' | 'tool'>> = { 'intrusion-set': 'actor', 'threat-actor': 'actor', campaign: 'actor', malware: 'tool', tool: 'tool' };
@@ -79,6 +80,7 @@ export async function* readStix(ctx: ReaderContext): AsyncGenerator<ImportItem> 
   const reportRefs = new Set<string>();
   const vulnerabilities = new Map<string, string>();
   const indicatorArtifacts = new Map<string, ArtifactJson[]>();
+  const articleIndicators = new Map<string, ExactArticleIndicator>();
   let sawObjects = false;
   let structureError: JsonStreamError | undefined;
 
@@ -150,7 +152,7 @@ export async function* readStix(ctx: ReaderContext): AsyncGenerator<ImportItem> 
           for (const r of Array.isArray(o['object_refs']) ? o['object_refs'] : []) if (typeof r === 'string' && r.startsWith('indicator--')) reportRefs.add(r);
           continue;
         case 'vulnerability': {
-          const cve = cveIdOf(o);
+          const cve = exactVulnerabilityId(o) ?? cveIdOf(o);
           if (cve) vulnerabilities.set(id, cve);
           pending.push(vulnerabilityItem(o, position));
           continue;
@@ -232,6 +234,12 @@ export async function* readStix(ctx: ReaderContext): AsyncGenerator<ImportItem> 
       if (typeof o['id'] === 'string') {
         ids.add(o['id']);
         if (reportRefs.has(o['id'])) indicatorArtifacts.set(o['id'], patternArtifacts(o['pattern']));
+        const exact = exactArticleIndicator(o);
+        if (exact) {
+          // A tigraph export's article indicator: only an article indicator, never a profile indicator.
+          if (reportRefs.has(o['id'])) articleIndicators.set(o['id'], exact);
+          continue;
+        }
       }
       yield* indicatorItems(o, `object ${v.index}`, ctx, { profiles, identities, identitySources, indicates, attributed, sightings });
     }
@@ -242,7 +250,7 @@ export async function* readStix(ctx: ReaderContext): AsyncGenerator<ImportItem> 
     const creator = typeof ref === 'string' ? identities.get(ref) : undefined;
     return ctx.source ?? (typeof ref === 'string' ? identitySources.get(ref) : undefined) ?? (creator && /microsoft/i.test(creator) ? 'microsoft' : 'osint');
   };
-  for (const r of reports) yield* reportItems(r.o, r.position, { ids, indicatorArtifacts, vulnerabilities, sourceOf });
+  for (const r of reports) yield* reportItems(r.o, r.position, { ids, indicatorArtifacts, articleIndicators, vulnerabilities, sourceOf });
   if (structureError) yield { kind: 'reject', position: `byte ${structureError.offset}`, reason: structureError.truncated ? 'truncated file' : 'malformed JSON structure (rest of the file not read)' };
 }
 
