@@ -107,6 +107,7 @@ test("tigraph's extensions are written by default and left out with includeExten
     extensionLines.filter((l) => /^<(EntityType|ComplexType|EnumType|Action|NavigationProperty) /.test(l)).map((l) => l.replace(/ (Type|BaseType|IsBound)="[^"]*"| \/?>|>/g, '')).sort(),
     [
       '<Action Name="import"',
+      '<ComplexType Name="importEntityCounts"',
       '<ComplexType Name="importFileSummary"',
       '<ComplexType Name="importIndicatorCounts"',
       '<ComplexType Name="importPlacement"',

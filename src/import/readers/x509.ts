@@ -68,7 +68,7 @@ function certificatesOf(bytes: Buffer): { der?: Buffer; pem?: string }[] {
 }
 
 /** `h[:port]` (IPv6 as `[addr]:port`) → canonical host artifact and port, or why not. */
-export export function parseHostOption(value: string): { ok: true; host: Obj; port: number | undefined } | { ok: false; reason: string } {
+export function parseHostOption(value: string): { ok: true; host: Obj; port: number | undefined } | { ok: false; reason: string } {
   const m = /^\[([^\]]+)\](?::(\d+))?$/.exec(value) ?? /^([^:]+)(?::(\d+))?$/.exec(value) ?? ([value, value, undefined] as const);
   const port = m[2] === undefined ? undefined : Number(m[2]);
   if (port !== undefined && (port < 1 || port > 65535)) return { ok: false, reason: `invalid --host port ${m[2]}` };
