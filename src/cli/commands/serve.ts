@@ -118,7 +118,7 @@ export function registerServeCommand(program: Command): void {
     .option('--max-page-size <n>', 'maximum page size ($top above it is capped)', int('--max-page-size', 1, 999), DEFAULT_SERVER_OPTIONS.maxPageSize)
     .addOption(new Option('--max-connections <n>', 'concurrent connections per process (more are closed at once)').env('TIGRAPH_MAX_CONNECTIONS').default(DEFAULT_SERVER_OPTIONS.maxConnections).argParser(int('--max-connections', 1, 1_000_000)))
     .option('--request-deadline <seconds>', "a read's database work is cancelled after this long (504 GatewayTimeout)", int('--request-deadline', 1, 3600), DEFAULT_SERVER_OPTIONS.requestDeadlineMs / 1000)
-    .option('--sqlite-readers <n>', 'SQLite reader threads: reads run off the event loop (0: on it)', int('--sqlite-readers', 0, 64), DEFAULT_SERVER_OPTIONS.sqliteReaders)
+    .addOption(new Option('--sqlite-readers <n>', 'SQLite reader threads: reads run off the event loop (0: on it)').env('TIGRAPH_SQLITE_READERS').default(DEFAULT_SERVER_OPTIONS.sqliteReaders).argParser(int('--sqlite-readers', 0, 64)))
     .option('--client-share <n>', "pooled connections (PostgreSQL) or reader threads (SQLite) one client's reads may use at once (default: all but a quarter of the pool; all readers but one)", int('--client-share', 1, 1000))
     .option('--max-lambda-depth <n>', 'any()/all() nested inside one another in $filter (each level multiplies the cost)', int('--max-lambda-depth', 1, 8), DEFAULT_LIMITS.maxLambdaDepth)
     .option('--rate-limit <requests/seconds>', 'per-client throttling of every request, e.g. 100/10 (429 + Retry-After beyond it)', rateLimit('--rate-limit'))
