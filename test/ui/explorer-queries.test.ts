@@ -165,12 +165,18 @@ describe('explorer queries in Chromium', { skip }, () => {
     const navs = ['passiveDns', 'ports', 'sslCertificates', 'components', 'trackers', 'subdomains', 'hostPairs'];
     for (const nav of navs) assert.deepEqual((await e.api(`hosts/fake-malicious.site/${nav}`)).value, []);
     assert.deepEqual(shown2, navs.map((n) => [n, 'none']));
-    // reputation and whois, from the demo's synthetic enrichment of this host, as the API serves them
+    // reputation (the doc example E11's record) and whois (the demo's synthetic one), as the API serves them
     const reputation = await e.api('hosts/fake-malicious.site/reputation');
     const field = (list: string, f: string) => e.page.textContent(`${list} [data-field="${f}"]`);
     assert.equal(await field('#artifact-reputation', 'classification'), reputation.classification);
     assert.equal(await field('#artifact-reputation', 'score'), String(reputation.score));
-    assert.equal(await field('#artifact-reputation', 'rules'), 'Synthetic C2 listing (high)');
+    assert.deepEqual(reputation.rules.map((r: { name: string; severity: string }) => [r.name, r.severity]), [
+      ['Microsoft Defender Threat Intelligence Intel Article', 'high'],
+      ['Name server', 'medium'],
+      ['Registrar', 'medium'],
+      ['Resolving IP Address', 'low'],
+    ]);
+    assert.equal(await field('#artifact-reputation', 'rules'), 'Microsoft Defender Threat Intelligence Intel Article (high); Name server (medium); Registrar (medium); Resolving IP Address (low)');
     const whois = await e.api('hosts/fake-malicious.site/whois');
     assert.equal(await field('#artifact-whois', 'registrar'), whois.registrar.name);
     assert.equal(await field('#artifact-whois', 'registrationDateTime'), whois.registrationDateTime);
