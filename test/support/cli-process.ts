@@ -17,6 +17,8 @@ export interface ServeProcess {
   /** The HTTP base URL from the banner. */
   readonly url: string;
   readonly banner: string;
+  /** Everything the process wrote to stderr so far (the banner, and a crash's stack if it died). */
+  stderr(): string;
 }
 
 /** Starts `tigraph serve --port 0 …` and waits for its banner. */
@@ -35,7 +37,7 @@ export async function serve(args: readonly string[], env: Record<string, string>
     });
     child.once('exit', (code) => reject(new Error(`exited ${code}: ${banner}`)));
   });
-  return { child, url, banner };
+  return { child, url, banner, stderr: () => banner };
 }
 
 /** SIGTERM, resolving with the exit code. */
