@@ -36,9 +36,20 @@ export interface RawBody {
 }
 
 const JSON_TYPES = new Set(['application/json', 'application/stix+json', 'application/taxii+json', 'application/misp+json', 'application/rdap+json']);
-/** Bodies checked by their importer only: text, JSON lines (passive DNS COF), certificates (PEM or DER). */
-const OTHER_TYPES = new Set(['text/csv', 'text/plain', 'application/x-ndjson', 'application/jsonl', 'application/x-pem-file', 'application/pkix-cert', 'application/x-x509-ca-cert', 'application/octet-stream']);
-const EXTENSIONS: Readonly<Record<string, string>> = { 'text/csv': 'csv', 'application/x-ndjson': 'jsonl', 'application/jsonl': 'jsonl', 'application/x-pem-file': 'pem', 'application/pkix-cert': 'der', 'application/x-x509-ca-cert': 'der', 'application/octet-stream': 'bin' };
+/**
+ * Bodies checked by their importer only — text, JSON lines (passive DNS COF), certificates (PEM or DER) — with the
+ * extension of the file they are spooled to.
+ */
+const OTHER_TYPES: ReadonlyMap<string, string> = new Map([
+  ['text/plain', 'txt'],
+  ['text/csv', 'csv'],
+  ['application/x-ndjson', 'jsonl'],
+  ['application/jsonl', 'jsonl'],
+  ['application/x-pem-file', 'pem'],
+  ['application/pkix-cert', 'der'],
+  ['application/x-x509-ca-cert', 'der'],
+  ['application/octet-stream', 'bin'],
+]);
 const MAX_NAME_LENGTH = 200;
 
 export function isRawBody(b: unknown): b is RawBody {
@@ -94,7 +105,7 @@ export async function handleImportAction(queue: ImportJobQueue, action: Action, 
     }
   }
   const dir = await mkdtemp(join(tmpdir(), 'tigraph-import-job-'));
-  const spooled = join(dir, options.name ?? `body.${json ? 'json' : (EXTENSIONS[body.contentType] ?? 'txt')}`);
+  const spooled = join(dir, options.name ?? `body.${json ? 'json' : OTHER_TYPES.get(body.contentType)!}`);
   await writeFile(spooled, body.bytes);
   let submitted = false;
   try {

@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { submitImport } from '../support/import-action.js';
 import { startTestServer, TEST_STORE, TI, type TestServer } from '../support/test-server.js';
 
 const ROWS = 40_000;
@@ -28,7 +29,7 @@ describe(`reads during an import on ${TEST_STORE}`, () => {
   it(`GET-by-id p99 under ${TEST_STORE === 'sqlite' ? 250 : 1000} ms while ${ROWS} hostnames are imported through the server`, async () => {
     const write = await s.mint({ roles: ['ThreatIntelligence.ReadWrite.All'] });
     const body = Array.from({ length: ROWS }, (_, i) => `h${String(i).padStart(6, '0')}.responsive.example`).join('\n');
-    const submitted = await fetch(`${s.url}/v1.0${TI}/microsoft.graph.security.import?name=responsive.txt`, { method: 'POST', headers: { Authorization: `Bearer ${write}`, 'Content-Type': 'text/plain' }, body });
+    const submitted = await submitImport(s, write, '?name=responsive.txt', 'text/plain', body);
     assert.equal(submitted.status, 202, await submitted.clone().text());
     const location = submitted.headers.get('location')!;
     const latencies: number[] = [];

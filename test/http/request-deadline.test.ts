@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startTestServer, TEST_STORE, TI, type TestServer } from '../support/test-server.js';
 import { waitFor } from '../support/wait-for.js';
+import { submitImport, waitForJob } from '../support/import-action.js';
 import { TEST_DATABASE_URL } from '../support/postgres.js';
 
 const DEADLINE_MS = 1500;
@@ -26,22 +27,9 @@ let dir: string;
 async function importHostnames(server: TestServer, count: number, profile: string): Promise<void> {
   const write = await server.mint({ roles: ['ThreatIntelligence.ReadWrite.All'] });
   const lines = Array.from({ length: count }, (_, i) => `h${String(i).padStart(6, '0')}.deadline.example`).join('\n');
-  const r = await fetch(`${server.url}/v1.0${TI}/microsoft.graph.security.import?name=hosts.txt&profile=${encodeURIComponent(profile)}`, {
-    method: 'POST',
-    headers: { Authorization: `Bearer ${write}`, 'Content-Type': 'text/plain' },
-    body: lines,
-  });
+  const r = await submitImport(server, write, `?name=hosts.txt&profile=${encodeURIComponent(profile)}`, 'text/plain', lines);
   assert.equal(r.status, 202, await r.clone().text());
-  const location = r.headers.get('location')!;
-  await waitFor(
-    'the import job succeeded',
-    async () => {
-      const job = (await (await fetch(location, { headers: { Authorization: `Bearer ${server.token}` } })).json()) as { status: string };
-      assert.notEqual(job.status, 'failed');
-      return job.status === 'succeeded';
-    },
-    { timeoutMs: 60_000 },
-  );
+  assert.equal((await waitForJob(server, r.headers.get('location')!, 60_000)).status, 'succeeded');
 }
 
 /** Times each GET /healthz, one every 100 ms, until `until` settles. */

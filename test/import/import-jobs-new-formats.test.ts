@@ -10,7 +10,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import forge from 'node-forge';
 import { startTestServer, TI, type TestServer } from '../support/test-server.js';
-import { waitFor } from '../support/wait-for.js';
+import { submitImport, waitForJob } from '../support/import-action.js';
 import { datasetSkip, ds } from './helpers.js';
 
 let s: TestServer;
@@ -22,13 +22,9 @@ before(async () => {
 after(() => s.close());
 
 async function runJob(query: string, contentType: string, body: string): Promise<Record<string, any>> {
-  const r = await fetch(`${s.url}/v1.0${TI}/microsoft.graph.security.import${query}`, { method: 'POST', headers: { Authorization: `Bearer ${write}`, 'Content-Type': contentType }, body });
+  const r = await submitImport(s, write, query, contentType, body);
   assert.equal(r.status, 202, await r.clone().text());
-  const location = r.headers.get('location')!;
-  return waitFor('the job ended', async () => {
-    const job = (await (await fetch(location, { headers: { Authorization: `Bearer ${s.token}` } })).json()) as Record<string, any>;
-    return job['status'] === 'succeeded' || job['status'] === 'failed' ? job : undefined;
-  });
+  return waitForJob(s, r.headers.get('location')!);
 }
 
 /** A self-signed certificate for `name` (subject CN and SAN), valid through 2030. */
@@ -91,7 +87,7 @@ describe('import jobs of the newer formats', () => {
 
   it('a bad ?host= is a 400 naming it, before any job exists', async () => {
     const before = Number(await (await s.get(`/v1.0${TI}/importJobs/$count`)).text());
-    const r = await fetch(`${s.url}/v1.0${TI}/microsoft.graph.security.import?host=not%20a%20host:99999`, { method: 'POST', headers: { Authorization: `Bearer ${write}`, 'Content-Type': 'application/x-pem-file' }, body: certificate('x.example').pem });
+    const r = await submitImport(s, write, '?host=not%20a%20host:99999', 'application/x-pem-file', certificate('x.example').pem);
     assert.equal(r.status, 400);
     assert.match(((await r.json()) as { error: { message: string } }).error.message, /'host'/);
     assert.equal(Number(await (await s.get(`/v1.0${TI}/importJobs/$count`)).text()), before);

@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { WRITE } from '../../src/auth/require-permission.js';
+import { submitImport, waitForJob } from '../support/import-action.js';
 import { startTestServer, TI, type TestServer } from '../support/test-server.js';
 
 let s: TestServer;
@@ -12,28 +13,9 @@ before(async () => {
 });
 after(() => s.close());
 
-const ACTION = 'microsoft.graph.security.import';
-
-function post(version: string, query: string, body: string, contentType: string, token: string | undefined = writeToken): Promise<Response> {
-  return fetch(`${s.url}/${version}${TI}/${ACTION}${query}`, {
-    method: 'POST',
-    headers: { ...(token ? { Authorization: `Bearer ${token}` } : {}), 'Content-Type': contentType },
-    body,
-  });
-}
-
-/** Polls a job's Location until it is finished. */
-async function poll(location: string): Promise<any> {
-  for (let i = 0; i < 200; i++) {
-    const r = await fetch(location, { headers: { Authorization: `Bearer ${s.token}` } });
-    assert.equal(r.status, 200);
-    const job = (await r.json()) as { status: string };
-    if (job.status === 'succeeded' || job.status === 'failed') return job;
-    assert.ok(job.status === 'notStarted' || job.status === 'running', job.status);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-  throw new Error('job did not finish');
-}
+const post = (version: string, query: string, body: string, contentType: string, token: string | undefined = writeToken): Promise<Response> =>
+  submitImport(s, token, query, contentType, body, version);
+const poll = (location: string): Promise<any> => waitForJob(s, location);
 
 const obj = (o: Record<string, unknown>) => ({ spec_version: '2.1', created: '2024-01-01T00:00:00Z', modified: '2024-01-01T00:00:00Z', ...o });
 const bundle = {
@@ -142,6 +124,6 @@ describe('POST …/threatIntelligence/microsoft.graph.security.import', () => {
     assert.equal((await s.json(`/v1.0${TI}/importJobs/00000000-0000-0000-0000-000000000000`)).status, 404);
     assert.equal((await s.json(`/v1.0${TI}/importJobs`)).status, 200);
     assert.equal((await fetch(`${s.url}/v1.0${TI}/importJobs`)).status, 401);
-    assert.equal((await s.json(`/v1.0${TI}/${ACTION}`)).status, 405);
+    assert.equal((await s.json(`/v1.0${TI}/microsoft.graph.security.import`)).status, 405);
   });
 });
