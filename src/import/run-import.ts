@@ -108,6 +108,18 @@ export interface ImportOptions {
 }
 
 
+/** What the items of one file share while it is read (Engine.readFile). */
+interface FileContext {
+  readonly override: ProfileState | undefined;
+  readonly at: (position: string) => string;
+  readonly report: FileSummary;
+  readonly keys: Map<string, Resolution>;
+  readonly placements: Map<string, FileSummary['profiles'][number]>;
+  readonly place: (r: Resolution) => void;
+}
+
+const isItemList = (x: ImportItem | readonly ImportItem[]): x is readonly ImportItem[] => Array.isArray(x);
+
 class Engine {
   readonly summary: ImportSummary;
   private readonly book: ProfileBook;
@@ -229,7 +241,7 @@ class Engine {
       await this.readFile(file.path, file.format, override, at, this.summary.files[i]!);
       if (!this.dry) options.onFileDone?.(this.summary.files[i]!, i, files.length);
     }
-    await this.writer.flush();
+    await this.writer.finish();
     await this.entities.flush();
     this.summary.batches += this.entities.batches;
     this.progress(true);
@@ -255,72 +267,83 @@ class Engine {
       }
     };
     if (override) place({ state: override, rule: '--profile' });
-    const items: AsyncIterable<ImportItem> = READERS[format]({
+    const items = READERS[format]({
       path,
       open: () => readFileChunks(path, (n) => (this.bytes += n)),
       source: this.options.source,
       now: this.now,
       ...(this.options.host !== undefined ? { host: this.options.host } : {}),
     });
+    const file: FileContext = { override, at, report, keys, placements, place };
     try {
-      for await (const item of items) {
-        this.items++;
-        if (this.items % 1000 === 0) this.progress();
-        switch (item.kind) {
-          case 'skip':
-            this.note(this.summary.skipped, item.reason, at(item.position), item.value);
-            break;
-          case 'reject':
-            this.reject(item.reason, at(item.position), item.value);
-            break;
-          case 'entity':
-            await this.entities.add(item.entity, at(item.position));
-            break;
-          case 'profile':
-            if (override) break;
-            try {
-              const r = this.book.resolve(item.profile);
-              keys.set(item.profile.key, r);
-              place(r);
-            } catch (e) {
-              this.reject(profileProblem(e, item.profile.id === undefined), at(item.position));
-            }
-            break;
-          case 'indicator': {
-            const d = item.indicator;
-            const profile = override ?? (d.profileKey !== undefined ? keys.get(d.profileKey)?.state : undefined);
-            if (!override && d.profileKey !== undefined && !profile) {
-              this.reject('the indicator names a profile that was rejected', at(item.position));
-              break;
-            }
-            if (!Number.isFinite(d.firstSeen) || (d.lastSeen !== null && !Number.isFinite(d.lastSeen))) {
-              this.reject('invalid date', at(item.position));
-              break;
-            }
-            if (profile) this.book.noteIndicator(profile, d.firstSeen);
-            if (profile) placements.get(profile.id)!.indicators++;
-            else report.withoutProfile++;
-            const pending = {
-              profile,
-              source: this.sourceEnum.memberByName(d.source)!.value,
-              firstSeen: d.firstSeen,
-              lastSeen: d.lastSeen,
-              position: at(item.position),
-            };
-            await this.writer.add({ ...pending, id: d.id !== undefined && d.idProfile === (profile?.id ?? '') ? d.id : indicatorId(profile?.id ?? '', d.artifact.id), artifact: d.artifact });
-            const host = d.exact ? undefined : hostOfUrl(d.artifact);
-            if (host) {
-              this.summary.hostsFromUrls++;
-              await this.writer.add({ ...pending, id: indicatorId(profile?.id ?? '', host.id), artifact: host });
-            }
-            break;
-          }
+      for await (const got of items) {
+        if (!isItemList(got)) {
+          const wait = this.handle(got, file);
+          if (wait) await wait;
+          continue;
+        }
+        for (const item of got) {
+          const wait = this.handle(item, file);
+          if (wait) await wait;
         }
       }
     } catch (e) {
       // A reader failure (I/O error…) ends this file; what was read so far is kept.
       this.reject(`read error: ${(e as Error).message}`, at('file'));
       this.summary.failures.add('readError');
+    }
+  }
+
+  /** One item of a file; a promise only when it has to wait (a batch write, an entity). */
+  private handle(item: ImportItem, file: FileContext): Promise<void> | undefined {
+    const { override, at, report, keys, placements, place } = file;
+    this.items++;
+    if (this.items % 1000 === 0) this.progress();
+    switch (item.kind) {
+      case 'skip':
+        this.note(this.summary.skipped, item.reason, at(item.position), item.value);
+        return undefined;
+      case 'reject':
+        this.reject(item.reason, at(item.position), item.value);
+        return undefined;
+      case 'entity':
+        // Entities may refer to what indicator batches write (an article's artifacts): those commit first.
+        return this.writer.settle().then(() => this.entities.add(item.entity, at(item.position)));
+      case 'profile':
+        if (override) return undefined;
+        try {
+          const r = this.book.resolve(item.profile);
+          keys.set(item.profile.key, r);
+          place(r);
+        } catch (e) {
+          this.reject(profileProblem(e, item.profile.id === undefined), at(item.position));
+        }
+        return undefined;
+      case 'indicator': {
+        const d = item.indicator;
+        const profile = override ?? (d.profileKey !== undefined ? keys.get(d.profileKey)?.state : undefined);
+        if (!override && d.profileKey !== undefined && !profile) {
+          this.reject('the indicator names a profile that was rejected', at(item.position));
+          return undefined;
+        }
+        if (!Number.isFinite(d.firstSeen) || (d.lastSeen !== null && !Number.isFinite(d.lastSeen))) {
+          this.reject('invalid date', at(item.position));
+          return undefined;
+        }
+        if (profile) this.book.noteIndicator(profile, d.firstSeen);
+        if (profile) placements.get(profile.id)!.indicators++;
+        else report.withoutProfile++;
+        const position = at(item.position);
+        const source = this.sourceEnum.memberByName(d.source)!.value;
+        const profileId = profile?.id ?? '';
+        const id = d.id !== undefined && d.idProfile === profileId ? d.id : indicatorId(profileId, d.artifact.id);
+        const first = this.writer.add({ profile, source, firstSeen: d.firstSeen, lastSeen: d.lastSeen, position, id, artifact: d.artifact });
+        const host = d.exact ? undefined : hostOfUrl(d.artifact);
+        if (!host) return first;
+        this.summary.hostsFromUrls++;
+        const derived = { profile, source, firstSeen: d.firstSeen, lastSeen: d.lastSeen, position, id: indicatorId(profileId, host.id), artifact: host };
+        return first ? first.then(() => this.writer.add(derived)) : this.writer.add(derived);
+      }
     }
   }
 

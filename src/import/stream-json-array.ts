@@ -256,19 +256,35 @@ export class JsonSplitter {
       let { depth, inString, escape } = c;
       const isString = c.type === 'string';
       while (i < n) {
+        if (inString) {
+          // Inside a string only its closing quote matters: found by memchr (indexOf), not byte by byte; a quote
+          // after an odd run of backslashes is escaped. An escape cut by the chunk's end carries over.
+          if (escape) {
+            escape = false;
+            i++;
+            continue;
+          }
+          const quote = chunk.indexOf(0x22, i);
+          let k = quote < 0 ? n : quote;
+          while (k > i && chunk[k - 1] === 0x5c) k--;
+          const backslashes = (quote < 0 ? n : quote) - k;
+          if (quote < 0) {
+            escape = (backslashes & 1) === 1;
+            i = n;
+            break;
+          }
+          i = quote + 1;
+          if ((backslashes & 1) === 1) continue;
+          inString = false;
+          if (isString) {
+            done = i;
+            break;
+          }
+          continue;
+        }
         const b = chunk[i]!;
         i++;
-        if (inString) {
-          if (escape) escape = false;
-          else if (b === 0x5c) escape = true;
-          else if (b === 0x22) {
-            inString = false;
-            if (isString) {
-              done = i;
-              break;
-            }
-          }
-        } else if (b === 0x22) inString = true;
+        if (b === 0x22) inString = true;
         else if (b === 0x7b || b === 0x5b) {
           depth++;
           if (depth > MAX_VALUE_DEPTH && c.emit && !c.problem) c.problem = `nested deeper than ${MAX_VALUE_DEPTH} levels`;
@@ -328,6 +344,17 @@ export class JsonSplitter {
     this.keyParts!.push(Buffer.from(chunk.subarray(start)));
     return n;
   }
+}
+
+/** Streams the selected values of a JSON document, the values completed in each chunk together (one await per chunk). */
+export async function* streamJsonBatches(chunks: AsyncIterable<Buffer>, select: (path: readonly string[]) => Decision): AsyncGenerator<JsonValueBytes[]> {
+  const splitter = new JsonSplitter(select);
+  for await (const chunk of chunks) {
+    const values = splitter.push(chunk);
+    if (values.length) yield values;
+  }
+  const last = splitter.end();
+  if (last.length) yield last;
 }
 
 /** Streams the selected values of a JSON document. */

@@ -119,7 +119,8 @@ export interface ReaderContext {
   readonly host?: string;
 }
 
-export type Reader = (ctx: ReaderContext) => AsyncIterable<ImportItem>;
+/** A reader yields items one by one or, where it has many at once (a chunk's worth), as an array. */
+export type Reader = (ctx: ReaderContext) => AsyncIterable<ImportItem | readonly ImportItem[]>;
 
 /** ISO 8601 / RFC 3339 timestamp → epoch ms, or undefined. */
 export function parseIsoTime(value: unknown): number | undefined {

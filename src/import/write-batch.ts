@@ -25,6 +25,10 @@
  * Into tables that were empty when the run started (BatchWriter.startEmpty), the only keys that can exist are
  * those this run wrote: ids whose digest was not seen are not looked up (no read-before-write on a first load).
  *
+ * Pipelined: a batch's write is posted and not awaited; the next batch is read meanwhile, and the next flush (or
+ * `finish`) awaits it before its own lookups, so each batch still sees every batch before it. On a SQLite file with
+ * a writer thread (sqlite-writer.ts) the two run on two cores; on PostgreSQL the database works while we read.
+ *
  * Harvested aliases (profile-book.ts) are recorded before the batch that stores them, so a crash can leave a
  * harvested mark without its alias (harmless) but never an alias without its mark.
  */
@@ -110,6 +114,8 @@ export class BatchWriter {
   startEmpty: StartEmpty = { indicators: false, artifacts: false };
   private readonly firstRule: MergeRule;
   private readonly lastRule: MergeRule;
+  /** The last batch's write, posted and not awaited yet. */
+  private inflight: Promise<void> | undefined;
 
   get indicatorType(): EntityType {
     return this.o.indicatorType;
@@ -124,17 +130,18 @@ export class BatchWriter {
     this.lastRule = ruleOf(o.indicatorType.property(INDICATOR.p.lastSeenDateTime));
   }
 
-  async add(p: PendingIndicator): Promise<void> {
+  /** Adds an indicator; a promise only when that filled a batch (the batch is being written). */
+  add(p: PendingIndicator): Promise<void> | undefined {
     const cur = this.pending.get(p.id);
     if (cur) {
       this.o.summary.mergedInBatch++;
       cur.firstSeen = mergeByRule(this.firstRule, cur.firstSeen, p.firstSeen)!;
       cur.lastSeen = mergeByRule(this.lastRule, cur.lastSeen, p.lastSeen);
       cur.source = p.source;
-      return;
+      return undefined;
     }
     this.pending.set(p.id, p);
-    if (this.pending.size >= this.o.batchSize) await this.flush();
+    return this.pending.size >= this.o.batchSize ? this.flush() : undefined;
   }
 
   async flush(): Promise<void> {
@@ -154,6 +161,7 @@ export class BatchWriter {
     }
     const valid = batch.filter((p) => artifacts.get(p.artifact.id));
     if (this.o.dry) return;
+    await this.settle();
     const dirtyProfiles = book.dirty();
     if (valid.length === 0 && dirtyProfiles.length === 0) return;
 
@@ -185,8 +193,24 @@ export class BatchWriter {
       if (record) writes.push(p.profile ? { record, parent: { navigation: this.o.indicatorsNav, key: p.profile.id } } : { record });
     }
     if (writes.length === 0 && adopt.removed.length === 0) return;
-    await store.write(writes, { merge: true, remove: { type: this.o.indicatorType, keys: adopt.removed } });
+    const written = store.write(writes, { merge: true, remove: { type: this.o.indicatorType, keys: adopt.removed } });
+    // Its failure is thrown by the next settle(); until then it must not count as unhandled.
+    written.catch(() => undefined);
+    this.inflight = written;
     summary.batches++;
+  }
+
+  /** Waits for the batch write posted last (throws its error). */
+  async settle(): Promise<void> {
+    const w = this.inflight;
+    this.inflight = undefined;
+    if (w) await w;
+  }
+
+  /** Writes what is pending and waits until every batch has committed. */
+  async finish(): Promise<void> {
+    await this.flush();
+    await this.settle();
   }
 
   /**

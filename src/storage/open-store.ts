@@ -17,6 +17,8 @@ export interface StoreOptions {
   readonly sqliteReaders?: number;
   /** Connections (PostgreSQL) or reader threads (SQLite) one client's reads may use at once; see fair-share.ts. */
   readonly clientShare?: number | undefined;
+  /** SQLite file: bulk writes on a writer thread (sqlite-writer.ts), as a CLI import wants. */
+  readonly sqliteWriterThread?: boolean;
 }
 
 export const SQLITE_FILE_NAME = 'tigraph.db';
@@ -25,5 +27,5 @@ export async function openStore(model: Model, options: StoreOptions): Promise<St
   if (options.databaseUrl) {
     return PostgresStore.open(model, { connectionString: options.databaseUrl, poolSize: options.poolSize ?? 10, ...(options.clientShare ? { clientShare: options.clientShare } : {}), ...(options.databaseSchema ? { schema: options.databaseSchema } : {}) });
   }
-  return new SqliteStore(model, { filename: options.inMemory ? ':memory:' : join(options.dataDir, SQLITE_FILE_NAME), readers: options.sqliteReaders ?? 0, ...(options.clientShare ? { clientShare: options.clientShare } : {}) });
+  return new SqliteStore(model, { filename: options.inMemory ? ':memory:' : join(options.dataDir, SQLITE_FILE_NAME), readers: options.sqliteReaders ?? 0, ...(options.sqliteWriterThread ? { writerThread: true } : {}), ...(options.clientShare ? { clientShare: options.clientShare } : {}) });
 }

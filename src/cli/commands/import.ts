@@ -98,7 +98,7 @@ export function registerImportCommand(program: Command): void {
           return;
         }
       }
-      const store = await openStore(MODEL, { databaseUrl: opts.databaseUrl, databaseSchema: opts.databaseSchema, poolSize: 2, inMemory: false, dataDir: resolve(opts.dataDir as string) });
+      const store = await openStore(MODEL, { databaseUrl: opts.databaseUrl, databaseSchema: opts.databaseSchema, poolSize: 2, inMemory: false, dataDir: resolve(opts.dataDir as string), sqliteWriterThread: true });
       const progress = progressReporter(process.stderr.isTTY === true);
       try {
         const summary = await runImport({

@@ -34,7 +34,7 @@
  */
 import { canonicalize } from '../canonicalize.js';
 import { parseStixPattern } from '../stix-pattern.js';
-import { JsonStreamError, parseJsonValue, streamJsonValues, type Decision } from '../stream-json-array.js';
+import { JsonStreamError, parseJsonValue, streamJsonBatches, type Decision } from '../stream-json-array.js';
 import type { ArtifactJson } from '../canonicalize.js';
 import { cveIdOf, exactArticleIndicator, exactVulnerabilityId, patternArtifacts, reportItems, vulnerabilityItem, type ExactArticleIndicator } from '../stix-report.js';
 import { countryLabel, distinctNames, isNonEmptyString, parseIsoTime, SOURCES, type Content, type ImportItem, type IndicatorSourceName, type ProfileDraft, type ReaderContext } from '../types.js';
@@ -64,7 +64,7 @@ function formattedContent(v: unknown): Content | undefined {
   return { content, format: format as Content['format'] };
 }
 
-export async function* readStix(ctx: ReaderContext): AsyncGenerator<ImportItem> {
+export async function* readStix(ctx: ReaderContext): AsyncGenerator<ImportItem | ImportItem[]> {
   const profiles = new Map<string, { draft: Omit<ProfileDraft, 'countries'>; position: string }>();
   const identities = new Map<string, string>();
   const identitySources = new Map<string, IndicatorSourceName>();
@@ -86,7 +86,7 @@ export async function* readStix(ctx: ReaderContext): AsyncGenerator<ImportItem> 
 
   // Pass 1
   try {
-    for await (const v of streamJsonValues(ctx.open(), selectObjects)) {
+    for await (const values of streamJsonBatches(ctx.open(), selectObjects)) for (const v of values) {
       sawObjects = true;
       const position = `object ${v.index}`;
       if (INDICATOR_FIRST.test(v.bytes.subarray(0, 64).toString('latin1'))) continue; // read in pass 2
@@ -221,12 +221,15 @@ export async function* readStix(ctx: ReaderContext): AsyncGenerator<ImportItem> 
 
   // Pass 2
   try {
-    for await (const v of streamJsonValues(ctx.open(), selectObjects)) {
+    for await (const values of streamJsonBatches(ctx.open(), selectObjects)) {
+      // The items of one chunk's indicators go out together (one await per chunk, not per item).
+      const out: ImportItem[] = [];
+      for (const v of values) {
       if (v.bytes.indexOf(INDICATOR_TYPE) < 0) continue; // cannot be an indicator
       const parsed = parseJsonValue(v.bytes, v.problem);
       if (!parsed.ok) {
         // reported in pass 1, unless pass 1 passed over it as an indicator
-        if (INDICATOR_FIRST.test(v.bytes.subarray(0, 64).toString('latin1'))) yield { kind: 'reject', position: `object ${v.index}`, reason: parsed.reason };
+        if (INDICATOR_FIRST.test(v.bytes.subarray(0, 64).toString('latin1'))) out.push({ kind: 'reject', position: `object ${v.index}`, reason: parsed.reason });
         continue;
       }
       const o = parsed.value as Obj;
@@ -241,7 +244,9 @@ export async function* readStix(ctx: ReaderContext): AsyncGenerator<ImportItem> 
           continue;
         }
       }
-      yield* indicatorItems(o, `object ${v.index}`, ctx, { profiles, identities, identitySources, indicates, attributed, sightings });
+      for (const item of indicatorItems(o, `object ${v.index}`, ctx, { profiles, identities, identitySources, indicates, attributed, sightings })) out.push(item);
+      }
+      if (out.length) yield out;
     }
   } catch (e) {
     if (!(e instanceof JsonStreamError)) throw e;

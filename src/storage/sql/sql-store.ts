@@ -3,6 +3,7 @@
  * batched key lookup per navigation, and writes upserts in one transaction. A backend supplies only
  * how to run compiled statements (sqlite-store.ts, postgres-store.ts).
  */
+import { INGEST_COLUMN } from './ingest-time.js';
 import { MemoryRateBuckets, type RateBuckets } from '../rate-buckets.js';
 import { sql } from 'kysely';
 import type { EntityType, Model, NavigationProperty } from '../../model/model.js';
@@ -173,13 +174,17 @@ export abstract class SqlStore implements Store {
 
   private readonly rowInsertCache = new Map<string, string>();
 
-  /** The single-row INSERT … ON CONFLICT text for a table and conflict mode, compiled once; values bind in column order. */
-  protected rowInsertSql(table: TableDef, mode: 'keep' | 'replace' | 'merge'): string {
-    const cacheKey = `${table.name}:${mode}`;
+  /**
+   * The single-row INSERT … ON CONFLICT text for a table and conflict mode, compiled once; values bind in column
+   * order, then (`stamped`) the row's ingestion stamp (sqlite/bulk-write.ts).
+   */
+  protected rowInsertSql(table: TableDef, mode: 'keep' | 'replace' | 'merge', stamped = false): string {
+    const cacheKey = `${table.name}:${mode}:${stamped}`;
     let text = this.rowInsertCache.get(cacheKey);
     if (!text) {
-      const values = sql`VALUES (${sql.join(table.columns.map(() => sql`${null}`))})`;
-      text = this.insertStatement(table, values, mode === 'keep' ? undefined : this.conflictUpdates(table, mode === 'merge')).sql;
+      const extra = stamped ? [INGEST_COLUMN] : [];
+      const values = sql`VALUES (${sql.join([...table.columns, ...extra].map(() => sql`${null}`))})`;
+      text = this.insertStatement(table, values, mode === 'keep' ? undefined : this.conflictUpdates(table, mode === 'merge'), extra).sql;
       this.rowInsertCache.set(cacheKey, text);
     }
     return text;
@@ -303,8 +308,8 @@ export abstract class SqlStore implements Store {
   }
 
   /** INSERT of `source` (VALUES … or SELECT …); on a key conflict update (upsert) or, without updates, keep the row. */
-  protected insertStatement(table: TableDef, source: Sql, updates: Sql[] | undefined): Statement {
-    const cols = sql.join(table.columns.map((c) => sql.id(c.name)));
+  protected insertStatement(table: TableDef, source: Sql, updates: Sql[] | undefined, extraColumns: readonly string[] = []): Statement {
+    const cols = sql.join([...table.columns.map((c) => c.name), ...extraColumns].map((c) => sql.id(c)));
     const conflict = updates ? sql`DO UPDATE SET ${sql.join(updates)}` : sql`DO NOTHING`;
     return sql`INSERT INTO ${sql.table(table.name)} (${cols}) ${source} ON CONFLICT (${sql.id(table.keyColumn)}) ${conflict}`.compile(this.dialect.kysely);
   }

@@ -4,6 +4,7 @@ import type { Schema } from '../schema/derive-schema.js';
 import { driftError, HARVESTED_ALIASES_DDL, MIGRATIONS_TABLE, SECRETS_DDL, planMigration, schemaChecksum, type ExistingColumn, type ExistingSchema } from '../sql/migrations.js';
 import type { SqlDialect } from '../sql/sql-dialect.js';
 import { planIngestTime } from '../sql/ingest-time.js';
+import { sqliteInsertTriggerUpgrades } from './ingest-time-sqlite.js';
 
 function readExisting(db: Database.Database): ExistingSchema {
   const tables = new Map<string, ExistingColumn[]>();
@@ -25,6 +26,8 @@ export function migrate(db: Database.Database, schema: Schema, dialect: SqlDiale
     const plan = planMigration(schema, existing, dialect);
     if (plan.drift.length > 0) throw driftError(plan.drift);
     for (const s of [...plan.statements, ...planIngestTime(schema, existing, dialect)]) db.exec(s);
+    const triggers = new Map((db.prepare("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'").all() as { name: string; sql: string }[]).map((r) => [r.name, r.sql]));
+    for (const s of sqliteInsertTriggerUpgrades(schema.tables, triggers)) db.exec(s);
     const sum = schemaChecksum(schema, dialect);
     const have = db.prepare(`SELECT checksum FROM "${MIGRATIONS_TABLE}" WHERE version = 1`).pluck().get();
     if (have !== sum) db.prepare(`INSERT INTO "${MIGRATIONS_TABLE}" (version, checksum, applied_at) VALUES (1, ?, ?) ON CONFLICT (version) DO UPDATE SET checksum = excluded.checksum, applied_at = excluded.applied_at`).run(sum, Date.now());

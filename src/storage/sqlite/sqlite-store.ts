@@ -3,6 +3,8 @@
  * hood; prepared statements are cached by SQL text, so each query shape is prepared once. With `readers`, reads
  * run on that many threads of their own (sqlite-readers.ts) and never hold the event loop; writes stay on this
  * connection. A read with a deadline is cancelled then (deadline-guard.ts) and fails with `deadlineExceeded`.
+ * With `writerThread`, `write` (the import path) runs on a thread of its own (sqlite-writer.ts) and resolves when
+ * it committed; every other operation first waits for the writes posted before it.
  */
 import Database from 'better-sqlite3';
 import { randomBytes } from 'node:crypto';
@@ -21,6 +23,8 @@ import { DeadlineGuard, isDeadlineError } from './deadline-guard.js';
 import { ReadFailed, SqliteReaders } from './sqlite-readers.js';
 import { errors } from '../../errors/catalog.js';
 import { FairShare } from '../fair-share.js';
+import { applyBulkWrite, type BulkTable, type BulkWrite } from './bulk-write.js';
+import { SqliteWriter } from './sqlite-writer.js';
 import type { ReadOptions } from '../store.js';
 
 export interface SqliteStoreOptions {
@@ -34,7 +38,12 @@ export interface SqliteStoreOptions {
   readonly readers?: number;
   /** Reader threads one client may use at once (fair-share.ts); default: all but one. */
   readonly clientShare?: number;
+  /** `write` runs on a writer thread (a file only), so that a bulk import writes on one core and reads on the other. */
+  readonly writerThread?: boolean;
 }
+
+/** The page cache of the store's connection and of its writer thread, KiB. */
+const CACHE_KIB = 65536;
 
 const DEFAULT_MMAP_BYTES = 1 << 30;
 
@@ -45,6 +54,7 @@ export class SqliteStore extends SqlStore {
   private readonly guard = new DeadlineGuard();
   private readonly readers: SqliteReaders | undefined;
   private readonly share: FairShare | undefined;
+  private readonly writer: SqliteWriter | undefined;
 
   constructor(model: Model, private readonly options: SqliteStoreOptions) {
     super(model, sqliteDialect);
@@ -55,12 +65,18 @@ export class SqliteStore extends SqlStore {
     this.db.pragma('busy_timeout = 5000');
     this.db.pragma(`mmap_size = ${options.mmapBytes ?? DEFAULT_MMAP_BYTES}`);
     // 64 MiB page cache: imports touch many index pages per batch (hash-distributed keys).
-    this.db.pragma('cache_size = -65536');
+    this.db.pragma(`cache_size = -${CACHE_KIB}`);
     migrate(this.db, this.schema, this.dialect);
     this.guard.install(this.db);
     const threads = options.filename === ':memory:' ? 0 : (options.readers ?? 0);
     this.readers = threads > 0 ? new SqliteReaders({ filename: options.filename, mmapBytes: options.mmapBytes ?? DEFAULT_MMAP_BYTES }, threads) : undefined;
     this.share = threads > 0 ? new FairShare(options.clientShare ?? Math.max(1, threads - 1)) : undefined;
+    this.writer = options.writerThread && options.filename !== ':memory:' ? new SqliteWriter({ filename: options.filename, mmapBytes: options.mmapBytes ?? DEFAULT_MMAP_BYTES, cacheKiB: CACHE_KIB }) : undefined;
+  }
+
+  /** Waits for the writer thread's writes posted so far (none without one). */
+  private async settled(): Promise<void> {
+    if (this.writer?.busy) await this.writer.drain();
   }
 
   /** Reader threads running this store's reads (0: reads run on the main connection). */
@@ -79,11 +95,13 @@ export class SqliteStore extends SqlStore {
   }
 
   async secret(name: string): Promise<Buffer> {
+    await this.settled();
     this.prepare(`INSERT INTO "${SECRETS_TABLE}" ("name", "value") VALUES (?, ?) ON CONFLICT ("name") DO NOTHING`).run(name, randomBytes(32).toString('base64url'));
     return Buffer.from(this.prepare(`SELECT "value" FROM "${SECRETS_TABLE}" WHERE "name" = ?`).pluck().get(name) as string, 'base64url');
   }
 
   protected async all(query: Statement, options: ReadOptions = {}): Promise<Row[]> {
+    await this.settled();
     const deadline = options.deadline;
     if (this.readers) {
       const readers = this.readers;
@@ -105,35 +123,40 @@ export class SqliteStore extends SqlStore {
 
   /**
    * The import path: one prepared statement per table and conflict mode, each row bound straight from its
-   * encoded values, all in one transaction (better-sqlite3 is synchronous, so nothing interleaves).
+   * encoded values and stamped by the write itself, all in one transaction (bulk-write.ts), on the writer thread
+   * when there is one.
    */
   override async write(records: readonly WriteRecord[], options: WriteOptions = {}): Promise<void> {
-    const groups = this.groupWrites(records);
-    const removals = this.removeStatements(options);
-    this.db.transaction(() => {
-      for (const s of removals) this.prepare(s.sql).run(...(s.parameters as unknown[]));
-      for (const [table, writes] of groups) {
-        const codec = this.codecs.get(table)!;
-        const columns = table.columns.map((c) => c.name);
-        const keep = this.prepare(this.rowInsertSql(table, 'keep'));
-        const write = this.prepare(this.rowInsertSql(table, options.merge ? 'merge' : 'replace'));
+    const tables: BulkTable[] = [];
+    for (const [table, writes] of this.groupWrites(records)) {
+      const codec = this.codecs.get(table)!;
+      const columns = table.columns.map((c) => c.name);
+      const rows: unknown[][] = new Array(writes.length);
+      const keep = new Uint8Array(writes.length);
+      for (let r = 0; r < writes.length; r++) {
+        const w = writes[r]!;
+        const row = codec.encode(w);
         const values: unknown[] = new Array(columns.length);
-        for (const w of writes) {
-          const row = codec.encode(w);
-          for (let i = 0; i < columns.length; i++) values[i] = row[columns[i]!] ?? null;
-          (w.ifAbsent ? keep : write).run(values);
-        }
+        for (let i = 0; i < columns.length; i++) values[i] = row[columns[i]!] ?? null;
+        rows[r] = values;
+        if (w.ifAbsent) keep[r] = 1;
       }
-    })();
+      tables.push({ keepSql: this.rowInsertSql(table, 'keep', true), writeSql: this.rowInsertSql(table, options.merge ? 'merge' : 'replace', true), rows, keep });
+    }
+    const bulk: BulkWrite = { removals: this.removeStatements(options), tables };
+    if (this.writer) return this.writer.write(bulk);
+    applyBulkWrite(this.db, (text) => this.prepare(text), bulk);
   }
 
   protected async transaction(statements: readonly Statement[]): Promise<void> {
+    await this.settled();
     this.db.transaction(() => {
       for (const s of statements) this.prepare(s.sql).run(...(s.parameters as unknown[]));
     })();
   }
 
   protected async runSteps(steps: readonly CheckedStep[]): Promise<number | undefined> {
+    await this.settled();
     try {
       this.db
         .transaction(() => {
@@ -154,6 +177,7 @@ export class SqliteStore extends SqlStore {
   }
 
   async health(): Promise<StoreHealth> {
+    await this.settled();
     try {
       this.db.prepare('SELECT 1').get();
       return { ok: true, store: 'sqlite', detail: this.options.filename };
@@ -163,6 +187,7 @@ export class SqliteStore extends SqlStore {
   }
 
   async close(): Promise<void> {
+    await this.writer?.close();
     await this.readers?.close();
     if (this.db.open) this.db.close();
   }

@@ -1,0 +1,64 @@
+/**
+ * The main thread's side of the SQLite writer thread (sqlite-writer-thread.ts): posts bulk writes, one at a time,
+ * and resolves each when its transaction committed (rejects with the thread's error, or when the thread died).
+ * The store drains it before anything else touches the database (sqlite-store.ts), so a write on the store's own
+ * connection never waits on the thread's lock and every read sees the writes before it.
+ */
+import { Worker } from 'node:worker_threads';
+import type { BulkWrite } from './bulk-write.js';
+import type { WriterReply, WriterRequest, WriterSetup } from './sqlite-writer-thread.js';
+
+const THREAD_URL = new URL('./sqlite-writer-thread.js', import.meta.url);
+
+export class SqliteWriter {
+  private readonly worker: Worker;
+  private next = 1;
+  private readonly waiting = new Map<number, { resolve: () => void; reject: (e: Error) => void }>();
+  private last: Promise<void> = Promise.resolve();
+  private dead: Error | undefined;
+
+  constructor(setup: WriterSetup) {
+    // A thread runs a file: the parent's --input-type (a program given by -e) would make it fail to start.
+    this.worker = new Worker(THREAD_URL, { workerData: setup, execArgv: process.execArgv.filter((a) => !a.startsWith('--input-type')) });
+    this.worker.on('message', (reply: WriterReply) => {
+      const w = this.waiting.get(reply.id);
+      if (!w) return;
+      this.waiting.delete(reply.id);
+      if ('ok' in reply) w.resolve();
+      else w.reject(Object.assign(new Error(reply.error.message), reply.error.code ? { code: reply.error.code } : {}));
+    });
+    const fail = (e: Error): void => {
+      this.dead = e;
+      for (const w of this.waiting.values()) w.reject(e);
+      this.waiting.clear();
+    };
+    this.worker.on('error', fail);
+    this.worker.on('exit', (code) => fail(new Error(`the SQLite writer thread exited (code ${code})`)));
+  }
+
+  /** Runs `w` after the writes posted before it; resolves when it committed. */
+  write(w: BulkWrite): Promise<void> {
+    if (this.dead) return Promise.reject(this.dead);
+    const id = this.next++;
+    const done = new Promise<void>((resolve, reject) => this.waiting.set(id, { resolve, reject }));
+    this.worker.postMessage({ id, write: w } satisfies WriterRequest);
+    // drain() waits for every write, failed or not; each caller sees its own write's outcome.
+    this.last = done.catch(() => undefined);
+    return done;
+  }
+
+  /** Settles when every write posted so far has committed or failed. */
+  drain(): Promise<void> {
+    return this.last;
+  }
+
+  get busy(): boolean {
+    return this.waiting.size > 0;
+  }
+
+  async close(): Promise<void> {
+    await this.drain();
+    this.worker.removeAllListeners('exit');
+    await this.worker.terminate();
+  }
+}
