@@ -11,7 +11,7 @@
  * 'unchanged' and 'updated' are only for indicators stored before the run: an indicator that an earlier batch of
  * the same run wrote (an input repeated further down the file) counts as a merged duplicate, like a repeat within
  * a batch, so created = the distinct new indicators and a re-import's unchanged = what it finds stored. The run's
- * ids are remembered as 52-bit digests (8 bytes each, not the id strings: 1M indicators cost about 16 MB); two ids
+ * ids are remembered as 52-bit digests (in a DigestSet: at most 16 bytes each, not the id strings: 1M indicators cost at most 32 MB); two ids
  * sharing a digest (about 1 in 10,000 at 1M ids) would miscount one repeat, never change what is written.
  *
  * Orphans (indicators without a profile, id indicatorId('', artifact)): an artifact is listed with a profile or
@@ -43,6 +43,7 @@ import type { ImportSummary } from './import-summary.js';
 import type { ProfileBook, ProfileState } from './profile-book.js';
 import { byKeys, byNavigationKeys } from './queries.js';
 import { indicatorId } from '../model/ids.js';
+import { DigestSet } from './digest-set.js';
 
 /** The id of the artifact a stored indicator points at. */
 function artifactIdOf(r: EntityRecord): string {
@@ -105,13 +106,14 @@ function ruleOf(p: StructuralProperty | undefined): MergeRule {
 export class BatchWriter {
   private readonly pending = new Map<string, PendingIndicator>();
   /** Digests of the indicator ids earlier batches of this run handled. */
-  private readonly seen = new Set<number>();
+  private readonly seen = new DigestSet();
   /** Digests of the artifact ids earlier batches wrote (kept only when the artifact table started empty). */
-  private readonly seenArtifacts = new Set<number>();
+  private readonly seenArtifacts = new DigestSet();
   /** An earlier batch of this run wrote an indicator without a profile. */
   private wroteOrphans = false;
   /** Set by the engine before the first batch. */
   startEmpty: StartEmpty = { indicators: false, artifacts: false };
+  private readonly batchSize: number;
   private readonly firstRule: MergeRule;
   private readonly lastRule: MergeRule;
   /** The last batch's write, posted and not awaited yet. */
@@ -128,6 +130,7 @@ export class BatchWriter {
   constructor(private readonly o: BatchWriterOptions) {
     this.firstRule = ruleOf(o.indicatorType.property(INDICATOR.p.firstSeenDateTime));
     this.lastRule = ruleOf(o.indicatorType.property(INDICATOR.p.lastSeenDateTime));
+    this.batchSize = o.batchSize;
   }
 
   /** Adds an indicator; a promise only when that filled a batch (the batch is being written). */
@@ -141,7 +144,7 @@ export class BatchWriter {
       return undefined;
     }
     this.pending.set(p.id, p);
-    return this.pending.size >= this.o.batchSize ? this.flush() : undefined;
+    return this.pending.size >= this.batchSize ? this.flush() : undefined;
   }
 
   async flush(): Promise<void> {
@@ -170,7 +173,7 @@ export class BatchWriter {
     const adopt = await this.adoptOrphans(valid);
     // Each id's digest once: it decides the lookup (into an empty store) and is remembered after the write.
     const hashes = adopt.kept.map((p) => digest(p.id));
-    const maybeStored = (ids: readonly string[], empty: boolean, seen: Set<number>): string[] => (empty ? ids.filter((id) => seen.has(digest(id))) : [...ids]);
+    const maybeStored = (ids: readonly string[], empty: boolean, seen: DigestSet): string[] => (empty ? ids.filter((id) => seen.has(digest(id))) : [...ids]);
     const indicatorIds = this.startEmpty.indicators ? adopt.kept.filter((_, i) => this.seen.has(hashes[i]!)).map((p) => p.id) : adopt.kept.map((p) => p.id);
     const existingIndicators = await this.existing(this.o.indicatorType, indicatorIds);
     const existingArtifacts = await this.existing(records.artifactType, maybeStored([...artifacts.keys()], this.startEmpty.artifacts, this.seenArtifacts));

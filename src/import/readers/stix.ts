@@ -34,6 +34,7 @@
  */
 import { canonicalize } from '../canonicalize.js';
 import { parseStixPattern } from '../stix-pattern.js';
+import { StixRefs } from '../stix-refs.js';
 import { JsonStreamError, parseJsonValue, streamJsonBatches, type Decision } from '../stream-json-array.js';
 import type { ArtifactJson } from '../canonicalize.js';
 import { cveIdOf, exactArticleIndicator, exactVulnerabilityId, patternArtifacts, reportItems, vulnerabilityItem, type ExactArticleIndicator } from '../stix-report.js';
@@ -69,13 +70,15 @@ export async function* readStix(ctx: ReaderContext): AsyncGenerator<ImportItem |
   const identities = new Map<string, string>();
   const identitySources = new Map<string, IndicatorSourceName>();
   const locations = new Map<string, { code: string; label: string }>();
-  const indicates = new Map<string, string[]>();
-  const targets = new Map<string, string>();
-  const origins = new Map<string, string[]>();
-  const attributed = new Map<string, string[]>();
+  const indicates = new StixRefs();
+  const origins = new StixRefs();
+  const attributed = new StixRefs();
   const sightings = new Map<string, { first?: number; last?: number }>();
   const pending: ImportItem[] = [];
+  /** The objects of the bundle that some report refers to (only those: a bundle of a million objects holds no set of them all). */
   const ids = new Set<string>();
+  /** Every object_ref of every report. */
+  const allReportRefs = new Set<string>();
   const reports: { o: Obj; position: string }[] = [];
   const reportRefs = new Set<string>();
   const vulnerabilities = new Map<string, string>();
@@ -111,7 +114,6 @@ export async function* readStix(ctx: ReaderContext): AsyncGenerator<ImportItem |
         continue;
       }
       const id = o['id'] as string;
-      ids.add(id);
       const kind = PROFILE_KINDS[type];
       if (kind) {
         if (!isNonEmptyString(o['name'])) {
@@ -149,7 +151,11 @@ export async function* readStix(ctx: ReaderContext): AsyncGenerator<ImportItem |
       switch (type) {
         case 'report':
           reports.push({ o, position });
-          for (const r of Array.isArray(o['object_refs']) ? o['object_refs'] : []) if (typeof r === 'string' && r.startsWith('indicator--')) reportRefs.add(r);
+          for (const r of Array.isArray(o['object_refs']) ? o['object_refs'] : []) {
+            if (typeof r !== 'string') continue;
+            allReportRefs.add(r);
+            if (r.startsWith('indicator--')) reportRefs.add(r);
+          }
           continue;
         case 'vulnerability': {
           const cve = exactVulnerabilityId(o) ?? cveIdOf(o);
@@ -192,12 +198,7 @@ export async function* readStix(ctx: ReaderContext): AsyncGenerator<ImportItem |
             pending.push({ kind: 'skip', position, reason: `relationship ${rt} not imported` });
             continue;
           }
-          // Targets are few (profiles, locations) but repeated once per relationship: one string each.
-          let target = targets.get(dst);
-          if (target === undefined) targets.set(dst, (target = dst));
-          const list = map.get(src);
-          if (list) list.push(target);
-          else map.set(src, [target]);
+          map.add(src, dst);
           continue;
         }
         default:
@@ -215,9 +216,15 @@ export async function* readStix(ctx: ReaderContext): AsyncGenerator<ImportItem |
   yield* pending;
   pending.length = 0;
   for (const [id, p] of profiles) {
-    const countries = (origins.get(id) ?? []).map((l) => locations.get(l)).filter((x): x is { code: string; label: string } => !!x);
+    const countries = origins.get(id).map((l) => locations.get(l)).filter((x): x is { code: string; label: string } => !!x);
     yield { kind: 'profile', position: p.position, profile: { ...p.draft, countries } };
   }
+
+  const noteReferenced = (bytes: Buffer, problem: string | undefined): void => {
+    const parsed = parseJsonValue(bytes, problem);
+    const o = parsed.ok ? (parsed.value as Obj) : undefined;
+    if (typeof o === 'object' && o !== null && typeof o['id'] === 'string' && allReportRefs.has(o['id'])) ids.add(o['id']);
+  };
 
   // Pass 2
   try {
@@ -225,7 +232,11 @@ export async function* readStix(ctx: ReaderContext): AsyncGenerator<ImportItem |
       // The items of one chunk's indicators go out together (one await per chunk, not per item).
       const out: ImportItem[] = [];
       for (const v of values) {
-      if (v.bytes.indexOf(INDICATOR_TYPE) < 0) continue; // cannot be an indicator
+      if (v.bytes.indexOf(INDICATOR_TYPE) < 0) {
+        // cannot be an indicator; with reports, whether they refer to it
+        if (allReportRefs.size > 0) noteReferenced(v.bytes, v.problem);
+        continue;
+      }
       const parsed = parseJsonValue(v.bytes, v.problem);
       if (!parsed.ok) {
         // reported in pass 1, unless pass 1 passed over it as an indicator
@@ -233,9 +244,12 @@ export async function* readStix(ctx: ReaderContext): AsyncGenerator<ImportItem |
         continue;
       }
       const o = parsed.value as Obj;
-      if (typeof o !== 'object' || o === null || o['type'] !== 'indicator') continue;
+      if (typeof o !== 'object' || o === null || o['type'] !== 'indicator') {
+        if (typeof o === 'object' && o !== null && typeof o['id'] === 'string' && allReportRefs.has(o['id'])) ids.add(o['id']);
+        continue;
+      }
       if (typeof o['id'] === 'string') {
-        ids.add(o['id']);
+        if (allReportRefs.has(o['id'])) ids.add(o['id']);
         if (reportRefs.has(o['id'])) indicatorArtifacts.set(o['id'], patternArtifacts(o['pattern']));
         const exact = exactArticleIndicator(o);
         if (exact) {
@@ -267,8 +281,8 @@ function* indicatorItems(
     profiles: Map<string, unknown>;
     identities: Map<string, string>;
     identitySources: Map<string, IndicatorSourceName>;
-    indicates: Map<string, string[]>;
-    attributed: Map<string, string[]>;
+    indicates: StixRefs;
+    attributed: StixRefs;
     sightings: Map<string, { first?: number; last?: number }>;
   },
 ): Generator<ImportItem> {
@@ -292,8 +306,8 @@ function* indicatorItems(
   const pattern = parseStixPattern(o['pattern']);
   if (pattern.kind !== 'values') return yield { kind: pattern.kind, position, reason: pattern.reason, value: o['pattern'] };
   for (const reason of pattern.skipped) yield { kind: 'skip', position, reason };
-  const direct = refs.indicates.get(id) ?? [];
-  const profileKeys = [...new Set([...direct, ...direct.flatMap((t) => refs.attributed.get(t) ?? [])].filter((t) => refs.profiles.has(t)))];
+  const direct = refs.indicates.get(id);
+  const profileKeys = [...new Set([...direct, ...direct.flatMap((t) => refs.attributed.get(t))].filter((t) => refs.profiles.has(t)))];
   // A tigraph export: the indicator's own id and its artifact's Graph JSON (when it is the same artifact).
   const exact =
     isNonEmptyString(o['x_tigraph_id']) && typeof o['x_tigraph_profile'] === 'string' && pattern.values.length === 1 && profileKeys.length <= 1

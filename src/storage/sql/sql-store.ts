@@ -176,15 +176,16 @@ export abstract class SqlStore implements Store {
 
   /**
    * The single-row INSERT … ON CONFLICT text for a table and conflict mode, compiled once; values bind in column
-   * order, then (`stamped`) the row's ingestion stamp (sqlite/bulk-write.ts).
+   * order, then (`stamped`) the row's ingestion stamp (sqlite/bulk-write.ts). With `columns` (a subset, the key
+   * included) only those are bound: the others are NULL, as they would be bound, also in the upsert's SET.
    */
-  protected rowInsertSql(table: TableDef, mode: 'keep' | 'replace' | 'merge', stamped = false): string {
-    const cacheKey = `${table.name}:${mode}:${stamped}`;
+  protected rowInsertSql(table: TableDef, mode: 'keep' | 'replace' | 'merge', stamped = false, columns?: readonly string[]): string {
+    const cacheKey = `${table.name}:${mode}:${stamped}:${columns?.join(',') ?? '*'}`;
     let text = this.rowInsertCache.get(cacheKey);
     if (!text) {
-      const extra = stamped ? [INGEST_COLUMN] : [];
-      const values = sql`VALUES (${sql.join([...table.columns, ...extra].map(() => sql`${null}`))})`;
-      text = this.insertStatement(table, values, mode === 'keep' ? undefined : this.conflictUpdates(table, mode === 'merge'), extra).sql;
+      const bound = [...(columns ?? table.columns.map((c) => c.name)), ...(stamped ? [INGEST_COLUMN] : [])];
+      const values = sql`VALUES (${sql.join(bound.map(() => sql`${null}`))})`;
+      text = this.insertStatement(table, values, mode === 'keep' ? undefined : this.conflictUpdates(table, mode === 'merge'), bound).sql;
       this.rowInsertCache.set(cacheKey, text);
     }
     return text;
@@ -308,8 +309,8 @@ export abstract class SqlStore implements Store {
   }
 
   /** INSERT of `source` (VALUES … or SELECT …); on a key conflict update (upsert) or, without updates, keep the row. */
-  protected insertStatement(table: TableDef, source: Sql, updates: Sql[] | undefined, extraColumns: readonly string[] = []): Statement {
-    const cols = sql.join([...table.columns.map((c) => c.name), ...extraColumns].map((c) => sql.id(c)));
+  protected insertStatement(table: TableDef, source: Sql, updates: Sql[] | undefined, columns: readonly string[] = table.columns.map((c) => c.name)): Statement {
+    const cols = sql.join(columns.map((c) => sql.id(c)));
     const conflict = updates ? sql`DO UPDATE SET ${sql.join(updates)}` : sql`DO NOTHING`;
     return sql`INSERT INTO ${sql.table(table.name)} (${cols}) ${source} ON CONFLICT (${sql.id(table.keyColumn)}) ${conflict}`.compile(this.dialect.kysely);
   }

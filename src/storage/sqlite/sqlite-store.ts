@@ -65,7 +65,8 @@ export class SqliteStore extends SqlStore {
     this.db.pragma('busy_timeout = 5000');
     this.db.pragma(`mmap_size = ${options.mmapBytes ?? DEFAULT_MMAP_BYTES}`);
     // 64 MiB page cache: imports touch many index pages per batch (hash-distributed keys).
-    this.db.pragma(`cache_size = -${CACHE_KIB}`);
+    // With a writer thread, the bulk writes (and their page cache) are the thread's; this connection mostly reads.
+    this.db.pragma(`cache_size = -${options.writerThread ? CACHE_KIB / 4 : CACHE_KIB}`);
     migrate(this.db, this.schema, this.dialect);
     this.guard.install(this.db);
     const threads = options.filename === ':memory:' ? 0 : (options.readers ?? 0);
@@ -130,18 +131,20 @@ export class SqliteStore extends SqlStore {
     const tables: BulkTable[] = [];
     for (const [table, writes] of this.groupWrites(records)) {
       const codec = this.codecs.get(table)!;
-      const columns = table.columns.map((c) => c.name);
+      const encoded = writes.map((w) => codec.encode(w));
+      // Only the columns some row sets are bound (an imported hostname sets 3 of the artifact table's 38).
+      const columns = table.columns.map((c) => c.name).filter((c) => c === table.keyColumn || encoded.some((row) => row[c] != null));
       const rows: unknown[][] = new Array(writes.length);
       const keep = new Uint8Array(writes.length);
       for (let r = 0; r < writes.length; r++) {
-        const w = writes[r]!;
-        const row = codec.encode(w);
+        const row = encoded[r]!;
         const values: unknown[] = new Array(columns.length);
         for (let i = 0; i < columns.length; i++) values[i] = row[columns[i]!] ?? null;
         rows[r] = values;
-        if (w.ifAbsent) keep[r] = 1;
+        if (writes[r]!.ifAbsent) keep[r] = 1;
       }
-      tables.push({ keepSql: this.rowInsertSql(table, 'keep', true), writeSql: this.rowInsertSql(table, options.merge ? 'merge' : 'replace', true), rows, keep });
+      const sqlFor = (mode: 'keep' | 'replace' | 'merge'): string => this.rowInsertSql(table, mode, true, columns);
+      tables.push({ keepSql: sqlFor('keep'), writeSql: sqlFor(options.merge ? 'merge' : 'replace'), rows, keep });
     }
     const bulk: BulkWrite = { removals: this.removeStatements(options), tables };
     if (this.writer) return this.writer.write(bulk);

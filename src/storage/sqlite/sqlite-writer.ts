@@ -18,8 +18,9 @@ export class SqliteWriter {
   private dead: Error | undefined;
 
   constructor(setup: WriterSetup) {
-    // A thread runs a file: the parent's --input-type (a program given by -e) would make it fail to start.
-    this.worker = new Worker(THREAD_URL, { workerData: setup, execArgv: process.execArgv.filter((a) => !a.startsWith('--input-type')) });
+    // None of the parent's Node flags: some make a thread fail to start (--input-type of a program given by -e,
+    // --trace-gc…), and it needs none.
+    this.worker = new Worker(THREAD_URL, { workerData: setup, execArgv: [] });
     this.worker.on('message', (reply: WriterReply) => {
       const w = this.waiting.get(reply.id);
       if (!w) return;

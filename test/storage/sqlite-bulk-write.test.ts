@@ -1,0 +1,139 @@
+/**
+ * SQLite bulk writes (src/storage/sqlite/bulk-write.ts, sqlite-writer.ts): rows stamped by the write itself (the
+ * INSERT trigger does not stamp them again), old triggers upgraded by the migration, and the writer thread:
+ * commit before resolve, order, errors, and every other operation waiting for the writes before it.
+ */
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { MODEL } from '../../src/model/model.js';
+import { SqliteStore } from '../../src/storage/sqlite/sqlite-store.js';
+import type { WriteRecord } from '../../src/model/records.js';
+import { profile, indicator, runStoreCases, writesOf } from './store-cases.js';
+
+const INDICATORS = MODEL.entitySet('intelligenceProfileIndicators')!;
+const ARTIFACTS = INDICATORS.entityType.navigation('artifact')!.target;
+const clock = (db: Database.Database): number => Number(db.prepare('SELECT "value" FROM "tigraph_ingest_clock" WHERE "id" = 1').pluck().get());
+const stamps = (db: Database.Database, table: string): number[] => (db.prepare(`SELECT "tigraph_added" FROM "${table}" ORDER BY "tigraph_added"`).pluck().all() as number[]).map(Number);
+const HOSTNAME = MODEL.subtypesOf(ARTIFACTS).find((t) => t.name === 'hostname')!;
+const hostRecord = (id: string): WriteRecord => ({ record: { kind: 'record', type: HOSTNAME, values: { id }, navigations: {} }, ifAbsent: true });
+
+let dir: string;
+before(() => {
+  dir = mkdtempSync(join(tmpdir(), 'tigraph-bulk-'));
+});
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+// The whole store suite with the import path on a writer thread.
+runStoreCases({
+  name: 'sqlite with a writer thread',
+  create: async () => {
+    const d = mkdtempSync(join(tmpdir(), 'tigraph-writer-'));
+    const store = new SqliteStore(MODEL, { filename: join(d, 'tigraph.db'), writerThread: true });
+    const close = store.close.bind(store);
+    store.close = async () => {
+      await close();
+      rmSync(d, { recursive: true, force: true });
+    };
+    return store;
+  },
+});
+
+describe('sqlite bulk writes', () => {
+  it('stamp each row once, consecutively, from the clock: the INSERT trigger does not fire for them', async () => {
+    const store = new SqliteStore(MODEL, { filename: ':memory:' });
+    try {
+      const before = clock(store.db);
+      await store.write(writesOf(profile('p1', [indicator('i1', 'a.example', '2024-01-01T00:00:00Z'), indicator('i2', 'b.example', '2024-01-02T00:00:00Z')])));
+      const rows = [...stamps(store.db, 'intelligence_profile_indicator'), ...stamps(store.db, 'artifact'), ...stamps(store.db, 'intelligence_profile')].sort((a, b) => a - b);
+      // 2 indicators, 2 artifacts, 1 profile: five stamps in a row, and the clock on the last (a trigger firing
+      // too would have moved it once more per row).
+      assert.equal(rows.length, 5);
+      assert.ok(rows[0]! > before);
+      assert.deepEqual(rows, [0, 1, 2, 3, 4].map((i) => rows[0]! + i));
+      assert.equal(clock(store.db), rows[4]);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('a row inserted without a stamp (a POST) is still stamped by the trigger', async () => {
+    const store = new SqliteStore(MODEL, { filename: ':memory:' });
+    try {
+      const before = clock(store.db);
+      const outcome = await store.create({ writes: writesOf(profile('posted')), main: 0 });
+      assert.deepEqual(outcome, { ok: true });
+      const [stamp] = stamps(store.db, 'intelligence_profile');
+      assert.ok(stamp! > before, `stamp ${stamp} after clock ${before}`);
+      assert.equal(clock(store.db), stamp);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('an INSERT trigger of an older database (without the condition) is replaced when the store opens', async () => {
+    const file = join(dir, 'old-trigger.db');
+    await new SqliteStore(MODEL, { filename: file }).close();
+    const db = new Database(file);
+    const sql = db.prepare("SELECT sql FROM sqlite_master WHERE name = 'tg_artifact_added_insert'").pluck().get() as string;
+    db.exec('DROP TRIGGER "tg_artifact_added_insert"');
+    db.exec(sql.replace(/ WHEN .*? BEGIN /, ' BEGIN '));
+    assert.doesNotMatch(db.prepare("SELECT sql FROM sqlite_master WHERE name = 'tg_artifact_added_insert'").pluck().get() as string, /WHEN/);
+    db.close();
+    const store = new SqliteStore(MODEL, { filename: file });
+    try {
+      assert.equal(store.db.prepare("SELECT sql FROM sqlite_master WHERE name = 'tg_artifact_added_insert'").pluck().get(), sql);
+    } finally {
+      await store.close();
+    }
+  });
+});
+
+describe('sqlite writer thread', () => {
+  it('a write resolves once committed; writes posted together commit in order; a failed write rejects alone', async () => {
+    const file = join(dir, 'writer.db');
+    const store = new SqliteStore(MODEL, { filename: file, writerThread: true });
+    try {
+      const first = store.write(writesOf(profile('w1', [indicator('w1-i', 'w.example', '2024-01-01T00:00:00Z')])));
+      const second = store.write(writesOf(profile('w1', [indicator('w1-i', 'w.example', '2024-01-01T00:00:00Z')], { title: 'Second title' })));
+      // An indicator without its required first seen: NOT NULL fails in the thread, its transaction rolls back.
+      const broken = store.write([{ record: { kind: 'record', type: INDICATORS.entityType, values: { id: 'broken', source: 1 }, navigations: { artifact: { kind: 'ref', type: ARTIFACTS, id: 'w.example' } } } }]);
+      const third = store.write([hostRecord('after-failure.example')]);
+      await first;
+      await second;
+      await assert.rejects(broken, /NOT NULL constraint failed/);
+      await third;
+      // Read through the store (it waits for the thread) and through another connection (committed, not cached).
+      const p = await store.findOne({ kind: 'entity', type: MODEL.entitySet('intelProfiles')!.entityType, key: 'w1', parent: undefined, expand: [] });
+      assert.equal(p?.values['title'], 'Second title');
+      const other = new Database(file, { readonly: true });
+      try {
+        assert.deepEqual(other.prepare('SELECT id FROM artifact ORDER BY id').pluck().all(), ['after-failure.example', 'w.example']);
+        assert.deepEqual(other.prepare('SELECT id FROM intelligence_profile_indicator').pluck().all(), ['w1-i']);
+      } finally {
+        other.close();
+      }
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('a read right after a posted write waits for it: the count is the written one, not the one before', async () => {
+    const store = new SqliteStore(MODEL, { filename: join(dir, 'writer-order.db'), writerThread: true });
+    try {
+      const rows = Array.from({ length: 20_000 }, (_, i) => hostRecord(`h${i}.order.example`));
+      const written = store.write(rows);
+      // Not awaited: the store's own connection would otherwise read the state before the thread's commit.
+      const count = await store.count({ kind: 'count', type: ARTIFACTS, parent: undefined, filter: undefined, search: undefined });
+      assert.equal(count, 20_000);
+      await written;
+      const outcome = await store.create({ writes: [{ record: rows[rows.length - 1]!.record }], main: 0 });
+      assert.deepEqual(outcome, { ok: false, reason: 'conflict', type: HOSTNAME, key: 'h19999.order.example' });
+    } finally {
+      await store.close();
+    }
+  });
+});
