@@ -40,6 +40,8 @@ export interface ImportSummary {
   skipped: Map<string, ReasonCount>;
   rejected: Map<string, ReasonCount>;
   batches: number;
+  /** Stored keys whose digests were read before the first batch (shouldPreloadKeys), so that only these are looked up. */
+  storedKeysRead: number;
   /** --strict found rejects: nothing was written. */
   aborted: boolean;
   /** Why the import did not complete as asked, as values (callers map them to messages; no string matching). */

@@ -13,8 +13,9 @@
  *   the summary counts them (hostsFromUrls).
  * - The summary says, per input file, which profiles its indicators went into and the rule that matched
  *   (profile-book.ts MatchRule).
- * - Bulk loads: into an empty indicator table, batches skip the lookups of keys the store cannot have
- *   (write-batch.ts), and an input of at least DEFER_INDEXES_BYTES that is also at least about half as large as
+ * - Bulk loads: batches skip the lookups of keys the store cannot have (write-batch.ts): into empty tables, and
+ *   into a store of at most PRELOAD_KEYS_MAX keys when the input is large beside it (shouldPreloadKeys: the
+ *   stored keys' digests are read once first, Store.keys). An input of at least DEFER_INDEXES_BYTES that is also at least about half as large as
  *   what the store holds drops the indicator and artifact tables' secondary indexes for the run and builds them
  *   at the end (Store.dropSecondaryIndexes), also when the run fails; `deferIndexes` 'always' / 'never' overrides.
  *   A killed run leaves them to the next start's migration.
@@ -41,7 +42,8 @@ import type { ImportItem, IndicatorSourceName, Reader } from './types.js';
 import { basename } from 'node:path';
 import type { FileSummary, ImportSummary, ReasonCount } from './import-summary.js';
 import { ArtifactRecords } from './artifact-records.js';
-import { BatchWriter } from './write-batch.js';
+import { BatchWriter, digest } from './write-batch.js';
+import { DigestSet } from './digest-set.js';
 import { EntityWriter } from './write-entities.js';
 import { tallyReason } from './reason-tally.js';
 
@@ -73,6 +75,8 @@ export const DEFER_INDEXES_BYTES = 32 * 1024 * 1024;
 /** A low estimate of input bytes per indicator (a STIX indicator and its relationship: about 700), so that a
  * load is judged large relative to the store only when it surely is. */
 const BYTES_PER_INDICATOR_ESTIMATE = 1000;
+/** Stores with more keys than this are not read for their key digests (at most 16 bytes per key: 128 MB). */
+const PRELOAD_KEYS_MAX = 8_000_000;
 
 export interface ImportProgress {
   readonly items: number;
@@ -101,6 +105,8 @@ export interface ImportOptions {
   readonly onFileDone?: (file: FileSummary, index: number, count: number) => void;
   /** Secondary indexes during the run: 'auto' (dropped for a large load into an empty store), 'always', 'never'. */
   readonly deferIndexes?: 'auto' | 'always' | 'never';
+  /** Reading the stored keys' digests first (shouldPreloadKeys): 'auto', 'always' (any non-empty store), 'never'. */
+  readonly preloadKeys?: 'auto' | 'always' | 'never';
   /** Display names for inputs (stdin's temporary file → '-'). */
   readonly displayNames?: ReadonlyMap<string, string>;
   /** --host h[:port]: where the inputs were observed (X.509 certificates). */
@@ -152,6 +158,7 @@ class Engine {
       mergedInBatch: 0,
       hostsFromUrls: 0,
       orphansAdopted: 0,
+      storedKeysRead: 0,
       keptUnderProfile: 0,
       skipped: new Map(),
       rejected: new Map(),
@@ -212,7 +219,11 @@ class Engine {
     const indicators = this.writer.indicatorType;
     const artifacts = this.writer.artifactType;
     const stored = await count(indicators);
-    this.writer.startEmpty = { indicators: stored === 0, artifacts: (await count(artifacts)) === 0 };
+    const storedArtifacts = await count(artifacts);
+    const preloadMode = this.options.preloadKeys ?? 'auto';
+    const preload = preloadMode === 'auto' ? shouldPreloadKeys(bytes, stored + storedArtifacts) : preloadMode === 'always';
+    this.writer.storedKeys = { indicators: await storedKeyDigests(store, indicators, stored, preload), artifacts: await storedKeyDigests(store, artifacts, storedArtifacts, preload) };
+    if (preload) this.summary.storedKeysRead = (this.writer.storedKeys.indicators?.size ?? 0) + (this.writer.storedKeys.artifacts?.size ?? 0);
     const mode = this.options.deferIndexes ?? 'auto';
     // Large relative to the store: rebuilding the indexes over everything costs less than maintaining them for
     // the new rows (random keys touch every index page), once the input is about half of what is stored.
@@ -353,6 +364,24 @@ class Engine {
     this.lastProgress = t;
     this.options.onProgress({ items: this.items, bytes: this.bytes, totalBytes: this.totalBytes, elapsedMs: t - this.started });
   }
+}
+
+/**
+ * Whether an import of `bytes` reads the digests of the `stored` keys first (module comment): reading a key in a
+ * keyset page costs a few times less than looking it up among a batch's, and each imported indicator brings about
+ * two lookups (its own key, its artifact's), so once the input holds about a quarter as many indicators as the
+ * store holds keys. Memory: 16 bytes per stored key at most.
+ */
+export function shouldPreloadKeys(bytes: number, stored: number): boolean {
+  return stored > 0 && stored <= PRELOAD_KEYS_MAX && bytes / BYTES_PER_INDICATOR_ESTIMATE >= stored / 4;
+}
+
+/** The digests of the keys of `type`'s table: an empty set for an empty table, read when `preload`, else undefined. */
+async function storedKeyDigests(store: Store, type: EntityType, stored: number, preload: boolean): Promise<DigestSet | undefined> {
+  if (stored > 0 && !preload) return undefined;
+  const set = new DigestSet();
+  if (stored > 0) for await (const page of store.keys(type)) for (const id of page) set.add(digest(id));
+  return set;
 }
 
 /** Whether a load of `bytes` into a store holding `stored` indicators defers the secondary indexes (module comment). */

@@ -22,8 +22,10 @@
  * (summary.keptUnderProfile). So importing a file without --profile and then with it, or a truncated STIX bundle
  * and then the intact one, ends as the second import alone would.
  *
- * Into tables that were empty when the run started (BatchWriter.startEmpty), the only keys that can exist are
- * those this run wrote: ids whose digest was not seen are not looked up (no read-before-write on a first load).
+ * No read-before-write for keys the store cannot have: when the engine knows the digests of every key stored when
+ * the run started (BatchWriter.storedKeys: empty sets for empty tables, else read once with Store.keys for a large
+ * import), only ids whose digest is among those or among this run's own are looked up. A row another process
+ * writes meanwhile with the same key is still merged by the write (an upsert), only counted as created.
  *
  * Pipelined: a batch's write is posted and not awaited; the next batch is read meanwhile, and the next flush (or
  * `finish`) awaits it before its own lookups, so each batch still sees every batch before it. On a SQLite file with
@@ -73,10 +75,10 @@ export interface BatchWriterOptions {
   readonly reject: (reason: string, position: string) => void;
 }
 
-/** Which tables held no row when the import started. */
-export interface StartEmpty {
-  indicators: boolean;
-  artifacts: boolean;
+/** The digests of the keys stored when the import started, per table; undefined where not known (every id is looked up). */
+export interface StoredKeys {
+  indicators: DigestSet | undefined;
+  artifacts: DigestSet | undefined;
 }
 
 const LOOKUP_CHUNK = 2000;
@@ -107,12 +109,12 @@ export class BatchWriter {
   private readonly pending = new Map<string, PendingIndicator>();
   /** Digests of the indicator ids earlier batches of this run handled. */
   private readonly seen = new DigestSet();
-  /** Digests of the artifact ids earlier batches wrote (kept only when the artifact table started empty). */
+  /** Digests of the artifact ids earlier batches wrote (kept only when the stored artifact keys are known). */
   private readonly seenArtifacts = new DigestSet();
   /** An earlier batch of this run wrote an indicator without a profile. */
   private wroteOrphans = false;
   /** Set by the engine before the first batch. */
-  startEmpty: StartEmpty = { indicators: false, artifacts: false };
+  storedKeys: StoredKeys = { indicators: undefined, artifacts: undefined };
   private readonly batchSize: number;
   private readonly firstRule: MergeRule;
   private readonly lastRule: MergeRule;
@@ -173,16 +175,17 @@ export class BatchWriter {
     const adopt = await this.adoptOrphans(valid);
     // Each id's digest once: it decides the lookup (into an empty store) and is remembered after the write.
     const hashes = adopt.kept.map((p) => digest(p.id));
-    const maybeStored = (ids: readonly string[], empty: boolean, seen: DigestSet): string[] => (empty ? ids.filter((id) => seen.has(digest(id))) : [...ids]);
-    const indicatorIds = this.startEmpty.indicators ? adopt.kept.filter((_, i) => this.seen.has(hashes[i]!)).map((p) => p.id) : adopt.kept.map((p) => p.id);
+    const stored = this.storedKeys;
+    const indicatorIds = stored.indicators ? adopt.kept.filter((_, i) => this.maybeStored(hashes[i]!, stored.indicators, this.seen)).map((p) => p.id) : adopt.kept.map((p) => p.id);
+    const artifactIds = [...artifacts.keys()];
     const existingIndicators = await this.existing(this.o.indicatorType, indicatorIds);
-    const existingArtifacts = await this.existing(records.artifactType, maybeStored([...artifacts.keys()], this.startEmpty.artifacts, this.seenArtifacts));
+    const existingArtifacts = await this.existing(records.artifactType, stored.artifacts ? artifactIds.filter((id) => this.maybeStored(digest(id), stored.artifacts, this.seenArtifacts)) : artifactIds);
     const writes: WriteRecord[] = [];
     // New artifacts only, insert-if-absent: a stored artifact is never overwritten by an imported one.
     for (const [id, record] of artifacts) {
       if (!record || existingArtifacts.has(id)) continue;
       writes.push({ record, ifAbsent: true });
-      if (this.startEmpty.artifacts) this.seenArtifacts.add(digest(id));
+      if (stored.artifacts) this.seenArtifacts.add(digest(id));
     }
     for (const p of dirtyProfiles) {
       writes.push({ record: { kind: 'record', type: book.type, values: { ...p.values }, navigations: {} } });
@@ -201,6 +204,11 @@ export class BatchWriter {
     written.catch(() => undefined);
     this.inflight = written;
     summary.batches++;
+  }
+
+  /** Whether the key of digest `d` may be stored: it was when the run started, or this run wrote it. */
+  private maybeStored(d: number, stored: DigestSet | undefined, seen: DigestSet): boolean {
+    return !stored || stored.has(d) || seen.has(d);
   }
 
   /** Waits for the batch write posted last (throws its error). */
@@ -247,9 +255,10 @@ export class BatchWriter {
     }
     const removed: string[] = [];
     // Into an empty store, stored orphans can only be this run's own: none when it wrote none.
-    if (profiled.size > 0 && !(this.startEmpty.indicators && !this.wroteOrphans)) {
+    const stored = this.storedKeys.indicators;
+    if (profiled.size > 0 && !(stored?.size === 0 && !this.wroteOrphans)) {
       const ids = new Map([...profiled.keys()].map((a) => [indicatorId('', a), a]));
-      const candidates = this.startEmpty.indicators ? [...ids.keys()].filter((id) => this.seen.has(digest(id))) : [...ids.keys()];
+      const candidates = [...ids.keys()].filter((id) => this.maybeStored(digest(id), stored, this.seen));
       for (const [id, r] of await this.existing(this.o.indicatorType, candidates)) {
         absorb(ids.get(id)!, r.values[INDICATOR.p.firstSeenDateTime] as number, r.values[INDICATOR.p.lastSeenDateTime] as number | null);
         removed.push(id);

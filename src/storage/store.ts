@@ -126,6 +126,12 @@ export interface Store {
   create(request: CreateRequest): Promise<CreateOutcome>;
   /** A PATCH in one transaction: one UPDATE of the named columns; false when the entity is not there (any more). */
   update(request: UpdateRequest): Promise<boolean>;
+  /**
+   * Every key of the table that holds `type` (its subtypes included), in key order, `pageSize` at a time (keyset
+   * paged: one index-only range read per page). A bulk import reads them once so that it looks up only the keys the
+   * store may hold (write-batch.ts).
+   */
+  keys(type: EntityType, pageSize?: number): AsyncIterable<readonly string[]>;
   /** True when no entity of any stored type exists. */
   isEmpty(): Promise<boolean>;
   /**

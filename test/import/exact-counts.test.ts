@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { counts, importInto, memoryStore } from './helpers.js';
+import { shouldPreloadKeys } from '../../src/import/run-import.js';
 
 let tmp: string;
 before(async () => {
@@ -27,5 +28,39 @@ describe('exact import counts', () => {
     const again = await importInto(store, [file], { batchSize: 4 });
     assert.deepEqual([again.indicators, again.mergedInBatch], [{ created: 0, updated: 0, unchanged: 10, withoutProfile: 0 }, 20]);
     await store.close();
+  });
+});
+
+describe('stored keys read first (a large import into a non-empty store)', () => {
+  it('auto: a store of at most 8M keys, when the input holds at least a quarter as many indicators (about 1000 bytes each)', () => {
+    assert.equal(shouldPreloadKeys(1_000_000, 0), false, 'an empty store has nothing to read');
+    assert.equal(shouldPreloadKeys(250_000 * 1000, 1_000_000), true, '250k indicators into 1M keys');
+    assert.equal(shouldPreloadKeys(249_000 * 1000, 1_000_000), false, '249k indicators into 1M keys');
+    assert.equal(shouldPreloadKeys(1e12, 8_000_001), false, 'too many keys to hold');
+  });
+
+  it('the same counts, adoptions and rows as a run that looks every key up', async () => {
+    const csv = (name: string, hosts: string[]): Promise<string> => {
+      const path = join(tmp, name);
+      const rows = ['DateAdded,FirstSeen,IoC,Type,TLP,Release,Category,MalwareFamily,SHA1,MD5,Filename,C2Domain', ...hosts.map((h) => `5/27/2021,5/25/2021,${h},Domain,WHITE,May21,C2,,,,,`), ''];
+      return writeFile(path, rows.join('\r\n')).then(() => path);
+    };
+    const listed = await csv('preload-listed.csv', ['keep.example', 'untouched.example']);
+    const orphans = await csv('preload-orphans.csv', ['orphan-a.example', 'orphan-b.example']);
+    const fresh = Array.from({ length: 9 }, (_, i) => `new-${i}.example`);
+    const again = await csv('preload-again.csv', ['keep.example', 'orphan-a.example', ...fresh, 'new-0.example']);
+    const results = [];
+    for (const preloadKeys of ['always', 'never'] as const) {
+      const store = memoryStore();
+      await importInto(store, [listed], { profile: 'Preload Group' });
+      await importInto(store, [orphans]);
+      const s = await importInto(store, [again], { profile: 'Preload Group', preloadKeys, batchSize: 4 });
+      results.push({ keysRead: s.storedKeysRead, indicators: s.indicators, merged: s.mergedInBatch, adopted: s.orphansAdopted, stored: await counts(store) });
+      await store.close();
+    }
+    // keep: unchanged; orphan-a: adopted (created under the profile, the orphan deleted); 9 new; new-0 repeated: merged
+    const expected = { indicators: { created: 10, updated: 0, unchanged: 1, withoutProfile: 0 }, merged: 1, adopted: 1, stored: { profiles: 1, indicators: 13 } };
+    // 'always' read the 4 stored indicator keys and 4 artifact keys; 'never' looked each batch's keys up
+    assert.deepEqual(results, [{ keysRead: 8, ...expected }, { keysRead: 0, ...expected }]);
   });
 });

@@ -165,6 +165,20 @@ export function runStoreCases({ name, create, skip = {} }: StoreCaseOptions): vo
       assert.equal(j?.navigations['artifact']?.kind === 'record' ? j.navigations['artifact'].values['id'] : undefined, "quote'back\\slash.example");
     });
 
+    test('keys lists every key of a table once, in key order, page by page (subtypes sharing the table included)', async (store) => {
+      const inds = Array.from({ length: 7 }, (_, k) => indicator(`k${6 - k}`, `h${k}.example`, '2024-01-01T00:00:00Z'));
+      await store.write([...writesOf(profile('p1', inds)), { record: { kind: 'record', type: MODEL.entityType('microsoft.graph.security.ipAddress'), values: { id: '192.0.2.1' }, navigations: {} } }]);
+      const pages: (readonly string[])[] = [];
+      for await (const page of store.keys(INDICATORS.entityType, 3)) pages.push(page);
+      assert.deepEqual(pages, [['k0', 'k1', 'k2'], ['k3', 'k4', 'k5'], ['k6']]);
+      const artifacts: string[] = [];
+      for await (const page of store.keys(MODEL.entitySet('hosts')!.entityType)) artifacts.push(...page);
+      assert.deepEqual(artifacts, ['192.0.2.1', 'h0.example', 'h1.example', 'h2.example', 'h3.example', 'h4.example', 'h5.example', 'h6.example']);
+      const none: (readonly string[])[] = [];
+      for await (const page of store.keys(PROFILES.entityType, 1)) none.push(page);
+      assert.deepEqual(none, [['p1']]);
+    });
+
     test('the pivot finds the profiles that list an artifact', async (store) => {
       await store.write(writesOf(profile('p1', [indicator('a', 'shared.example', '2024-01-01T00:00:00Z')]), profile('p2', [indicator('b', 'shared.example', '2024-01-01T00:00:00Z')]), profile('p3', [indicator('c', 'other.example', '2024-01-01T00:00:00Z')])));
       assert.deepEqual(await list(store, 'intelProfiles', `$filter=indicators/any(i: i/artifact/id eq 'shared.example')`), ['p1', 'p2']);

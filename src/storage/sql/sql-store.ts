@@ -108,6 +108,21 @@ export abstract class SqlStore implements Store {
     return out.filter((r): r is IngestRow => r !== undefined);
   }
 
+  async *keys(type: EntityType, pageSize = 50_000): AsyncIterable<readonly string[]> {
+    const table = this.schema.tableOf(type);
+    const key = sql.id(table.keyColumn);
+    let after: string | undefined;
+    for (;;) {
+      const where = after === undefined ? sql`` : sql`WHERE ${key} > ${after}`;
+      const rows = await this.all(sql`SELECT ${key} AS k FROM ${sql.table(table.name)} ${where} ORDER BY ${key} LIMIT ${pageSize}`.compile(this.dialect.kysely));
+      if (rows.length === 0) return;
+      const page = rows.map((r) => String(r['k']));
+      yield page;
+      if (rows.length < pageSize) return;
+      after = page[page.length - 1];
+    }
+  }
+
   async isEmpty(): Promise<boolean> {
     for (const table of this.schema.tables) {
       const rows = await this.all(sql`SELECT 1 AS x FROM ${sql.table(table.name)} LIMIT 1`.compile(this.dialect.kysely));
