@@ -1,10 +1,17 @@
 /**
  * Relationship ends of a STIX bundle by source object, kept compact: a bundle of a million indicators has a million
- * `indicates` relationships, and pass 1 of the reader (readers/stix.ts) holds them all. A source id of the usual
- * form `<type>--<UUID>` is held as 17 one-byte characters (a marker and the UUID's 16 bytes, its type dropped when it
- * is `indicator`, else kept in front) instead of the 47-character text, and a source with one target holds that
- * target itself rather than a list; targets are few (profiles, locations) and shared. About 90 bytes per
- * relationship instead of about 250.
+ * `indicates` relationships, and pass 1 of the reader (readers/stix.ts) holds them all.
+ *
+ * - A source of the usual form `indicator--<UUID>` (lower-case hex) is held in an open-addressing table of typed
+ *   arrays: the UUID's 128 bits exactly (four 32-bit words, so distinct ids never share a slot) and an int32 naming
+ *   its target. About 40 bytes per relationship at most, outside the JavaScript heap, and no string is made to add
+ *   or find one.
+ * - Any other source (a campaign's `attributed-to`, a profile's `originates-from`, ids of other shapes) goes to a
+ *   Map under compactStixId: 17 one-byte characters for `<type>--<UUID>`, the text itself otherwise.
+ *
+ * Targets are few (profiles, locations) and shared: each is held once and named by its index; a source with several
+ * targets names a list. Hand-written: no maintained npm package offers a hash map keyed by 128-bit values in typed
+ * arrays.
  */
 const PACKED = '\u0000';
 const RAW = '\u0001';
@@ -14,7 +21,34 @@ const HYPHENS = [8, 13, 18, 23];
 
 const hexValue = (c: number): number => (c >= 48 && c <= 57 ? c - 48 : c >= 97 && c <= 102 ? c - 87 : -1);
 
-/** The key a STIX id is held under (distinct ids, distinct keys). Char codes, no regular expression: pass 1 calls it per relationship. */
+/**
+ * Reads the UUID at `start` of `id` (36 characters, lower-case hex, hyphens at 8, 13, 18, 23) into `out` as four
+ * 32-bit words; false when it is not one.
+ */
+function readUuid(id: string, start: number, out: Uint32Array): boolean {
+  if (id.length !== start + 36) return false;
+  let word = 0;
+  let nibbles = 0;
+  let w = 0;
+  for (let i = 0; i < 36; i++) {
+    const c = id.charCodeAt(start + i);
+    if (i === HYPHENS[0] || i === HYPHENS[1] || i === HYPHENS[2] || i === HYPHENS[3]) {
+      if (c !== 45) return false;
+      continue;
+    }
+    const v = hexValue(c);
+    if (v < 0) return false;
+    word = ((word << 4) | v) >>> 0;
+    if (++nibbles === 8) {
+      out[w++] = word;
+      word = 0;
+      nibbles = 0;
+    }
+  }
+  return true;
+}
+
+/** The key a STIX id is held under in the Map (distinct ids, distinct keys). Char codes, no regular expression. */
 export function compactStixId(id: string): string {
   const sep = id.indexOf('--');
   const start = sep + 2;
@@ -23,32 +57,95 @@ export function compactStixId(id: string): string {
     const c = id.charCodeAt(i);
     if (!((c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 45)) return RAW + id; // STIX types are [a-z0-9-]
   }
-  const codes = new Array<number>(16);
-  let j = 0;
-  for (let i = 0; i < 36; ) {
-    if (i === HYPHENS[0] || i === HYPHENS[1] || i === HYPHENS[2] || i === HYPHENS[3]) {
-      if (id.charCodeAt(start + i) !== 45) return RAW + id;
-      i++;
-      continue;
-    }
-    const hi = hexValue(id.charCodeAt(start + i));
-    const lo = hexValue(id.charCodeAt(start + i + 1));
-    if (hi < 0 || lo < 0) return RAW + id;
-    codes[j++] = hi * 16 + lo;
-    i += 2;
-  }
-  const packed = PACKED + String.fromCharCode(...codes);
+  const words = new Uint32Array(4);
+  if (!readUuid(id, start, words)) return RAW + id;
+  let packed = PACKED;
+  for (const w of words) packed += String.fromCharCode(w >>> 24, (w >>> 16) & 255, (w >>> 8) & 255, w & 255);
   return start === INDICATOR.length && id.startsWith(INDICATOR) ? packed : `${id.slice(0, sep)}${packed}`;
 }
 
+/** Indicator UUIDs → a target or a list of targets, in typed arrays (module comment). */
+class UuidTable {
+  /** Four words per slot. */
+  private keys = new Uint32Array(4 << 12);
+  /** Per slot: 0 empty; n > 0 the target n - 1; n < 0 the list -n - 1. */
+  private values = new Int32Array(1 << 12);
+  private count = 0;
+
+  private static slot(k: Uint32Array, mask: number): number {
+    let h = Math.imul(k[0]! ^ Math.imul(k[1]!, 0x9e3779b1) ^ Math.imul(k[2]!, 0x85ebca6b) ^ Math.imul(k[3]!, 0xc2b2ae35), 0x27d4eb2d);
+    h ^= h >>> 15;
+    return h & mask;
+  }
+
+  /** The slot holding `k`, or the empty slot where it would go. */
+  private find(k: Uint32Array, keys: Uint32Array, values: Int32Array): number {
+    const mask = values.length - 1;
+    for (let i = UuidTable.slot(k, mask); ; i = (i + 1) & mask) {
+      if (values[i] === 0) return i;
+      const o = i * 4;
+      if (keys[o] === k[0] && keys[o + 1] === k[1] && keys[o + 2] === k[2] && keys[o + 3] === k[3]) return i;
+    }
+  }
+
+  get(k: Uint32Array): number {
+    return this.values[this.find(k, this.keys, this.values)]!;
+  }
+
+  /** Sets the value of `k` (non-zero). */
+  set(k: Uint32Array, value: number): void {
+    let i = this.find(k, this.keys, this.values);
+    if (this.values[i] === 0) {
+      if ((this.count + 1) * 10 > this.values.length * 7) {
+        this.grow();
+        i = this.find(k, this.keys, this.values);
+      }
+      this.count++;
+      this.keys.set(k, i * 4);
+    }
+    this.values[i] = value;
+  }
+
+  private grow(): void {
+    const { keys, values } = this;
+    this.keys = new Uint32Array(keys.length * 2);
+    this.values = new Int32Array(values.length * 2);
+    const k = new Uint32Array(4);
+    for (let i = 0; i < values.length; i++) {
+      if (values[i] === 0) continue;
+      k.set(keys.subarray(i * 4, i * 4 + 4));
+      const j = this.find(k, this.keys, this.values);
+      this.keys.set(k, j * 4);
+      this.values[j] = values[i]!;
+    }
+  }
+}
+
 export class StixRefs {
+  private readonly uuids = new UuidTable();
   private readonly bySource = new Map<string, string | string[]>();
-  private readonly targets = new Map<string, string>();
+  private readonly targets: string[] = [];
+  private readonly targetIndex = new Map<string, number>();
+  /** Lists of target indexes, for sources of the table with several targets. */
+  private readonly lists: number[][] = [];
+  private readonly scratch = new Uint32Array(4);
 
   add(source: string, target: string): void {
-    let shared = this.targets.get(target);
-    if (shared === undefined) this.targets.set(target, (shared = target));
+    let t = this.targetIndex.get(target);
+    if (t === undefined) {
+      t = this.targets.length;
+      this.targets.push(target);
+      this.targetIndex.set(target, t);
+    }
+    if (source.startsWith(INDICATOR) && readUuid(source, INDICATOR.length, this.scratch)) {
+      const have = this.uuids.get(this.scratch);
+      if (have === 0) this.uuids.set(this.scratch, t + 1);
+      else if (have > 0) this.uuids.set(this.scratch, -(this.lists.push([have - 1, t]) - 1) - 1);
+      else this.lists[-have - 1]!.push(t);
+      return;
+    }
     const key = compactStixId(source);
+    const shared = this.targets[t]!;
     const have = this.bySource.get(key);
     if (have === undefined) this.bySource.set(key, shared);
     else if (typeof have === 'string') this.bySource.set(key, [have, shared]);
@@ -57,6 +154,12 @@ export class StixRefs {
 
   /** The targets of `source`'s relationships, in the order read. */
   get(source: string): readonly string[] {
+    if (source.startsWith(INDICATOR) && readUuid(source, INDICATOR.length, this.scratch)) {
+      const have = this.uuids.get(this.scratch);
+      if (have === 0) return [];
+      if (have > 0) return [this.targets[have - 1]!];
+      return this.lists[-have - 1]!.map((t) => this.targets[t]!);
+    }
     const have = this.bySource.get(compactStixId(source));
     return have === undefined ? [] : typeof have === 'string' ? [have] : have;
   }

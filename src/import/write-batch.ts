@@ -4,9 +4,9 @@
  * artifacts, the profiles changed since the last batch and the indicators. An interrupted import leaves exactly
  * the batches that committed; running it again completes it (ids are deterministic).
  *
- * Counting: per batch, one query fetches the batch's indicators that already exist and one the artifacts that
- * already exist (so a stored artifact's richer properties are never overwritten by an imported one: indicators
- * link to it by reference). An indicator is 'created' (new id), 'updated' (merged values differ) or 'unchanged'
+ * Counting: per batch, one query fetches the batch's indicators that already exist. Artifacts are not looked up:
+ * those of the indicators a batch writes are written insert-if-absent, so a stored artifact's richer properties are never overwritten by an imported
+ * one (indicators link to it by reference) and a repeated one costs the store one key probe. An indicator is 'created' (new id), 'updated' (merged values differ) or 'unchanged'
  * (nothing to write). In a dry run (strict mode's first pass) artifacts are validated and nothing is written.
  * 'unchanged' and 'updated' are only for indicators stored before the run: an indicator that an earlier batch of
  * the same run wrote (an input repeated further down the file) counts as a merged duplicate, like a repeat within
@@ -75,10 +75,9 @@ export interface BatchWriterOptions {
   readonly reject: (reason: string, position: string) => void;
 }
 
-/** The digests of the keys stored when the import started, per table; undefined where not known (every id is looked up). */
+/** The digests of the indicator keys stored when the import started; undefined when not known (every id is looked up). */
 export interface StoredKeys {
   indicators: DigestSet | undefined;
-  artifacts: DigestSet | undefined;
 }
 
 const LOOKUP_CHUNK = 2000;
@@ -109,12 +108,10 @@ export class BatchWriter {
   private readonly pending = new Map<string, PendingIndicator>();
   /** Digests of the indicator ids earlier batches of this run handled. */
   private readonly seen = new DigestSet();
-  /** Digests of the artifact ids earlier batches wrote (kept only when the stored artifact keys are known). */
-  private readonly seenArtifacts = new DigestSet();
   /** An earlier batch of this run wrote an indicator without a profile. */
   private wroteOrphans = false;
   /** Set by the engine before the first batch. */
-  storedKeys: StoredKeys = { indicators: undefined, artifacts: undefined };
+  storedKeys: StoredKeys = { indicators: undefined };
   private readonly batchSize: number;
   private readonly firstRule: MergeRule;
   private readonly lastRule: MergeRule;
@@ -153,7 +150,7 @@ export class BatchWriter {
     const batch = [...this.pending.values()];
     this.pending.clear();
     const { store, artifacts: records, book, summary } = this.o;
-    // Artifacts: validated by the model; written only when not stored yet.
+    // Artifacts: validated by the model; written insert-if-absent.
     const artifacts = new Map<string, EntityRecord | undefined>();
     for (const p of batch) {
       if (artifacts.has(p.artifact.id)) continue;
@@ -177,27 +174,26 @@ export class BatchWriter {
     const hashes = adopt.kept.map((p) => digest(p.id));
     const stored = this.storedKeys;
     const indicatorIds = stored.indicators ? adopt.kept.filter((_, i) => this.maybeStored(hashes[i]!, stored.indicators, this.seen)).map((p) => p.id) : adopt.kept.map((p) => p.id);
-    const artifactIds = [...artifacts.keys()];
     const existingIndicators = await this.existing(this.o.indicatorType, indicatorIds);
-    const existingArtifacts = await this.existing(records.artifactType, stored.artifacts ? artifactIds.filter((id) => this.maybeStored(digest(id), stored.artifacts, this.seenArtifacts)) : artifactIds);
-    const writes: WriteRecord[] = [];
-    // New artifacts only, insert-if-absent: a stored artifact is never overwritten by an imported one.
-    for (const [id, record] of artifacts) {
-      if (!record || existingArtifacts.has(id)) continue;
-      writes.push({ record, ifAbsent: true });
-      if (stored.artifacts) this.seenArtifacts.add(digest(id));
-    }
-    for (const p of dirtyProfiles) {
-      writes.push({ record: { kind: 'record', type: book.type, values: { ...p.values }, navigations: {} } });
-      p.dirty = false;
-    }
+    const indicatorWrites: WriteRecord[] = [];
+    // The artifacts of the indicators written (an unchanged indicator's is stored with it), insert-if-absent: a
+    // stored artifact is never overwritten by an imported one.
+    const artifactWrites = new Map<string, WriteRecord>();
     for (const [i, p] of adopt.kept.entries()) {
       const h = hashes[i]!;
       const record = this.indicatorRecord(p, existingIndicators.get(p.id), this.seen.has(h));
       this.seen.add(h);
-      if (record && !p.profile) this.wroteOrphans = true;
-      if (record) writes.push(p.profile ? { record, parent: { navigation: this.o.indicatorsNav, key: p.profile.id } } : { record });
+      if (!record) continue;
+      if (!p.profile) this.wroteOrphans = true;
+      indicatorWrites.push(p.profile ? { record, parent: { navigation: this.o.indicatorsNav, key: p.profile.id } } : { record });
+      if (!artifactWrites.has(p.artifact.id)) artifactWrites.set(p.artifact.id, { record: artifacts.get(p.artifact.id)!, ifAbsent: true });
     }
+    const writes: WriteRecord[] = [...artifactWrites.values()];
+    for (const p of dirtyProfiles) {
+      writes.push({ record: { kind: 'record', type: book.type, values: { ...p.values }, navigations: {} } });
+      p.dirty = false;
+    }
+    for (const w of indicatorWrites) writes.push(w);
     if (writes.length === 0 && adopt.removed.length === 0) return;
     const written = store.write(writes, { merge: true, remove: { type: this.o.indicatorType, keys: adopt.removed } });
     // Its failure is thrown by the next settle(); until then it must not count as unhandled.

@@ -43,4 +43,15 @@ describe('compact STIX ids', () => {
       { numRuns: 500 },
     );
   });
+
+  it('holds 20,000 indicator sources through the table\'s growth: each one\'s targets, a second one for every 7th', () => {
+    const refs = new StixRefs();
+    const id = (i: number): string => `indicator--${i.toString(16).padStart(8, '0')}-0000-4000-9000-${(i * 7919).toString(16).padStart(12, '0')}`;
+    const targets = ['intrusion-set--a', 'intrusion-set--b', 'campaign--c'];
+    for (let i = 0; i < 20_000; i++) refs.add(id(i), targets[i % 3]!);
+    for (let i = 0; i < 20_000; i += 7) refs.add(id(i), 'malware--d');
+    for (let i = 0; i < 20_000; i++) assert.deepEqual(refs.get(id(i)), i % 7 === 0 ? [targets[i % 3], 'malware--d'] : [targets[i % 3]], id(i));
+    assert.deepEqual(refs.get(id(20_000)), []);
+    assert.deepEqual(refs.get(id(5).toUpperCase()), [], 'upper-case hex is another id (held in the Map)');
+  });
 });
