@@ -42,8 +42,8 @@ import type { ImportItem, IndicatorSourceName, Reader } from './types.js';
 import { basename } from 'node:path';
 import type { FileSummary, ImportSummary, ReasonCount } from './import-summary.js';
 import { ArtifactRecords } from './artifact-records.js';
-import { BatchWriter, digest } from './write-batch.js';
-import { DigestSet } from './digest-set.js';
+import { BatchWriter } from './write-batch.js';
+import { shouldDeferIndexes, shouldPreloadKeys, storedKeyDigests } from './bulk-load.js';
 import { EntityWriter } from './write-entities.js';
 import { tallyReason } from './reason-tally.js';
 
@@ -70,13 +70,6 @@ export const READERS: Readonly<Record<ImportFormat, Reader>> = {
   x509: readX509,
 };
 export const DEFAULT_BATCH_SIZE = 5000;
-/** Inputs at least this large, into an empty store, are loaded with the secondary indexes built at the end. */
-export const DEFER_INDEXES_BYTES = 32 * 1024 * 1024;
-/** A low estimate of input bytes per indicator (a STIX indicator and its relationship: about 700), so that a
- * load is judged large relative to the store only when it surely is. */
-const BYTES_PER_INDICATOR_ESTIMATE = 1000;
-/** Stores with more indicators than this are not read for their key digests (about 23 bytes per key at most: 184 MB). */
-const PRELOAD_KEYS_MAX = 8_000_000;
 
 export interface ImportProgress {
   readonly items: number;
@@ -365,29 +358,6 @@ class Engine {
   }
 }
 
-/**
- * Whether an import of `bytes` reads the digests of the `stored` indicator keys first (module comment): reading a
- * key in a keyset page costs several times less than looking it up among a batch's (measured: about 0.5 µs against
- * 5 µs on SQLite), so once the input holds about a quarter as many indicators as the store. Memory: about 23 bytes
- * per stored key at most (DigestSet).
- */
-export function shouldPreloadKeys(bytes: number, stored: number): boolean {
-  return stored > 0 && stored <= PRELOAD_KEYS_MAX && bytes / BYTES_PER_INDICATOR_ESTIMATE >= stored / 4;
-}
-
-/** The digests of the keys of `type`'s table: an empty set for an empty table, read when `preload`, else undefined. */
-async function storedKeyDigests(store: Store, type: EntityType, stored: number, preload: boolean): Promise<DigestSet | undefined> {
-  if (stored > 0 && !preload) return undefined;
-  const set = new DigestSet();
-  if (stored > 0) for await (const page of store.keys(type)) for (const id of page) set.add(digest(id));
-  return set;
-}
-
-/** Whether a load of `bytes` into a store holding `stored` indicators defers the secondary indexes (module comment). */
-export function shouldDeferIndexes(mode: NonNullable<ImportOptions['deferIndexes']>, bytes: number, stored: number): boolean {
-  if (mode !== 'auto') return mode === 'always';
-  return bytes >= DEFER_INDEXES_BYTES && bytes / BYTES_PER_INDICATOR_ESTIMATE >= stored / 2;
-}
 
 /** Runs an import; see the module comment for the semantics. */
 export async function runImport(options: ImportOptions): Promise<ImportSummary> {

@@ -11,7 +11,7 @@ import { after, before, describe, it } from 'node:test';
 import { MODEL } from '../../src/model/model.js';
 import { deriveSchema } from '../../src/storage/schema/derive-schema.js';
 import { SqliteStore } from '../../src/storage/sqlite/sqlite-store.js';
-import { DEFER_INDEXES_BYTES, shouldDeferIndexes } from '../../src/import/run-import.js';
+import { DEFER_INDEXES_BYTES, shouldDeferIndexes } from '../../src/import/bulk-load.js';
 import { counts, importInto, INDICATOR } from './helpers.js';
 
 const derived = deriveSchema(MODEL)

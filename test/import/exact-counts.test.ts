@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { counts, importInto, memoryStore } from './helpers.js';
-import { shouldPreloadKeys } from '../../src/import/run-import.js';
+import { shouldPreloadKeys } from '../../src/import/bulk-load.js';
 
 let tmp: string;
 before(async () => {
