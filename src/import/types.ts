@@ -122,9 +122,16 @@ export interface ReaderContext {
 /** A reader yields items one by one or, where it has many at once (a chunk's worth), as an array. */
 export type Reader = (ctx: ReaderContext) => AsyncIterable<ImportItem | readonly ImportItem[]>;
 
+const CANONICAL_ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,3})?Z$/;
+
 /** ISO 8601 / RFC 3339 timestamp → epoch ms, or undefined. */
 export function parseIsoTime(value: unknown): number | undefined {
   if (typeof value !== 'string') return undefined;
+  // The form nearly every feed writes (STIX requires it): Date.parse reads it exactly, with no rewriting.
+  if (CANONICAL_ISO.test(value)) {
+    const ms = Date.parse(value);
+    return Number.isNaN(ms) ? undefined : ms;
+  }
   if (!/^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/i.test(value.trim())) return undefined;
   let v = value.trim().replace(' ', 'T');
   // Date.parse keeps at most millisecond precision but rejects more than 3 fraction digits on some inputs.

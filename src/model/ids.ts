@@ -14,10 +14,13 @@
  *   profile lists a given artifact at most once, so the pair is unique; an indicator without a profile uses ''.
  * - unclassifiedArtifact ids (the type has no natural key): `url-` + the first 16 hex digits of sha256(value).
  */
-import { createHash } from 'node:crypto';
+import * as crypto from 'node:crypto';
 import type { EntityType } from './model.js';
 
-const sha256Hex = (s: string): string => createHash('sha256').update(s, 'utf8').digest('hex');
+// crypto.hash (Node ≥ 20.12) hashes in one native call, about 2.5× createHash's speed on short ids; bulk
+// imports compute one or two per indicator.
+const sha256Hex: (s: string) => string =
+  typeof crypto.hash === 'function' ? (s) => crypto.hash('sha256', s, 'hex') : (s) => crypto.createHash('sha256').update(s, 'utf8').digest('hex');
 
 /** Longest slug used as an id (an id stays far below what any index can hold). */
 export const MAX_SLUG_LENGTH = 200;

@@ -140,7 +140,8 @@ export interface Store {
    */
   secret(name: string): Promise<Buffer>;
   /**
-   * Drops the secondary (`ix_`) indexes of the tables holding `types`, for a bulk load into empty tables; the
+   * Drops the secondary (`ix_`) indexes of the tables holding `types` (not the partial ones: a row outside
+   * their predicate costs them nothing), for a bulk load into empty tables; the
    * returned function builds them again (one sorted pass each, much cheaper than maintaining them row by row).
    * Queries stay correct meanwhile, only slower; a process killed in between leaves the rebuild to the next
    * start's migration, which creates every derived index that is missing.

@@ -28,6 +28,12 @@ export interface TableCodec {
   readonly table: TableDef;
   decode(row: Row): EntityRecord;
   encode(write: WriteRecord): Row;
+  /**
+   * The same row without its null columns: `encodeSet(w)[c] ?? null` equals `encode(w)[c]` for every column c.
+   * Costs what the record sets, not the table's width (an imported hostname sets 3 of the artifact table's 38
+   * columns): the bulk write path.
+   */
+  encodeSet(write: WriteRecord): Row;
 }
 
 export function createTableCodec(table: TableDef): TableCodec {
@@ -68,6 +74,26 @@ export function createTableCodec(table: TableDef): TableCodec {
       }
       for (const fk of table.foreignKeys) {
         row[fk.column] = parent && parent.navigation === fk.navigation ? parent.key : null;
+      }
+      return row;
+    },
+    encodeSet({ record, parent }: WriteRecord): Row {
+      const row: Row = { [table.typeColumn]: record.type.name };
+      const values = record.values;
+      for (const name in values) {
+        const col = table.propertyColumns.get(name);
+        if (!col?.property) continue;
+        const v = encodeValue(col, values[name]);
+        if (v !== null) row[col.name] = v;
+      }
+      for (const n of table.navigations) {
+        const target = record.navigations[n.navigation.name];
+        if (!target) continue;
+        row[n.idColumn] = target.kind === 'ref' ? target.id : (target.values[target.type.key.name] as string);
+        row[n.typeColumn] = target.type.name;
+      }
+      if (parent) {
+        for (const fk of table.foreignKeys) if (parent.navigation === fk.navigation) row[fk.column] = parent.key;
       }
       return row;
     },

@@ -131,9 +131,14 @@ export class SqliteStore extends SqlStore {
     const tables: BulkTable[] = [];
     for (const [table, writes] of this.groupWrites(records)) {
       const codec = this.codecs.get(table)!;
-      const encoded = writes.map((w) => codec.encode(w));
+      const set = new Set<string>([table.keyColumn]);
+      const encoded = writes.map((w) => {
+        const row = codec.encodeSet(w);
+        for (const c in row) set.add(c);
+        return row;
+      });
       // Only the columns some row sets are bound (an imported hostname sets 3 of the artifact table's 38).
-      const columns = table.columns.map((c) => c.name).filter((c) => c === table.keyColumn || encoded.some((row) => row[c] != null));
+      const columns = table.columns.map((c) => c.name).filter((c) => set.has(c));
       const rows: unknown[][] = new Array(writes.length);
       const keep = new Uint8Array(writes.length);
       for (let r = 0; r < writes.length; r++) {
