@@ -1,5 +1,5 @@
 /**
- * A set of 52-bit id digests (write-batch.ts `digest`) in one Float64Array with open addressing (linear probing,
+ * A set of 52-bit id digests (write-batch.ts `digest`: integers in [0, 2^52)) in one Float64Array with open addressing (linear probing,
  * grown ×2 at 70% full): about 23 bytes per id at worst, 11 at best, where a `Set<number>` of such numbers costs about 50 (each
  * digest above 2^31 is a heap number of its own). Holds the ids a million-indicator import has written.
  * Hand-written: no npm package offers a typed-array hash set of doubles that is maintained.
