@@ -27,9 +27,13 @@
  * import), only ids whose digest is among those or among this run's own are looked up. A row another process
  * writes meanwhile with the same key is still merged by the write (an upsert), only counted as created.
  *
- * Pipelined: a batch's write is posted and not awaited; the next batch is read meanwhile, and the next flush (or
- * `finish`) awaits it before its own lookups, so each batch still sees every batch before it. On a SQLite file with
- * a writer thread (sqlite-writer.ts) the two run on two cores; on PostgreSQL the database works while we read.
+ * Pipelined: a batch's write is posted and not awaited; the next batches are read meanwhile. A flush waits until
+ * fewer than `store.writesInFlight` writes are pending before it posts its own: 1 on PostgreSQL (its lookups
+ * must see the batch before), up to 3 on a SQLite file with a writer thread (sqlite-writer.ts), which runs them in
+ * order and makes every read wait for the writes posted before it, so each batch still sees every batch before it.
+ * The reading and the writing run on two cores; a short stall of either (a GC pause, a checkpoint) no longer stops
+ * the other. When a write fails, the writes posted after it may still commit (each whole); the run ends with the
+ * error, and re-running completes it.
  *
  * Harvested aliases (profile-book.ts) are recorded before the batch that stores them, so a crash can leave a
  * harvested mark without its alias (harmless) but never an alias without its mark.
@@ -115,8 +119,8 @@ export class BatchWriter {
   private readonly batchSize: number;
   private readonly firstRule: MergeRule;
   private readonly lastRule: MergeRule;
-  /** The last batch's write, posted and not awaited yet. */
-  private inflight: Promise<void> | undefined;
+  /** The batch writes posted and not awaited yet, oldest first (at most store.writesInFlight). */
+  private readonly inflight: Promise<void>[] = [];
 
   get indicatorType(): EntityType {
     return this.o.indicatorType;
@@ -163,7 +167,7 @@ export class BatchWriter {
     }
     const valid = batch.filter((p) => artifacts.get(p.artifact.id));
     if (this.o.dry) return;
-    await this.settle();
+    await this.settle(this.o.store.writesInFlight - 1);
     const dirtyProfiles = book.dirty();
     if (valid.length === 0 && dirtyProfiles.length === 0) return;
 
@@ -198,7 +202,7 @@ export class BatchWriter {
     const written = store.write(writes, { merge: true, remove: { type: this.o.indicatorType, keys: adopt.removed } });
     // Its failure is thrown by the next settle(); until then it must not count as unhandled.
     written.catch(() => undefined);
-    this.inflight = written;
+    this.inflight.push(written);
     summary.batches++;
   }
 
@@ -207,11 +211,9 @@ export class BatchWriter {
     return !stored || stored.has(d) || seen.has(d);
   }
 
-  /** Waits for the batch write posted last (throws its error). */
-  async settle(): Promise<void> {
-    const w = this.inflight;
-    this.inflight = undefined;
-    if (w) await w;
+  /** Waits until at most `pending` batch writes are still posted and not awaited (throws the first error). */
+  async settle(pending = 0): Promise<void> {
+    while (this.inflight.length > pending) await this.inflight.shift();
   }
 
   /** Writes what is pending and waits until every batch has committed. */

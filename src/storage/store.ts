@@ -118,6 +118,13 @@ export interface Store {
    */
   write(records: readonly WriteRecord[], options?: WriteOptions): Promise<void>;
   /**
+   * How many `write`s a caller may have posted and not yet awaited, with every later operation of the store still
+   * seeing them: >1 only where the store orders its work itself (SQLite's writer thread: writes run in order and
+   * every read or transaction first waits for the writes posted before it). 1 elsewhere (PostgreSQL: a read on
+   * another pooled connection would not see a write still running).
+   */
+  readonly writesInFlight: number;
+  /**
    * Deletes the entity of `type` (or a subtype) with `key`, and the entities its collection navigations list
    * (a profile's indicators), in one transaction. False when there was none.
    */

@@ -8,6 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { counts, importInto, memoryStore } from './helpers.js';
+import { MODEL } from '../../src/model/model.js';
+import { SqliteStore } from '../../src/storage/sqlite/sqlite-store.js';
 import { shouldPreloadKeys } from '../../src/import/bulk-load.js';
 
 let tmp: string;
@@ -62,5 +64,42 @@ describe('stored keys read first (a large import into a non-empty store)', () =>
     const expected = { indicators: { created: 10, updated: 0, unchanged: 1, withoutProfile: 0 }, merged: 1, adopted: 1, stored: { profiles: 1, indicators: 13 } };
     // 'always' read the 4 stored indicator keys; 'never' looked each batch's keys up
     assert.deepEqual(results, [{ keysRead: 4, ...expected }, { keysRead: 0, ...expected }]);
+  });
+});
+
+describe('batch writes in flight (Store.writesInFlight)', () => {
+  /** The store's `write`, instrumented: the most writes posted and not yet settled at once. */
+  function trackWrites(store: SqliteStore): { readonly max: () => number } {
+    const write = store.write.bind(store);
+    let pending = 0;
+    let max = 0;
+    store.write = (records, options) => {
+      pending++;
+      max = Math.max(max, pending);
+      return write(records, options).finally(() => pending--);
+    };
+    return { max: () => max };
+  }
+
+  it('a SQLite file with a writer thread queues up to 3 batches, a store without one 1; counts and rows stay exact', async () => {
+    const hosts = Array.from({ length: 40 }, (_, i) => `inflight-${i}.example`);
+    const file = join(tmp, 'apt_inflightgroup.txt');
+    // Each host three times, 40 apart: with batches of 4 (10 batches write), a repeat's id is looked up while the
+    // batch that wrote it may still be queued; the lookup must see it (merged, not created twice).
+    await writeFile(file, [...hosts, ...hosts, ...hosts].join('\n') + '\n');
+    const seen = [];
+    for (const writerThread of [true, false]) {
+      const dir = await mkdtemp(join(tmp, 'inflight-'));
+      const store = new SqliteStore(MODEL, { filename: join(dir, 'tigraph.db'), writerThread });
+      const tracked = trackWrites(store);
+      const s = await importInto(store, [file], { batchSize: 4, deferIndexes: 'never' });
+      seen.push({ writesInFlight: store.writesInFlight, max: tracked.max(), indicators: s.indicators, merged: s.mergedInBatch, batches: s.batches, stored: await counts(store) });
+      await store.close();
+    }
+    const exact = { indicators: { created: 40, updated: 0, unchanged: 0, withoutProfile: 0 }, merged: 80, batches: 10, stored: { profiles: 1, indicators: 40 } };
+    assert.deepEqual(seen, [
+      { writesInFlight: 3, max: 3, ...exact },
+      { writesInFlight: 1, max: 1, ...exact },
+    ]);
   });
 });

@@ -21,6 +21,10 @@ import type { SqlDialect } from './sql-dialect.js';
 
 export abstract class SqlStore implements Store {
   abstract readonly kind: string;
+  /** Store.writesInFlight: 1 unless the store orders posted writes before everything else (a writer thread). */
+  get writesInFlight(): number {
+    return 1;
+  }
   /** One process's buckets; PostgresStore replaces them with the shared table. */
   readonly rateBuckets: RateBuckets = new MemoryRateBuckets();
   protected readonly schema: Schema;

@@ -47,6 +47,9 @@ const CACHE_KIB = 65536;
 
 const DEFAULT_MMAP_BYTES = 1 << 30;
 
+/** Bulk writes the writer thread may have queued (Store.writesInFlight). */
+const WRITER_QUEUE = 3;
+
 export class SqliteStore extends SqlStore {
   readonly kind = 'sqlite';
   readonly db: Database.Database;
@@ -78,6 +81,14 @@ export class SqliteStore extends SqlStore {
   /** Waits for the writer thread's writes posted so far (none without one). */
   private async settled(): Promise<void> {
     if (this.writer?.busy) await this.writer.drain();
+  }
+
+  /**
+   * With a writer thread, a few writes may be posted ahead (it runs them in order; every other operation drains it
+   * first): the importer goes on reading while two batches wait their turn, instead of stopping at each one.
+   */
+  override get writesInFlight(): number {
+    return this.writer ? WRITER_QUEUE : 1;
   }
 
   /** Reader threads running this store's reads (0: reads run on the main connection). */
