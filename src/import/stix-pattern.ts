@@ -125,7 +125,25 @@ const HINTS: Readonly<Record<string, ValueHint>> = {
   'url:value': 'url',
 };
 
+/** The common case, `[type:property = 'text']` with no quote or backslash in the text. */
+const SINGLE_COMPARISON = /^\s*\[\s*([a-z0-9][a-z0-9_-]*):([a-z0-9_-]+)\s*=\s*'([^'\\]*)'\s*\]\s*$/i;
+
+/**
+ * A pattern's values. A single comparison on a mapped object is matched by one regular expression (most
+ * indicators of a bulk feed: tokenizing costs a tenth of such an import's reading); anything else goes through
+ * the general parser, which gives the same answer for that case too.
+ */
 export function parseStixPattern(pattern: string): PatternResult {
+  const m = SINGLE_COMPARISON.exec(pattern);
+  if (m) {
+    const hint = HINTS[`${m[1]!.toLowerCase()}:${m[2]!.toLowerCase()}`];
+    if (hint) return { kind: 'values', values: [{ hint, value: m[3]!, path: `${m[1]}:${m[2]}` }], skipped: [] };
+  }
+  return parseStixPatternGeneral(pattern);
+}
+
+/** The general parser: tokens, balance, keywords, then the OR-separated comparisons. */
+export function parseStixPatternGeneral(pattern: string): PatternResult {
   const tokens = tokenize(pattern);
   if (typeof tokens === 'string') return { kind: 'reject', reason: `unparseable pattern: ${tokens}` };
   if (tokens.length === 0) return { kind: 'reject', reason: 'unparseable pattern: empty' };

@@ -129,8 +129,15 @@ export class StixRefs {
   /** Lists of target indexes, for sources of the table with several targets. */
   private readonly lists: number[][] = [];
   private readonly scratch = new Uint32Array(4);
+  private count = 0;
+
+  /** How many relationships were added. */
+  get size(): number {
+    return this.count;
+  }
 
   add(source: string, target: string): void {
+    this.count++;
     let t = this.targetIndex.get(target);
     if (t === undefined) {
       t = this.targets.length;

@@ -38,6 +38,7 @@ describe('compact STIX ids', () => {
           expected.set(s, [...(expected.get(s) ?? []), t]);
         }
         for (const [s, ts] of expected) assert.deepEqual(refs.get(s), ts);
+        assert.equal(refs.size, pairs.length, 'size counts every relationship added, repeats included');
         assert.deepEqual(refs.get('indicator--11111111-1111-4111-8111-111111111111\u0000unused'), []);
       }),
       { numRuns: 500 },

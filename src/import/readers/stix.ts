@@ -307,7 +307,13 @@ function* indicatorItems(
   if (pattern.kind !== 'values') return yield { kind: pattern.kind, position, reason: pattern.reason, value: o['pattern'] };
   for (const reason of pattern.skipped) yield { kind: 'skip', position, reason };
   const direct = refs.indicates.get(id);
-  const profileKeys = [...new Set([...direct, ...direct.flatMap((t) => refs.attributed.get(t))].filter((t) => refs.profiles.has(t)))];
+  // The usual case (one indicates relationship, no campaign attributions) without the sets and spreads.
+  const profileKeys =
+    direct.length === 1 && refs.attributed.size === 0
+      ? refs.profiles.has(direct[0]!)
+        ? direct
+        : []
+      : [...new Set([...direct, ...direct.flatMap((t) => refs.attributed.get(t))].filter((t) => refs.profiles.has(t)))];
   // A tigraph export: the indicator's own id and its artifact's Graph JSON (when it is the same artifact).
   const exact =
     isNonEmptyString(o['x_tigraph_id']) && typeof o['x_tigraph_profile'] === 'string' && pattern.values.length === 1 && profileKeys.length <= 1

@@ -147,8 +147,16 @@ export function deriveSchema(model: Model): Schema {
       indexes: [],
     });
   }
+  // Memoized: the store asks for every record it writes (a bulk import: twice per indicator).
+  const tableOfType = new Map<EntityType, TableDef>();
   const tableOf = (type: EntityType): TableDef => {
-    for (const [root, table] of tables) if (model.isAssignable(type, root)) return table;
+    const known = tableOfType.get(type);
+    if (known) return known;
+    for (const [root, table] of tables) {
+      if (!model.isAssignable(type, root)) continue;
+      tableOfType.set(type, table);
+      return table;
+    }
     throw new Error(`schema: no table stores ${type.qualifiedName}`);
   };
 
