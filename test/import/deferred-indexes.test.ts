@@ -53,6 +53,8 @@ describe('secondary indexes deferred during a bulk load', () => {
       assert.deepEqual(s.indicators, { created: 2000, updated: 0, unchanged: 0, withoutProfile: 0 });
       assert.deepEqual(present(store), derived);
       assert.deepEqual(await counts(store), { profiles: 1, indicators: 2000 });
+      // The index build's sorter settings (1 MiB cache, 2 threads) do not outlive it.
+      assert.deepEqual([store.db.pragma('cache_size', { simple: true }), store.db.pragma('threads', { simple: true })], [-65536, 0]);
     } finally {
       await store.close();
     }

@@ -142,8 +142,13 @@ export abstract class SqlStore implements Store {
     const indexes = tables.flatMap((table) => table.indexes.filter((index) => index.notNull === undefined).map((index) => ({ table, index })));
     await this.transaction(indexes.map(({ index }) => ({ sql: `DROP INDEX IF EXISTS "${index.name}"`, parameters: [] })));
     return async () => {
-      await this.transaction(indexes.map(({ table, index }) => ({ sql: createIndexStatement(table, index, this.dialect), parameters: [] })));
+      await this.buildIndexes(indexes.map(({ table, index }) => ({ sql: createIndexStatement(table, index, this.dialect), parameters: [] })));
     };
+  }
+
+  /** Runs CREATE INDEX statements over full tables, in one transaction (a dialect may tune the sort for it). */
+  protected buildIndexes(statements: readonly Statement[]): Promise<void> {
+    return this.transaction(statements);
   }
 
   async harvestedAliases(): Promise<Map<string, Set<string>>> {

@@ -47,6 +47,10 @@ const CACHE_KIB = 65536;
 
 const DEFAULT_MMAP_BYTES = 1 << 30;
 
+/** The page cache (KiB) and sorter threads while secondary indexes are built over full tables (buildIndexes). */
+const INDEX_BUILD_CACHE_KIB = 1024;
+const INDEX_BUILD_THREADS = 2;
+
 /** Bulk writes the writer thread may have queued (Store.writesInFlight). */
 const WRITER_QUEUE = 3;
 
@@ -165,6 +169,25 @@ export class SqliteStore extends SqlStore {
     const bulk: BulkWrite = { removals: this.removeStatements(options), tables };
     if (this.writer) return this.writer.write(bulk);
     applyBulkWrite(this.db, (text) => this.prepare(text), bulk);
+  }
+
+  /**
+   * CREATE INDEX sorts every row of the table. With a small page cache the sorter cuts the rows into runs of about
+   * that size, which sort faster (they fit the CPU caches) and which `threads` sort in parallel, then merges them:
+   * about a third less time for the eight indicator indexes of a 300k-indicator load (measured on 2 cores: 2.3–3.0 s
+   * with a 16 MiB cache and no threads, 1.4–2.0 s with 1 MiB and 2 threads). The connection's settings come back after.
+   */
+  protected override async buildIndexes(statements: readonly Statement[]): Promise<void> {
+    await this.settled();
+    const cache = this.db.pragma('cache_size', { simple: true }) as number;
+    this.db.pragma(`cache_size = -${INDEX_BUILD_CACHE_KIB}`);
+    this.db.pragma(`threads = ${INDEX_BUILD_THREADS}`);
+    try {
+      await this.transaction(statements);
+    } finally {
+      this.db.pragma(`cache_size = ${cache}`);
+      this.db.pragma('threads = 0');
+    }
   }
 
   protected async transaction(statements: readonly Statement[]): Promise<void> {
