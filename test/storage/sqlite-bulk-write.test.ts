@@ -121,6 +121,19 @@ describe('sqlite writer thread', () => {
     }
   });
 
+  it('writes posted while the thread is busy commit together: 4 posted at once are 2 transactions, all committed', async () => {
+    const store = new SqliteStore(MODEL, { filename: join(dir, 'writer-batched.db'), writerThread: true });
+    try {
+      const posted = [0, 1, 2, 3].map((i) => store.write([hostRecord(`q${i}.batched.example`)]));
+      await Promise.all(posted);
+      assert.equal(store.writerTransactions, 2, 'the first alone, the three queued behind it in one');
+      const count = await store.count({ kind: 'count', type: ARTIFACTS, parent: undefined, filter: undefined, search: undefined });
+      assert.equal(count, 4);
+    } finally {
+      await store.close();
+    }
+  });
+
   it('a read right after a posted write waits for it: the count is the written one, not the one before', async () => {
     const store = new SqliteStore(MODEL, { filename: join(dir, 'writer-order.db'), writerThread: true });
     try {

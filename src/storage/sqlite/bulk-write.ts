@@ -18,9 +18,14 @@ export interface BulkTable {
   readonly keepSql: string;
   /** INSERT … ON CONFLICT DO UPDATE (replace or merge), the same values. */
   readonly writeSql: string;
-  /** Each row's values in column order; the stamp is appended when the row is inserted. */
-  readonly rows: unknown[][];
-  /** 1 where the row is insert-if-absent. */
+  /** Values per row (the columns bound; the stamp comes after them). */
+  readonly width: number;
+  /**
+   * The rows' values one after another, `width` per row, in column order: one flat array rather than an array per
+   * row, so that posting a batch to the writer thread clones one object, not thousands.
+   */
+  readonly values: unknown[];
+  /** 1 where the row is insert-if-absent; its length is the number of rows. */
   readonly keep: Uint8Array;
 }
 
@@ -31,25 +36,38 @@ export interface BulkWrite {
 
 export function bulkRowCount(w: BulkWrite): number {
   let n = 0;
-  for (const t of w.tables) n += t.rows.length;
+  for (const t of w.tables) n += t.keep.length;
   return n;
 }
 
 /** Runs `w` in one transaction on `db` (`prepare` caches statements by text). */
 export function applyBulkWrite(db: Database.Database, prepare: (sql: string) => Database.Statement, w: BulkWrite): void {
+  applyBulkWrites(db, prepare, [w]);
+}
+
+/** Runs the writes one after the other, all in one transaction: all of them commit or none. */
+export function applyBulkWrites(db: Database.Database, prepare: (sql: string) => Database.Statement, ws: readonly BulkWrite[]): void {
   db.transaction(() => {
-    for (const s of w.removals) prepare(s.sql).run(...(s.parameters as unknown[]));
-    const rows = bulkRowCount(w);
-    if (rows === 0) return;
-    let stamp = Number(prepare(RESERVE_STAMPS_SQL).pluck().get(rows)) - rows + 1;
-    for (const t of w.tables) {
-      const keep = prepare(t.keepSql);
-      const write = prepare(t.writeSql);
-      for (let i = 0; i < t.rows.length; i++) {
-        const row = t.rows[i]!;
-        row.push(stamp++);
-        (t.keep[i] ? keep : write).run(row);
-      }
-    }
+    for (const w of ws) writeRows(prepare, w);
   })();
+}
+
+/** One write's removals and rows, inside the caller's transaction. */
+function writeRows(prepare: (sql: string) => Database.Statement, w: BulkWrite): void {
+  for (const s of w.removals) prepare(s.sql).run(...(s.parameters as unknown[]));
+  const rows = bulkRowCount(w);
+  if (rows === 0) return;
+  let stamp = Number(prepare(RESERVE_STAMPS_SQL).pluck().get(rows)) - rows + 1;
+  for (const t of w.tables) {
+    const keep = prepare(t.keepSql);
+    const write = prepare(t.writeSql);
+    const { width, values } = t;
+    // One parameter array per table, refilled for each row (the statement copies what it binds).
+    const row: unknown[] = new Array(width + 1);
+    for (let i = 0, o = 0; i < t.keep.length; i++, o += width) {
+      for (let c = 0; c < width; c++) row[c] = values[o + c];
+      row[width] = stamp++;
+      (t.keep[i] ? keep : write).run(row);
+    }
+  }
 }

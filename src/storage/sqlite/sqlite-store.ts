@@ -52,7 +52,7 @@ const INDEX_BUILD_CACHE_KIB = 1024;
 const INDEX_BUILD_THREADS = 2;
 
 /** Bulk writes the writer thread may have queued (Store.writesInFlight). */
-const WRITER_QUEUE = 3;
+const WRITER_QUEUE = 5;
 
 export class SqliteStore extends SqlStore {
   readonly kind = 'sqlite';
@@ -89,10 +89,16 @@ export class SqliteStore extends SqlStore {
 
   /**
    * With a writer thread, a few writes may be posted ahead (it runs them in order; every other operation drains it
-   * first): the importer goes on reading while two batches wait their turn, instead of stopping at each one.
+   * first): the importer goes on reading while batches wait their turn, instead of stopping at each one, and the
+   * writes queued behind the thread's current one commit together (sqlite-writer.ts).
    */
   override get writesInFlight(): number {
     return this.writer ? WRITER_QUEUE : 1;
+  }
+
+  /** Transactions the writer thread was sent (writes queued together share one); 0 without a thread. */
+  get writerTransactions(): number {
+    return this.writer?.transactions ?? 0;
   }
 
   /** Reader threads running this store's reads (0: reads run on the main connection). */
@@ -154,17 +160,16 @@ export class SqliteStore extends SqlStore {
       });
       // Only the columns some row sets are bound (an imported hostname sets 3 of the artifact table's 38).
       const columns = table.columns.map((c) => c.name).filter((c) => set.has(c));
-      const rows: unknown[][] = new Array(writes.length);
+      const width = columns.length;
+      const values: unknown[] = new Array(writes.length * width);
       const keep = new Uint8Array(writes.length);
-      for (let r = 0; r < writes.length; r++) {
+      for (let r = 0, o = 0; r < writes.length; r++, o += width) {
         const row = encoded[r]!;
-        const values: unknown[] = new Array(columns.length);
-        for (let i = 0; i < columns.length; i++) values[i] = row[columns[i]!] ?? null;
-        rows[r] = values;
+        for (let i = 0; i < width; i++) values[o + i] = row[columns[i]!] ?? null;
         if (writes[r]!.ifAbsent) keep[r] = 1;
       }
       const sqlFor = (mode: 'keep' | 'replace' | 'merge'): string => this.rowInsertSql(table, mode, true, columns);
-      tables.push({ keepSql: sqlFor('keep'), writeSql: sqlFor(options.merge ? 'merge' : 'replace'), rows, keep });
+      tables.push({ keepSql: sqlFor('keep'), writeSql: sqlFor(options.merge ? 'merge' : 'replace'), width, values, keep });
     }
     const bulk: BulkWrite = { removals: this.removeStatements(options), tables };
     if (this.writer) return this.writer.write(bulk);

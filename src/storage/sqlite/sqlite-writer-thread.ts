@@ -1,15 +1,19 @@
 /**
  * The SQLite writer thread (worker_threads entry, started by sqlite-writer.ts): its own connection to the store's
- * file, running one bulk write (bulk-write.ts) at a time in its own transaction and answering when it committed.
- * A large import writes here while its main thread reads and resolves the next batch (two cores, not one).
+ * file, running the bulk writes (bulk-write.ts) it is sent and answering when they committed. A large import writes
+ * here while its main thread reads and resolves the next batches (two cores, not one).
+ *
+ * A message holds the writes queued while the thread was busy with the one before, oldest first: they commit in one
+ * transaction (a commit rewrites every page the batches touched, and consecutive batches of random keys touch the
+ * same pages). If that transaction fails, each write is run again in a transaction of its own, so a failed write
+ * fails alone and the others commit, as if they had been sent one by one.
  */
 import Database from 'better-sqlite3';
 import { parentPort, workerData } from 'node:worker_threads';
-import { applyBulkWrite, type BulkWrite } from './bulk-write.js';
+import { applyBulkWrites, type BulkWrite } from './bulk-write.js';
 
 export interface WriterRequest {
-  readonly id: number;
-  readonly write: BulkWrite;
+  readonly writes: readonly { readonly id: number; readonly write: BulkWrite }[];
 }
 
 export type WriterReply = { readonly id: number; readonly ok: true } | { readonly id: number; readonly error: { readonly message: string; readonly code?: string } };
@@ -41,13 +45,25 @@ function prepare(text: string): Database.Statement {
   return st;
 }
 
+const failure = (id: number, e: unknown): WriterReply => ({ id, error: { message: (e as Error).message, ...((e as { code?: string }).code ? { code: (e as { code: string }).code } : {}) } });
+
 parentPort!.on('message', (req: WriterRequest) => {
-  let reply: WriterReply;
+  let replies: WriterReply[];
   try {
-    applyBulkWrite(db, prepare, req.write);
-    reply = { id: req.id, ok: true };
+    applyBulkWrites(db, prepare, req.writes.map((w) => w.write));
+    replies = req.writes.map(({ id }) => ({ id, ok: true }));
   } catch (e) {
-    reply = { id: req.id, error: { message: (e as Error).message, ...((e as { code?: string }).code ? { code: (e as { code: string }).code } : {}) } };
+    if (req.writes.length === 1) replies = [failure(req.writes[0]!.id, e)];
+    else {
+      replies = req.writes.map(({ id, write }) => {
+        try {
+          applyBulkWrites(db, prepare, [write]);
+          return { id, ok: true };
+        } catch (each) {
+          return failure(id, each);
+        }
+      });
+    }
   }
-  parentPort!.postMessage(reply);
+  parentPort!.postMessage(replies);
 });

@@ -1,8 +1,10 @@
 /**
- * The main thread's side of the SQLite writer thread (sqlite-writer-thread.ts): posts bulk writes, one at a time,
- * and resolves each when its transaction committed (rejects with the thread's error, or when the thread died).
- * The store drains it before anything else touches the database (sqlite-store.ts), so a write on the store's own
- * connection never waits on the thread's lock and every read sees the writes before it.
+ * The main thread's side of the SQLite writer thread (sqlite-writer-thread.ts): posts bulk writes and resolves each
+ * when its transaction committed (rejects with the thread's error, or when the thread died). The thread holds one
+ * message at a time; writes posted meanwhile wait here and go together in the next message, which the thread
+ * commits as one transaction (each write still fails alone: see the thread). The store drains it before anything
+ * else touches the database (sqlite-store.ts), so a write on the store's own connection never waits on the
+ * thread's lock and every read sees the writes before it.
  */
 import { Worker } from 'node:worker_threads';
 import type { BulkWrite } from './bulk-write.js';
@@ -14,24 +16,35 @@ export class SqliteWriter {
   private readonly worker: Worker;
   private next = 1;
   private readonly waiting = new Map<number, { resolve: () => void; reject: (e: Error) => void }>();
+  /** Writes posted while the thread was busy, for its next message. */
+  private queued: { id: number; write: BulkWrite }[] = [];
+  /** Ids of the writes in the thread's current message (0: none). */
+  private sent = 0;
   private last: Promise<void> = Promise.resolve();
   private dead: Error | undefined;
+  /** Messages posted to the thread: one transaction each (unless one of its writes failed). */
+  transactions = 0;
 
   constructor(setup: WriterSetup) {
     // None of the parent's Node flags: some make a thread fail to start (--input-type of a program given by -e,
     // --trace-gc…), and it needs none.
     this.worker = new Worker(THREAD_URL, { workerData: setup, execArgv: [] });
-    this.worker.on('message', (reply: WriterReply) => {
-      const w = this.waiting.get(reply.id);
-      if (!w) return;
-      this.waiting.delete(reply.id);
-      if ('ok' in reply) w.resolve();
-      else w.reject(Object.assign(new Error(reply.error.message), reply.error.code ? { code: reply.error.code } : {}));
+    this.worker.on('message', (replies: WriterReply[]) => {
+      this.sent = 0;
+      for (const reply of replies) {
+        const w = this.waiting.get(reply.id);
+        if (!w) continue;
+        this.waiting.delete(reply.id);
+        if ('ok' in reply) w.resolve();
+        else w.reject(Object.assign(new Error(reply.error.message), reply.error.code ? { code: reply.error.code } : {}));
+      }
+      this.send();
     });
     const fail = (e: Error): void => {
       this.dead = e;
       for (const w of this.waiting.values()) w.reject(e);
       this.waiting.clear();
+      this.queued = [];
     };
     this.worker.on('error', fail);
     this.worker.on('exit', (code) => fail(new Error(`the SQLite writer thread exited (code ${code})`)));
@@ -42,10 +55,21 @@ export class SqliteWriter {
     if (this.dead) return Promise.reject(this.dead);
     const id = this.next++;
     const done = new Promise<void>((resolve, reject) => this.waiting.set(id, { resolve, reject }));
-    this.worker.postMessage({ id, write: w } satisfies WriterRequest);
+    this.queued.push({ id, write: w });
+    if (this.sent === 0) this.send();
     // drain() waits for every write, failed or not; each caller sees its own write's outcome.
     this.last = done.catch(() => undefined);
     return done;
+  }
+
+  /** Posts the queued writes as the thread's next message. */
+  private send(): void {
+    if (this.queued.length === 0 || this.dead) return;
+    const writes = this.queued;
+    this.queued = [];
+    this.sent = writes.length;
+    this.transactions++;
+    this.worker.postMessage({ writes } satisfies WriterRequest);
   }
 
   /** Settles when every write posted so far has committed or failed. */
