@@ -29,7 +29,7 @@
  *
  * Pipelined: a batch's write is posted and not awaited; the next batches are read meanwhile. A flush waits until
  * fewer than `store.writesInFlight` writes are pending before it posts its own: 1 on PostgreSQL (its lookups
- * must see the batch before), up to 5 on a SQLite file with a writer thread (sqlite-writer.ts), which runs them in
+ * must see the batch before), up to 8 on a SQLite file with a writer thread (sqlite-writer.ts), which runs them in
  * order and makes every read wait for the writes posted before it, so each batch still sees every batch before it.
  * The reading and the writing run on two cores; a short stall of either (a GC pause, a checkpoint) no longer stops
  * the other. When a write fails, the writes posted after it may still commit (each whole); the run ends with the

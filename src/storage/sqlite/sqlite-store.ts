@@ -52,7 +52,7 @@ const INDEX_BUILD_CACHE_KIB = 1024;
 const INDEX_BUILD_THREADS = 2;
 
 /** Bulk writes the writer thread may have queued (Store.writesInFlight). */
-const WRITER_QUEUE = 5;
+const WRITER_QUEUE = 8;
 
 export class SqliteStore extends SqlStore {
   readonly kind = 'sqlite';
