@@ -42,8 +42,14 @@ export interface SqliteStoreOptions {
   readonly writerThread?: boolean;
 }
 
-/** The page cache of the store's connection and of its writer thread, KiB. */
+/** The page cache of the store's connection (without a writer thread), KiB. */
 const CACHE_KIB = 65536;
+/**
+ * The writer thread's page cache, KiB. Half of CACHE_KIB: its pages are also mapped (mmap), so a smaller cache costs
+ * a bulk load little time (9.4 s against 9.5–9.9 s at 300k) and saves about 40 MiB of anonymous memory; the main
+ * connection, which then mostly reads, gets a quarter of it.
+ */
+const WRITER_CACHE_KIB = 32768;
 
 const DEFAULT_MMAP_BYTES = 1 << 30;
 
@@ -73,13 +79,13 @@ export class SqliteStore extends SqlStore {
     this.db.pragma(`mmap_size = ${options.mmapBytes ?? DEFAULT_MMAP_BYTES}`);
     // 64 MiB page cache: imports touch many index pages per batch (hash-distributed keys).
     // With a writer thread, the bulk writes (and their page cache) are the thread's; this connection mostly reads.
-    this.db.pragma(`cache_size = -${options.writerThread ? CACHE_KIB / 4 : CACHE_KIB}`);
+    this.db.pragma(`cache_size = -${options.writerThread ? WRITER_CACHE_KIB / 4 : CACHE_KIB}`);
     migrate(this.db, this.schema, this.dialect);
     this.guard.install(this.db);
     const threads = options.filename === ':memory:' ? 0 : (options.readers ?? 0);
     this.readers = threads > 0 ? new SqliteReaders({ filename: options.filename, mmapBytes: options.mmapBytes ?? DEFAULT_MMAP_BYTES }, threads) : undefined;
     this.share = threads > 0 ? new FairShare(options.clientShare ?? Math.max(1, threads - 1)) : undefined;
-    this.writer = options.writerThread && options.filename !== ':memory:' ? new SqliteWriter({ filename: options.filename, mmapBytes: options.mmapBytes ?? DEFAULT_MMAP_BYTES, cacheKiB: CACHE_KIB }) : undefined;
+    this.writer = options.writerThread && options.filename !== ':memory:' ? new SqliteWriter({ filename: options.filename, mmapBytes: options.mmapBytes ?? DEFAULT_MMAP_BYTES, cacheKiB: WRITER_CACHE_KIB }) : undefined;
   }
 
   /** Waits for the writer thread's writes posted so far (none without one). */
