@@ -26,6 +26,24 @@ if (!TEST_DATABASE_URL) {
       }
     });
 
+    it('a bulk write rolled back on a fresh connection leaves no stale staging table behind: the next one on it commits', async () => {
+      // poolSize 1: both writes use the same session. The first is the one that creates the staging tables, and
+      // fails after that (a null first seen), so its CREATE TEMP TABLE is rolled back with it.
+      const store = await createTestPostgresStore({ poolSize: 1 });
+      try {
+        const many = (tag: string) => Array.from({ length: 100 }, (_, i) => indicator(`${tag}${i}`, `h${i}.${tag}.example`, '2024-01-01T00:00:00Z'));
+        const good = writesOf(profile('p1', many('a')));
+        const bad = { ...good.at(-1)!, record: { ...good.at(-1)!.record, values: { ...good.at(-1)!.record.values, firstSeenDateTime: null } } };
+        await assert.rejects(store.write([...good.slice(0, -1), bad]));
+        await store.write(writesOf(profile('p2', many('b'))));
+        await store.write(writesOf(profile('p3', many('c'))));
+        const count = (await store.pool.query('SELECT count(*)::int AS n FROM intelligence_profile_indicator')).rows[0];
+        assert.deepEqual(count, { n: 200 });
+      } finally {
+        await store.close();
+      }
+    });
+
     it("a statement past PostgreSQL's statement_timeout is 504 GatewayTimeout saying so, not 'database unreachable'", async () => {
       const store = await createTestPostgresStore({ statementTimeoutMs: 200 });
       try {
