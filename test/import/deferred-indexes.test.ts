@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { MODEL } from '../../src/model/model.js';
 import { deriveSchema } from '../../src/storage/schema/derive-schema.js';
+import Database from 'better-sqlite3';
 import { SqliteStore } from '../../src/storage/sqlite/sqlite-store.js';
 import { DEFER_INDEXES_BYTES, shouldDeferIndexes } from '../../src/import/bulk-load.js';
 import { counts, importInto, INDICATOR } from './helpers.js';
@@ -56,6 +57,50 @@ describe('secondary indexes deferred during a bulk load', () => {
       // The index build's sorter settings (1 MiB cache, 2 threads) do not outlive it.
       assert.deepEqual([store.db.pragma('cache_size', { simple: true }), store.db.pragma('threads', { simple: true })], [-65536, 0]);
     } finally {
+      await store.close();
+    }
+  });
+
+  it('the build runs in rollback-journal mode (index pages written once, not to the WAL and again), then WAL again; the writer thread restarts for the next write', async () => {
+    const file = join(tmp, 'rollbackfamily.txt');
+    await writeFile(file, Array.from({ length: 3000 }, (_, i) => `r${i}.rollback.example`).join('\n'));
+    const more = join(tmp, 'rollbackfamily2.txt');
+    await writeFile(more, Array.from({ length: 700 }, (_, i) => `m${i}.rollback.example`).join('\n'));
+    const store = new SqliteStore(MODEL, { filename: join(tmp, 'd.db'), writerThread: true });
+    try {
+      const s = await importInto(store, [file], { deferIndexes: 'always', batchSize: 500 });
+      assert.deepEqual(s.indicators, { created: 3000, updated: 0, unchanged: 0, withoutProfile: 0 });
+      assert.deepEqual(present(store), derived);
+      assert.equal(store.db.pragma('journal_mode', { simple: true }), 'wal');
+      // The WAL holds no frame: the index pages went straight into the file (in WAL mode they would all be here).
+      assert.deepEqual(store.db.pragma('wal_checkpoint(PASSIVE)'), [{ busy: 0, log: 0, checkpointed: 0 }]);
+      const before = store.writerTransactions;
+      const t = await importInto(store, [more], { deferIndexes: 'never', batchSize: 500 });
+      assert.deepEqual(t.indicators, { created: 700, updated: 0, unchanged: 0, withoutProfile: 0 });
+      assert.deepEqual(await counts(store), { profiles: 2, indicators: 3700 });
+      assert.ok(before > 0 && store.writerTransactions > before, `the second import's batches ran on a writer thread again (${before} → ${store.writerTransactions} transactions)`);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('with another connection on the file the build stays in WAL mode (SQLite cannot leave it) and completes', async () => {
+    const file = join(tmp, 'sharedfamily.txt');
+    await writeFile(file, Array.from({ length: 1000 }, (_, i) => `s${i}.shared.example`).join('\n'));
+    const path = join(tmp, 'e.db');
+    const store = new SqliteStore(MODEL, { filename: path, writerThread: true });
+    const other = new Database(path, { readonly: true });
+    try {
+      other.prepare('SELECT count(*) FROM sqlite_master').get();
+      const s = await importInto(store, [file], { deferIndexes: 'always', batchSize: 500 });
+      assert.deepEqual(s.indicators, { created: 1000, updated: 0, unchanged: 0, withoutProfile: 0 });
+      assert.deepEqual(present(store), derived);
+      assert.equal(store.db.pragma('journal_mode', { simple: true }), 'wal');
+      const [wal] = store.db.pragma('wal_checkpoint(PASSIVE)') as { log: number }[];
+      assert.ok(wal!.log > 0, 'the index pages went through the WAL');
+      assert.deepEqual(other.prepare('SELECT count(*) AS n FROM intelligence_profile_indicator').get(), { n: 1000 });
+    } finally {
+      other.close();
       await store.close();
     }
   });
