@@ -11,6 +11,7 @@ import { errors } from '../../errors/catalog.js';
 import { ODataError } from '../../errors/odata-error.js';
 import type { Model } from '../../model/model.js';
 import { randomBytes } from 'node:crypto';
+import { availableParallelism } from 'node:os';
 import { driftError, HARVESTED_ALIASES_DDL, MIGRATIONS_TABLE, SECRETS_DDL, SECRETS_TABLE, planMigration, schemaChecksum, type ExistingColumn, type ExistingSchema } from '../sql/migrations.js';
 import type { Row } from '../sql/row-codec.js';
 import { planIngestTime } from '../sql/ingest-time.js';
@@ -63,6 +64,15 @@ export function isUnavailable(e: unknown): boolean {
 
 /** Below this many records a write is plain parameterised statements; above, COPY into staging. */
 const BULK_THRESHOLD = 64;
+/** The most connections a bulk load's index build uses at once (buildIndexes; fewer with fewer cores). */
+const INDEX_BUILD_CONNECTIONS = 4;
+
+/** Deals `statements` round-robin into at most `n` non-empty groups, each keeping their order. */
+export function indexBuildGroups<T>(statements: readonly T[], n: number): T[][] {
+  const groups: T[][] = Array.from({ length: Math.max(1, Math.min(n, statements.length)) }, () => []);
+  statements.forEach((s, i) => groups[i % groups.length]!.push(s));
+  return statements.length === 0 ? [] : groups;
+}
 
 /** Rows sharing a key collapse into one: MERGE_RULES columns keep the earliest/latest non-null value, others the last. */
 export function mergeDuplicateKeys(rows: Row[], key: string, rules: ReadonlyMap<string, 'min' | 'max'>): Row[] {
@@ -126,6 +136,7 @@ export class PostgresStore extends SqlStore {
   /** The staging tables each pooled connection (session) has created (temporary tables live as long as it). */
   private readonly stagingTables = new WeakMap<pg.PoolClient, Set<string>>();
   private readonly connectionString: string;
+  private readonly poolSize: number;
   private readonly share: FairShare;
 
   private constructor(model: Model, options: PostgresStoreOptions) {
@@ -133,7 +144,7 @@ export class PostgresStore extends SqlStore {
     this.schemaName = options.schema;
     this.statementTimeoutMs = options.statementTimeoutMs ?? DEFAULT_STATEMENT_TIMEOUT_MS;
     this.connectionString = options.connectionString;
-    const poolSize = options.poolSize ?? 10;
+    const poolSize = (this.poolSize = options.poolSize ?? 10);
     this.share = new FairShare(options.clientShare ?? Math.max(1, poolSize - Math.max(1, Math.floor(poolSize / 4))));
     if (options.schema && !/^[a-z_][a-z0-9_]{0,62}$/.test(options.schema)) throw new Error(`invalid schema name ${options.schema}`);
     this.pool = new pg.Pool({
@@ -285,6 +296,21 @@ export class PostgresStore extends SqlStore {
     await this.inTransaction(async (client) => {
       for (const s of statements) await client.query({ text: s.sql, values: s.parameters as unknown[] });
     });
+  }
+
+  /**
+   * The CREATE INDEX statements of a bulk load's end, spread over connections (indexBuildGroups), each group in a
+   * transaction of its own: CREATE INDEX takes a SHARE lock, which other index builds on the same table share, so
+   * the builds (a table scan and a sort each) run on as many cores. At 300k indicators the 10 indicator and
+   * artifact indexes took 5.3–5.9 s one after the other and 3.7 s on two connections (2 cores). If one group
+   * fails the others still commit; the error is thrown once all have ended, and an index missing after a failure
+   * (or a crash) is created again by the next start's migration, as after a crash mid-build in one transaction.
+   */
+  protected override async buildIndexes(statements: readonly Statement[]): Promise<void> {
+    const groups = indexBuildGroups(statements, Math.min(INDEX_BUILD_CONNECTIONS, this.poolSize, availableParallelism()));
+    const results = await Promise.allSettled(groups.map((g) => this.transaction(g)));
+    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw failed.reason;
   }
 
   protected async runSteps(steps: readonly CheckedStep[]): Promise<number | undefined> {
