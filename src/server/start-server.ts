@@ -36,7 +36,7 @@ import { DEMO_DATASET } from '../seed/demo-dataset.js';
 import { loadSeed } from '../seed/load-seed.js';
 import { createService, DEFAULT_DEADLINE_MS, type Service } from '../service/handle-odata-request.js';
 import { join } from 'node:path';
-import { openStore, SQLITE_FILE_NAME } from '../storage/open-store.js';
+import { openStore, reasonOf, SQLITE_FILE_NAME, StoreOpenError } from '../storage/open-store.js';
 import { importInThread } from './run-import-in-thread.js';
 import { secureDataDir } from './secure-data-dir.js';
 import type { Store } from '../storage/store.js';
@@ -162,7 +162,10 @@ export async function startServer(partial: Partial<ServerOptions> = {}): Promise
   // Synchronous: a request's log line reaches stdout (or the file it is redirected to) before its response is
   // written, so a SIGKILL after an acknowledged write never loses the line (issue 10).
   const logger = pino({ level: options.logLevel, base: undefined }, pino.destination({ sync: true }));
-  if (!options.inMemory) await secureDataDir(options.dataDir, !options.store && !options.databaseUrl);
+  const unusable = (what: string) => (e: unknown): never => {
+    throw new StoreOpenError(what, reasonOf(e));
+  };
+  if (!options.inMemory) await secureDataDir(options.dataDir, !options.store && !options.databaseUrl).catch(unusable(`data directory ${options.dataDir}`));
   const store = options.store ?? (await openStore(model, options));
   const ownSqliteFile = !options.store && !options.databaseUrl && !options.inMemory && !options.model ? join(options.dataDir, SQLITE_FILE_NAME) : undefined;
   let seeded = false;
@@ -170,7 +173,7 @@ export async function startServer(partial: Partial<ServerOptions> = {}): Promise
     await loadSeed(store, model, DEMO_DATASET);
     seeded = true;
   }
-  const signingKey = options.inMemory ? await createEphemeralSigningKey() : await loadOrCreateSigningKey(options.dataDir);
+  const signingKey = options.inMemory ? await createEphemeralSigningKey() : await loadOrCreateSigningKey(options.dataDir).catch(unusable(`signing key in ${options.dataDir}`));
   const audit = options.auditLog ? openAuditLog(options.auditLog) : undefined;
   const service = await createService({
     model,

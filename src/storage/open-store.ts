@@ -23,9 +23,46 @@ export interface StoreOptions {
 
 export const SQLITE_FILE_NAME = 'tigraph.db';
 
+/**
+ * The store could not be opened: the database refused or could not be reached, the data directory cannot hold the
+ * SQLite file (or the server's signing key), the file is not a database, the schema cannot be made. The message is one line for a command to
+ * print (the URL's password hidden), instead of the driver's stack.
+ */
+export class StoreOpenError extends Error {
+  constructor(
+    readonly target: string,
+    readonly reason: string,
+  ) {
+    super(`cannot open the ${target}: ${reason}`);
+  }
+}
+
+/** A database URL with its password replaced by `***` (for messages). */
+export function hidePassword(url: string): string {
+  if (!URL.canParse(url)) return url.replace(/:[^:@/]*@/, ':***@');
+  const u = new URL(url);
+  if (u.password) u.password = '***';
+  return u.toString();
+}
+
+/** An error's message; for an AggregateError (a connection tried on several addresses) its errors' distinct ones. */
+export function reasonOf(e: unknown): string {
+  if (e instanceof AggregateError && !e.message) return [...new Set(e.errors.map((x: unknown) => (x as Error).message))].join('; ');
+  return e instanceof Error ? e.message : String(e);
+}
+
 export async function openStore(model: Model, options: StoreOptions): Promise<Store> {
   if (options.databaseUrl) {
-    return PostgresStore.open(model, { connectionString: options.databaseUrl, poolSize: options.poolSize ?? 10, ...(options.clientShare ? { clientShare: options.clientShare } : {}), ...(options.databaseSchema ? { schema: options.databaseSchema } : {}) });
+    try {
+      return await PostgresStore.open(model, { connectionString: options.databaseUrl, poolSize: options.poolSize ?? 10, ...(options.clientShare ? { clientShare: options.clientShare } : {}), ...(options.databaseSchema ? { schema: options.databaseSchema } : {}) });
+    } catch (e) {
+      throw new StoreOpenError(`PostgreSQL store at ${hidePassword(options.databaseUrl)}${options.databaseSchema ? ` (schema ${options.databaseSchema})` : ''}`, reasonOf(e));
+    }
   }
-  return new SqliteStore(model, { filename: options.inMemory ? ':memory:' : join(options.dataDir, SQLITE_FILE_NAME), readers: options.sqliteReaders ?? 0, ...(options.sqliteWriterThread ? { writerThread: true } : {}), ...(options.clientShare ? { clientShare: options.clientShare } : {}) });
+  const filename = options.inMemory ? ':memory:' : join(options.dataDir, SQLITE_FILE_NAME);
+  try {
+    return new SqliteStore(model, { filename, readers: options.sqliteReaders ?? 0, ...(options.sqliteWriterThread ? { writerThread: true } : {}), ...(options.clientShare ? { clientShare: options.clientShare } : {}) });
+  } catch (e) {
+    throw new StoreOpenError(`SQLite store at ${filename}`, reasonOf(e));
+  }
 }

@@ -13,7 +13,8 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { exportStix, newExportSummary, ProfileNotFoundError, type StixExportSummary } from '../../export/export-stix.js';
 import { MODEL } from '../../model/model.js';
-import { openStore, SQLITE_FILE_NAME } from '../../storage/open-store.js';
+import { openStore, SQLITE_FILE_NAME, StoreOpenError } from '../../storage/open-store.js';
+import type { Store } from '../../storage/store.js';
 
 export function formatExportSummary(s: StixExportSummary): string {
   const skipped = [...s.skipped].map(([reason, n]) => `\n  ${n} × ${reason}`).join('');
@@ -37,7 +38,15 @@ export function registerExportCommand(program: Command): void {
         process.exitCode = 1;
         return;
       }
-      const store = await openStore(MODEL, { dataDir });
+      let store: Store;
+      try {
+        store = await openStore(MODEL, { dataDir });
+      } catch (e) {
+        if (!(e instanceof StoreOpenError)) throw e;
+        process.stderr.write(`tigraph export: ${e.message}\n`);
+        process.exitCode = 1;
+        return;
+      }
       const summary = newExportSummary();
       const output = opts.output as string;
       try {

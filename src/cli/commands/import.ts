@@ -17,7 +17,8 @@ import cliProgress from 'cli-progress';
 
 const { SingleBar, Presets } = cliProgress;
 import { SOURCES } from '../../import/types.js';
-import { openStore } from '../../storage/open-store.js';
+import { openStore, StoreOpenError } from '../../storage/open-store.js';
+import type { Store } from '../../storage/store.js';
 
 /**
  * Progress on stderr: a cli-progress bar on a terminal (bytes read of the inputs' total, records, rate and ETA),
@@ -98,7 +99,16 @@ export function registerImportCommand(program: Command): void {
           return;
         }
       }
-      const store = await openStore(MODEL, { databaseUrl: opts.databaseUrl, databaseSchema: opts.databaseSchema, poolSize: 2, inMemory: false, dataDir: resolve(opts.dataDir as string), sqliteWriterThread: true });
+      let store: Store;
+      try {
+        store = await openStore(MODEL, { databaseUrl: opts.databaseUrl, databaseSchema: opts.databaseSchema, poolSize: 2, inMemory: false, dataDir: resolve(opts.dataDir as string), sqliteWriterThread: true });
+      } catch (e) {
+        if (!(e instanceof StoreOpenError)) throw e;
+        process.stderr.write(`tigraph import: ${e.message}\n`);
+        for (const f of spooled) await rm(dirname(f), { recursive: true, force: true });
+        process.exitCode = 1;
+        return;
+      }
       const progress = progressReporter(process.stderr.isTTY === true);
       try {
         const summary = await runImport({

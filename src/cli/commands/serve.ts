@@ -12,6 +12,7 @@ import { DEFAULT_SERVER_OPTIONS, startServer, type ServerOptions } from '../../s
 import { describeFaultPolicy, parseFaultPolicy, type FaultPolicy } from '../../faults/fault-policy.js';
 import { startHttpsServer, type RunningHttpsServer } from '../../server/start-https.js';
 import { loadCertificateFiles, loadOrCreateDevCertificates } from '../../tls/dev-certificates.js';
+import { StoreOpenError } from '../../storage/open-store.js';
 
 const faultSpec = (v: string): FaultPolicy => {
   try {
@@ -165,6 +166,11 @@ export function registerServeCommand(program: Command): void {
         trustProxy: Boolean(opts.trustProxy),
         ...(opts.taxiiUser ? { taxiiUsers: opts.taxiiUser as string[] } : {}),
         ...(opts.inject ? { faults: opts.inject } : {}),
+      }).catch((e: unknown) => {
+        // A database that refuses or cannot be reached, an unusable data directory: one line, no stack.
+        if (!(e instanceof StoreOpenError)) throw e;
+        process.stderr.write(`tigraph serve: ${e.message}\n`);
+        process.exit(1);
       });
       let https: RunningHttpsServer | undefined;
       const tlsLines: string[] = [];

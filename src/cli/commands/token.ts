@@ -63,7 +63,15 @@ export function registerTokenCommand(program: Command): void {
         );
       }
       const dataDir = opts.dataDir ?? process.env.TIGRAPH_DATA_DIR ?? './data';
-      const key = await loadOrCreateSigningKey(dataDir);
+      let key: Awaited<ReturnType<typeof loadOrCreateSigningKey>>;
+      try {
+        key = await loadOrCreateSigningKey(dataDir);
+      } catch (e) {
+        // An unusable data directory or a damaged key file: one line, no stack.
+        process.stderr.write(`tigraph token: cannot read or create the signing key in ${dataDir}: ${(e as Error).message}\n`);
+        process.exitCode = 1;
+        return;
+      }
       let scopes = words(opts.scope);
       let roles = words(opts.role) ?? (scopes === undefined ? [READ] : undefined);
       if (opts.write) {
