@@ -14,7 +14,8 @@ import { randomBytes } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import { driftError, HARVESTED_ALIASES_DDL, MIGRATIONS_TABLE, SECRETS_DDL, SECRETS_TABLE, planMigration, schemaChecksum, type ExistingColumn, type ExistingSchema } from '../sql/migrations.js';
 import type { Row } from '../sql/row-codec.js';
-import { planIngestTime } from '../sql/ingest-time.js';
+import { INGEST_COLUMN, planIngestTime } from '../sql/ingest-time.js';
+import { postgresIngestTimeUpgrades, TAKE_STAMP_FUNCTION } from './ingest-time-postgres.js';
 import { SqlStore, StepFailed, type CheckedStep } from '../sql/sql-store.js';
 import type { WriteRecord } from '../../model/records.js';
 import type { Deadline, ReadOptions, StoreHealth, WriteOptions } from '../store.js';
@@ -207,7 +208,8 @@ export class PostgresStore extends SqlStore {
       const existing = await readExisting(client);
       const plan = planMigration(this.schema, existing, this.dialect);
       if (plan.drift.length > 0) throw driftError(plan.drift);
-      for (const s of [...plan.statements, ...planIngestTime(this.schema, existing, this.dialect)]) await client.query(s);
+      const upgrades = postgresIngestTimeUpgrades(this.schema.tables, await readTriggers(client));
+      for (const s of [...plan.statements, ...planIngestTime(this.schema, existing, this.dialect), ...upgrades]) await client.query(s);
       const sum = schemaChecksum(this.schema, this.dialect);
       await client.query(
         `INSERT INTO "${MIGRATIONS_TABLE}" (version, checksum, applied_at) VALUES (1, $1, $2) ON CONFLICT (version) DO UPDATE SET checksum = excluded.checksum, applied_at = excluded.applied_at WHERE "${MIGRATIONS_TABLE}".checksum <> excluded.checksum`,
@@ -397,9 +399,12 @@ export class PostgresStore extends SqlStore {
           const staging = `tigraph_staging_${table.name}_${ifAbsent ? 'keep' : 'write'}`;
           await this.stagingTable(client, staging, table.name, created);
           await copyRows(client, staging, table.columns.map((c) => c.name).filter((c) => set.has(c)), rows);
-          // Key order: concurrent imports lock rows in the same order, so they cannot deadlock.
-          const source = sql`SELECT ${sql.join(table.columns.map((c) => sql.id(c.name)))} FROM ${sql.table(staging)} ORDER BY ${sql.id(table.keyColumn)}`;
-          const statement = this.insertStatement(table, source, ifAbsent ? undefined : this.conflictUpdates(table, options.merge ?? false));
+          // Key order: concurrent imports lock rows in the same order, so they cannot deadlock. The rows carry the
+          // transaction's stamp, taken once (a FROM subquery of a volatile function runs once), so the INSERT
+          // trigger does not fire per row (ingest-time-postgres.ts).
+          const columns = table.columns.map((c) => c.name);
+          const source = sql`SELECT ${sql.join(columns.map((c) => sql.ref(`r.${c}`)))}, ${sql.ref('s.v')} FROM ${sql.table(staging)} AS r CROSS JOIN (SELECT ${sql.raw(TAKE_STAMP_FUNCTION)}() AS v) AS s ORDER BY ${sql.ref(`r.${table.keyColumn}`)}`;
+          const statement = this.insertStatement(table, source, ifAbsent ? undefined : this.conflictUpdates(table, options.merge ?? false), [...columns, INGEST_COLUMN]);
           await client.query({ text: statement.sql, values: statement.parameters as unknown[] });
         }
       }
@@ -429,6 +434,20 @@ export class PostgresStore extends SqlStore {
     await this.cancels?.end().catch(() => {});
     await this.pool.end().catch(() => {});
   }
+}
+
+/** The triggers of the current schema's tables: table name → trigger name → definition. */
+async function readTriggers(client: pg.PoolClient): Promise<Map<string, Map<string, string>>> {
+  const rows = await client.query<{ t: string; n: string; d: string }>(
+    'SELECT c.relname AS t, g.tgname AS n, pg_get_triggerdef(g.oid) AS d FROM pg_trigger g JOIN pg_class c ON c.oid = g.tgrelid JOIN pg_namespace s ON s.oid = c.relnamespace WHERE s.nspname = current_schema() AND NOT g.tgisinternal',
+  );
+  const out = new Map<string, Map<string, string>>();
+  for (const r of rows.rows) {
+    const defs = out.get(r.t) ?? new Map<string, string>();
+    defs.set(r.n, r.d);
+    out.set(r.t, defs);
+  }
+  return out;
 }
 
 /** The tables, columns and indexes of the connection's current schema (the first of its search_path). */
