@@ -28,12 +28,13 @@
  * writes meanwhile with the same key is still merged by the write (an upsert), only counted as created.
  *
  * Pipelined: a batch's write is posted and not awaited; the next batches are read meanwhile. A flush waits until
- * fewer than `store.writesInFlight` writes are pending before it posts its own: 1 on PostgreSQL (its lookups
- * must see the batch before), up to 8 on a SQLite file with a writer thread (sqlite-writer.ts), which runs them in
- * order and makes every read wait for the writes posted before it, so each batch still sees every batch before it.
- * The reading and the writing run on two cores; a short stall of either (a GC pause, a checkpoint) no longer stops
- * the other. When a write fails, the writes posted after it may still commit (each whole); the run ends with the
- * error, and re-running completes it.
+ * fewer than `store.writesInFlight` writes are pending before it posts its own: up to 8 on a SQLite file with a
+ * writer thread (sqlite-writer.ts), which runs them in order and makes every read wait for the writes posted
+ * before it; 2 on PostgreSQL, where a read does not see a write still running (Store.readsSeeWritesInFlight), so a
+ * batch that must look anything up (ids this run or the store may hold, orphans) first waits for every posted
+ * write. Either way each batch's lookups see every batch before it. The reading and the writing run on two cores;
+ * a short stall of either (a GC pause, a checkpoint) no longer stops the other. When a write fails, the writes
+ * posted after it may still commit (each whole); the run ends with the error, and re-running completes it.
  *
  * Harvested aliases (profile-book.ts) are recorded before the batch that stores them, so a crash can leave a
  * harvested mark without its alias (harmless) but never an alias without its mark.
@@ -211,6 +212,11 @@ export class BatchWriter {
     return !stored || stored.has(d) || seen.has(d);
   }
 
+  /** Before a lookup: the posted writes, where the store's reads would not see them (Store.readsSeeWritesInFlight). */
+  private async beforeRead(): Promise<void> {
+    if (!this.o.store.readsSeeWritesInFlight) await this.settle(0);
+  }
+
   /** Waits until at most `pending` batch writes are still posted and not awaited (throws the first error). */
   async settle(pending = 0): Promise<void> {
     while (this.inflight.length > pending) await this.inflight.shift();
@@ -266,6 +272,7 @@ export class BatchWriter {
     if (orphans.length > 0) {
       const listed = new Set<string>();
       const nav = this.o.indicatorType.navigation(INDICATOR.n.artifact)!;
+      await this.beforeRead();
       for (let i = 0; i < orphans.length; i += LOOKUP_CHUNK) {
         const chunk = orphans.slice(i, i + LOOKUP_CHUNK);
         for (const r of (await this.o.store.findMany(byNavigationKeys(this.o.indicatorType, nav, chunk.map((p) => p.artifact.id)))).records) {
@@ -283,6 +290,7 @@ export class BatchWriter {
   /** The stored records of `ids`, by id, read in chunks. */
   private async existing(type: EntityType, ids: readonly string[]): Promise<Map<string, EntityRecord>> {
     const found = new Map<string, EntityRecord>();
+    if (ids.length > 0) await this.beforeRead();
     for (let i = 0; i < ids.length; i += LOOKUP_CHUNK) {
       for (const r of (await this.o.store.findMany(byKeys(type, ids.slice(i, i + LOOKUP_CHUNK)))).records) found.set(r.values['id'] as string, r);
     }

@@ -118,12 +118,17 @@ export interface Store {
    */
   write(records: readonly WriteRecord[], options?: WriteOptions): Promise<void>;
   /**
-   * How many `write`s a caller may have posted and not yet awaited, with every later operation of the store still
-   * seeing them: >1 only where the store orders its work itself (SQLite's writer thread: writes run in order and
-   * every read or transaction first waits for the writes posted before it). 1 elsewhere (PostgreSQL: a read on
-   * another pooled connection would not see a write still running).
+   * How many `write`s a caller may have posted and not yet awaited: >1 where the store runs them one after the
+   * other in the order posted (SQLite's writer thread) or where concurrent writes commit in the order they take
+   * the ingestion clock (PostgreSQL: a write's rows are stamped, and the clock taken, before any row lock).
    */
   readonly writesInFlight: number;
+  /**
+   * Whether a read sees every write posted before it, settled or not (SQLite's writer thread: every read first
+   * waits for them). False on PostgreSQL, where a read runs on another pooled connection: a caller that must read
+   * what it wrote settles its posted writes first.
+   */
+  readonly readsSeeWritesInFlight: boolean;
   /**
    * Deletes the entity of `type` (or a subtype) with `key`, and the entities its collection navigations list
    * (a profile's indicators), in one transaction. False when there was none.

@@ -11,6 +11,8 @@ import { counts, importInto, memoryStore } from './helpers.js';
 import { MODEL } from '../../src/model/model.js';
 import { SqliteStore } from '../../src/storage/sqlite/sqlite-store.js';
 import { shouldPreloadKeys } from '../../src/import/bulk-load.js';
+import type { Store } from '../../src/storage/store.js';
+import { createTestPostgresStore, POSTGRES_SKIP_REASON, TEST_DATABASE_URL } from '../support/postgres.js';
 
 let tmp: string;
 before(async () => {
@@ -69,14 +71,16 @@ describe('stored keys read first (a large import into a non-empty store)', () =>
 
 describe('batch writes in flight (Store.writesInFlight)', () => {
   /** The store's `write`, instrumented: the most writes posted and not yet settled at once. */
-  function trackWrites(store: SqliteStore): { readonly max: () => number } {
+  function trackWrites(store: Store, delayMs = 0): { readonly max: () => number } {
     const write = store.write.bind(store);
     let pending = 0;
     let max = 0;
     store.write = (records, options) => {
       pending++;
       max = Math.max(max, pending);
-      return write(records, options).finally(() => pending--);
+      // A delay before the write starts keeps it in flight while the importer goes on (a slow database).
+      const started = delayMs > 0 ? new Promise<void>((r) => setTimeout(r, delayMs)).then(() => write(records, options)) : write(records, options);
+      return started.finally(() => pending--);
     };
     return { max: () => max };
   }
@@ -101,5 +105,24 @@ describe('batch writes in flight (Store.writesInFlight)', () => {
       { writesInFlight: 8, max: 8, ...exact },
       { writesInFlight: 1, max: 1, ...exact },
     ]);
+  });
+
+  it('PostgreSQL: 2 batches in flight while no lookup is needed; a batch that looks up repeats waits for both first, so counts and rows stay exact', { skip: TEST_DATABASE_URL ? false : POSTGRES_SKIP_REASON }, async () => {
+    const hosts = Array.from({ length: 40 }, (_, i) => `pg-inflight-${i}.example`);
+    const file = join(tmp, 'apt_pginflightgroup.txt');
+    // The first 40 lines are new ids (no lookups: the store was empty), then every id twice more (looked up).
+    await writeFile(file, [...hosts, ...hosts, ...hosts].join('\n') + '\n');
+    const store = await createTestPostgresStore();
+    try {
+      // Each write starts 100 ms late: a lookup that did not wait for the writes before it would miss their rows.
+      const tracked = trackWrites(store, 100);
+      const s = await importInto(store, [file], { batchSize: 4, deferIndexes: 'never' });
+      assert.deepEqual(
+        { writesInFlight: store.writesInFlight, reads: store.readsSeeWritesInFlight, max: tracked.max(), indicators: s.indicators, merged: s.mergedInBatch, batches: s.batches, stored: await counts(store) },
+        { writesInFlight: 2, reads: false, max: 2, indicators: { created: 40, updated: 0, unchanged: 0, withoutProfile: 0 }, merged: 80, batches: 10, stored: { profiles: 1, indicators: 40 } },
+      );
+    } finally {
+      await store.close();
+    }
   });
 });

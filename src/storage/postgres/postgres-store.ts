@@ -360,6 +360,20 @@ export class PostgresStore extends SqlStore {
   }
 
   /**
+   * Two bulk writes in flight: the next batch's COPY into its staging table runs while the one before inserts, and
+   * the importer reads on. Their INSERTs serialize on the ingestion clock, which each takes before any row lock
+   * (ingest-time-postgres.ts), so they commit in the order posted and cannot deadlock. Reads do not see a write
+   * still running (readsSeeWritesInFlight): the importer settles its writes before it looks anything up.
+   */
+  override get writesInFlight(): number {
+    return 2;
+  }
+
+  override get readsSeeWritesInFlight(): boolean {
+    return false;
+  }
+
+  /**
    * Creates the session's staging table `name` (like `table`) unless this connection has one already. A table
    * created in the current transaction goes into `created`, and counts as made only once that transaction commits
    * (a rollback undoes the CREATE).

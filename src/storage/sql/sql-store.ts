@@ -25,6 +25,10 @@ export abstract class SqlStore implements Store {
   get writesInFlight(): number {
     return 1;
   }
+  /** Store.readsSeeWritesInFlight: with one write in flight at most, a caller settles it before reading anyway. */
+  get readsSeeWritesInFlight(): boolean {
+    return true;
+  }
   /** One process's buckets; PostgresStore replaces them with the shared table. */
   readonly rateBuckets: RateBuckets = new MemoryRateBuckets();
   protected readonly schema: Schema;
