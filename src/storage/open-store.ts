@@ -1,8 +1,6 @@
-/** The store factory: PostgreSQL for a database URL, else SQLite (a file in the data directory, or memory). */
+/** The store factory: PostgreSQL for a database URL, else SQLite (a file in the data directory, or memory); each loaded on use. */
 import { join } from 'node:path';
 import type { Model } from '../model/model.js';
-import { PostgresStore } from './postgres/postgres-store.js';
-import { SqliteStore } from './sqlite/sqlite-store.js';
 import type { Store } from './store.js';
 
 export interface StoreOptions {
@@ -54,6 +52,8 @@ export function reasonOf(e: unknown): string {
 export async function openStore(model: Model, options: StoreOptions): Promise<Store> {
   if (options.databaseUrl) {
     try {
+      // Each backend is loaded when it is used: a SQLite run never loads the PostgreSQL driver, and the other way round.
+      const { PostgresStore } = await import('./postgres/postgres-store.js');
       return await PostgresStore.open(model, { connectionString: options.databaseUrl, poolSize: options.poolSize ?? 10, ...(options.clientShare ? { clientShare: options.clientShare } : {}), ...(options.databaseSchema ? { schema: options.databaseSchema } : {}) });
     } catch (e) {
       throw new StoreOpenError(`PostgreSQL store at ${hidePassword(options.databaseUrl)}${options.databaseSchema ? ` (schema ${options.databaseSchema})` : ''}`, reasonOf(e));
@@ -61,6 +61,7 @@ export async function openStore(model: Model, options: StoreOptions): Promise<St
   }
   const filename = options.inMemory ? ':memory:' : join(options.dataDir, SQLITE_FILE_NAME);
   try {
+    const { SqliteStore } = await import('./sqlite/sqlite-store.js');
     return new SqliteStore(model, { filename, readers: options.sqliteReaders ?? 0, ...(options.sqliteWriterThread ? { writerThread: true } : {}), ...(options.clientShare ? { clientShare: options.clientShare } : {}) });
   } catch (e) {
     throw new StoreOpenError(`SQLite store at ${filename}`, reasonOf(e));

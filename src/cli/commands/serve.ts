@@ -6,6 +6,7 @@ import { DEFAULT_CLOCK_SKEW_SECONDS, DEFAULT_MAX_TOKEN_LIFETIME_SECONDS } from '
 import { MODEL } from '../../model/model.js';
 import { SETS } from '../../model/names.js';
 import { Command, InvalidArgumentError, Option } from 'commander';
+import { usageError } from '../usage-error.js';
 import { resolve } from 'node:path';
 import { mintToken } from '../../auth/mint-token.js';
 import { DEFAULT_SERVER_OPTIONS, startServer, type ServerOptions } from '../../server/start-server.js';
@@ -63,11 +64,6 @@ const httpUrl = (flag: string) => (value: string): string => {
   return value;
 };
 
-/** A combination of flags that cannot work: the message alone (no help text) and exit code 2. */
-export function usageError(message: string): never {
-  process.stderr.write(`error: ${message}\n`);
-  process.exit(2);
-}
 
 /** `--auth` and its companions, checked together. */
 function authOptions(opts: Record<string, unknown>, fail: (message: string) => never): ServerOptions['auth'] {

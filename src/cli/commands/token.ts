@@ -9,7 +9,7 @@ import { decodeJwt } from 'jose';
 import { mintToken, type MintTokenOptions } from '../../auth/mint-token.js';
 import { READ, WRITE } from '../../auth/require-permission.js';
 import { loadOrCreateSigningKey } from '../../auth/signing-key.js';
-import { usageError } from './serve.js';
+import { usageError } from '../usage-error.js';
 
 interface TokenCommandOptions {
   dataDir?: string;
