@@ -1,4 +1,7 @@
-/** The store factory: PostgreSQL for a database URL, else SQLite (a file in the data directory, or memory); each loaded on use. */
+/**
+ * The store factory: PostgreSQL for a database URL, else SQLite (a file in the data directory, or memory); each
+ * backend's module is loaded when it is used.
+ */
 import { join } from 'node:path';
 import type { Model } from '../model/model.js';
 import type { Store } from './store.js';
@@ -23,8 +26,8 @@ export const SQLITE_FILE_NAME = 'tigraph.db';
 
 /**
  * The store could not be opened: the database refused or could not be reached, the data directory cannot hold the
- * SQLite file (or the server's signing key), the file is not a database, the schema cannot be made. The message is one line for a command to
- * print (the URL's password hidden), instead of the driver's stack.
+ * SQLite file (or the server's signing key), the file is not a database, the schema cannot be made. The message is
+ * one line for a command to print (the URL's password hidden), instead of the driver's stack.
  */
 export class StoreOpenError extends Error {
   constructor(
@@ -52,7 +55,6 @@ export function reasonOf(e: unknown): string {
 export async function openStore(model: Model, options: StoreOptions): Promise<Store> {
   if (options.databaseUrl) {
     try {
-      // Each backend is loaded when it is used: a SQLite run never loads the PostgreSQL driver, and the other way round.
       const { PostgresStore } = await import('./postgres/postgres-store.js');
       return await PostgresStore.open(model, { connectionString: options.databaseUrl, poolSize: options.poolSize ?? 10, ...(options.clientShare ? { clientShare: options.clientShare } : {}), ...(options.databaseSchema ? { schema: options.databaseSchema } : {}) });
     } catch (e) {

@@ -1,7 +1,6 @@
 /**
- * PostgreSQL index builds after a bulk load (PostgresStore.buildIndexes): the CREATE INDEX statements are dealt over
- * up to INDEX_BUILD_CONNECTIONS connections (each group its own transaction), every derived index exists after a
- * deferred import, and a failing group fails the build while the other groups' indexes stay.
+ * PostgreSQL index builds after a bulk load (PostgresStore.buildIndexes): every derived index exists after a deferred
+ * import, and a failing group of CREATE INDEX statements fails the build while the other groups' indexes stay.
  */
 import assert from 'node:assert/strict';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -10,20 +9,10 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { MODEL } from '../../src/model/model.js';
 import { deriveSchema } from '../../src/storage/schema/derive-schema.js';
-import { indexBuildGroups, type PostgresStore } from '../../src/storage/postgres/postgres-store.js';
+import type { PostgresStore } from '../../src/storage/postgres/postgres-store.js';
 import type { Statement } from '../../src/storage/sql/sql-dialect.js';
 import { createTestPostgresStore, POSTGRES_SKIP_REASON, TEST_DATABASE_URL } from '../support/postgres.js';
 import { counts, importInto } from '../import/helpers.js';
-
-describe('indexBuildGroups', () => {
-  it('deals the statements round-robin into at most n groups, in their order', () => {
-    assert.deepEqual(indexBuildGroups(['a', 'b', 'c', 'd', 'e'], 2), [['a', 'c', 'e'], ['b', 'd']]);
-    assert.deepEqual(indexBuildGroups(['a', 'b'], 4), [['a'], ['b']]);
-    assert.deepEqual(indexBuildGroups(['a', 'b', 'c'], 1), [['a', 'b', 'c']]);
-    assert.deepEqual(indexBuildGroups(['a'], 0), [['a']]);
-    assert.deepEqual(indexBuildGroups([], 2), []);
-  });
-});
 
 const derived = deriveSchema(MODEL)
   .tables.filter((t) => t.name === 'intelligence_profile_indicator' || t.name === 'artifact')

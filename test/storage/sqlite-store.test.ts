@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -79,6 +79,25 @@ describe('sqlite specifics', () => {
       assert.equal(deriveSchema(MODEL).tables.find((t) => t.name === 'intelligence_profile_indicator')!.indexes.some((i) => i.notNull), false);
     } finally {
       await store.close();
+    }
+  });
+
+  it('a file that is not a database fails to open and is not left open (no descriptor of it remains)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tigraph-notdb-'));
+    try {
+      const file = join(dir, 'tigraph.db');
+      writeFileSync(file, 'this is text, not a SQLite database');
+      const open = (): number => readdirSync('/proc/self/fd').filter((fd) => {
+        try {
+          return readlinkSync(`/proc/self/fd/${fd}`) === file;
+        } catch {
+          return false;
+        }
+      }).length;
+      assert.throws(() => new SqliteStore(MODEL, { filename: file }), /file is not a database/);
+      assert.equal(open(), 0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 

@@ -4,27 +4,26 @@
  * refused connection surfaces as Graph 503 ServiceUnavailable with Retry-After; the pool reconnects by itself.
  */
 import { retryAfter, type RateBuckets, type RateDecision } from '../rate-buckets.js';
-import { mergeByRule } from '../../model/merge-values.js';
 import pg from 'pg';
 import type { Statement } from '../sql/sql-dialect.js';
-import { errors } from '../../errors/catalog.js';
-import { ODataError } from '../../errors/odata-error.js';
 import type { Model } from '../../model/model.js';
 import { randomBytes } from 'node:crypto';
 import { availableParallelism } from 'node:os';
-import { driftError, HARVESTED_ALIASES_DDL, MIGRATIONS_TABLE, SECRETS_DDL, SECRETS_TABLE, planMigration, schemaChecksum, type ExistingColumn, type ExistingSchema } from '../sql/migrations.js';
+import { driftError, HARVESTED_ALIASES_DDL, MIGRATIONS_TABLE, SECRETS_DDL, SECRETS_TABLE, planMigration, schemaChecksum } from '../sql/migrations.js';
 import type { Row } from '../sql/row-codec.js';
 import { INGEST_COLUMN, planIngestTime } from '../sql/ingest-time.js';
 import { postgresIngestTimeUpgrades, TAKE_STAMP_FUNCTION } from './ingest-time-postgres.js';
 import { SqlStore, StepFailed, type CheckedStep } from '../sql/sql-store.js';
 import type { WriteRecord } from '../../model/records.js';
 import type { Deadline, ReadOptions, StoreHealth, WriteOptions } from '../store.js';
-import { from as copyFrom } from 'pg-copy-streams';
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import { sql } from 'kysely';
 import { postgresDialect } from './postgres-dialect.js';
 import { FairShare } from '../fair-share.js';
+import { copyRows, indexBuildGroups, mergeDuplicateKeys } from './bulk-write-postgres.js';
+import { DEFAULT_STATEMENT_TIMEOUT_MS, isUnavailable, STATEMENT_TIMEOUT, translatePostgresError } from './postgres-errors.js';
+import { errors } from '../../errors/catalog.js';
+import type { ODataError } from '../../errors/odata-error.js';
+import { readExisting, readTriggers } from './read-schema-postgres.js';
 
 export interface PostgresStoreOptions {
   readonly connectionString: string;
@@ -43,75 +42,10 @@ const types = {
   getTypeParser: (oid: number, format?: string) => (oid === 20 ? (v: string) => Number(v) : (pg.types.getTypeParser as (o: number, f?: string) => unknown)(oid, format)),
 } as unknown as pg.CustomTypesConfig;
 
-/** Errors that mean "the database is unreachable or going away", as opposed to a bad statement. */
-const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ENOTFOUND', 'EHOSTUNREACH', '57P01', '57P02', '57P03', '53300', '08000', '08003', '08006', '08001', '08004']);
-/** query_canceled: the statement ran past statement_timeout (the server cancelled it; the connection is fine). */
-const STATEMENT_TIMEOUT = '57014';
-export const DEFAULT_STATEMENT_TIMEOUT_MS = 15_000;
-
-/** The catalog error for a driver error: a statement timeout says so, a lost database is 503; others unchanged. */
-export function translatePostgresError(e: unknown, statementTimeoutMs: number): unknown {
-  if (e instanceof ODataError) return e;
-  if ((e as { code?: unknown } | null)?.code === STATEMENT_TIMEOUT) return errors.queryTimeout(statementTimeoutMs);
-  if (isUnavailable(e)) return errors.serviceUnavailable('the database is unreachable; retry shortly', 1);
-  return e;
-}
-
-export function isUnavailable(e: unknown): boolean {
-  const err = e as { code?: string; message?: string };
-  if (err?.code && UNAVAILABLE_CODES.has(err.code)) return true;
-  return /Connection terminated|connection timeout|timeout exceeded when trying to connect|Client has encountered a connection error|not queryable/i.test(err?.message ?? '');
-}
-
 /** Below this many records a write is plain parameterised statements; above, COPY into staging. */
 const BULK_THRESHOLD = 64;
 /** The most connections a bulk load's index build uses at once (buildIndexes; fewer with fewer cores). */
 const INDEX_BUILD_CONNECTIONS = 4;
-
-/** Deals `statements` round-robin into at most `n` non-empty groups, each keeping their order. */
-export function indexBuildGroups<T>(statements: readonly T[], n: number): T[][] {
-  const groups: T[][] = Array.from({ length: Math.max(1, Math.min(n, statements.length)) }, () => []);
-  statements.forEach((s, i) => groups[i % groups.length]!.push(s));
-  return statements.length === 0 ? [] : groups;
-}
-
-/** Rows sharing a key collapse into one: MERGE_RULES columns keep the earliest/latest non-null value, others the last. */
-export function mergeDuplicateKeys(rows: Row[], key: string, rules: ReadonlyMap<string, 'min' | 'max'>): Row[] {
-  const byKey = new Map<unknown, Row>();
-  for (const row of rows) {
-    const prev = byKey.get(row[key]);
-    if (!prev) {
-      byKey.set(row[key], row);
-      continue;
-    }
-    const merged: Row = { ...row };
-    for (const [col, rule] of rules) {
-      merged[col] = mergeByRule(rule, (prev[col] ?? null) as number | null, (row[col] ?? null) as number | null);
-    }
-    byKey.set(row[key], merged);
-  }
-  return [...byKey.values()];
-}
-
-/** COPY text format: backslash escapes for \\, tab, newline and carriage return; \\N for NULL. */
-const copyField = (v: unknown): string =>
-  v === null || v === undefined ? '\\N' : String(v).replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r');
-
-async function copyRows(client: pg.PoolClient, table: string, columns: readonly string[], rows: readonly Row[]): Promise<void> {
-  const stream = client.query(copyFrom(`COPY "${table}" (${columns.map((c) => `"${c}"`).join(', ')}) FROM STDIN`));
-  const lines = function* (): Generator<string> {
-    let chunk = '';
-    for (const row of rows) {
-      chunk += `${columns.map((c) => copyField(row[c])).join('\t')}\n`;
-      if (chunk.length > 1 << 16) {
-        yield chunk;
-        chunk = '';
-      }
-    }
-    if (chunk) yield chunk;
-  };
-  await pipeline(Readable.from(lines()), stream);
-}
 
 /** Throttling buckets shared by every process on this database (not part of the model: no entity of the API). */
 const RATE_BUCKETS_TABLE = 'tigraph_rate_buckets';
@@ -448,33 +382,4 @@ export class PostgresStore extends SqlStore {
     await this.cancels?.end().catch(() => {});
     await this.pool.end().catch(() => {});
   }
-}
-
-/** The triggers of the current schema's tables: table name → trigger name → definition. */
-async function readTriggers(client: pg.PoolClient): Promise<Map<string, Map<string, string>>> {
-  const rows = await client.query<{ t: string; n: string; d: string }>(
-    'SELECT c.relname AS t, g.tgname AS n, pg_get_triggerdef(g.oid) AS d FROM pg_trigger g JOIN pg_class c ON c.oid = g.tgrelid JOIN pg_namespace s ON s.oid = c.relnamespace WHERE s.nspname = current_schema() AND NOT g.tgisinternal',
-  );
-  const out = new Map<string, Map<string, string>>();
-  for (const r of rows.rows) {
-    const defs = out.get(r.t) ?? new Map<string, string>();
-    defs.set(r.n, r.d);
-    out.set(r.t, defs);
-  }
-  return out;
-}
-
-/** The tables, columns and indexes of the connection's current schema (the first of its search_path). */
-async function readExisting(client: pg.PoolClient): Promise<ExistingSchema> {
-  const columns = await client.query<{ table_name: string; column_name: string; data_type: string; is_nullable: string }>(
-    'SELECT table_name, column_name, data_type, is_nullable FROM information_schema.columns WHERE table_schema = current_schema() ORDER BY table_name, ordinal_position',
-  );
-  const tables = new Map<string, ExistingColumn[]>();
-  for (const r of columns.rows) {
-    const list = tables.get(r.table_name) ?? [];
-    list.push({ name: r.column_name, type: r.data_type, notNull: r.is_nullable === 'NO' });
-    tables.set(r.table_name, list);
-  }
-  const indexes = await client.query<{ indexname: string; tablename: string }>('SELECT indexname, tablename FROM pg_indexes WHERE schemaname = current_schema()');
-  return { tables, indexes: new Map(indexes.rows.map((r) => [r.indexname, r.tablename])) };
 }

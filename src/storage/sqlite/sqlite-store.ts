@@ -78,17 +78,23 @@ export class SqliteStore extends SqlStore {
     super(model, sqliteDialect);
     if (options.filename !== ':memory:') mkdirSync(dirname(options.filename), { recursive: true });
     this.db = new Database(options.filename);
-    // The busy timeout first: a CLI import building indexes holds the file in rollback mode for a while
-    // (buildIndexes), and switching to WAL waits for it rather than failing at once.
-    this.db.pragma('busy_timeout = 5000');
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = NORMAL');
-    this.db.pragma(`mmap_size = ${options.mmapBytes ?? DEFAULT_MMAP_BYTES}`);
-    // 64 MiB page cache: imports touch many index pages per batch (hash-distributed keys).
-    // With a writer thread, the bulk writes (and their page cache) are the thread's; this connection mostly reads.
-    this.db.pragma(`cache_size = -${options.writerThread ? WRITER_CACHE_KIB / 4 : CACHE_KIB}`);
-    migrate(this.db, this.schema, this.dialect);
-    this.guard.install(this.db);
+    try {
+      // The busy timeout first: a CLI import building indexes holds the file in rollback mode for a while
+      // (buildIndexes), and switching to WAL waits for it rather than failing at once.
+      this.db.pragma('busy_timeout = 5000');
+      this.db.pragma('journal_mode = WAL');
+      this.db.pragma('synchronous = NORMAL');
+      this.db.pragma(`mmap_size = ${options.mmapBytes ?? DEFAULT_MMAP_BYTES}`);
+      // 64 MiB page cache: imports touch many index pages per batch (hash-distributed keys).
+      // With a writer thread, the bulk writes (and their page cache) are the thread's; this connection mostly reads.
+      this.db.pragma(`cache_size = -${options.writerThread ? WRITER_CACHE_KIB / 4 : CACHE_KIB}`);
+      migrate(this.db, this.schema, this.dialect);
+      this.guard.install(this.db);
+    } catch (e) {
+      // Not a database, or one this build cannot migrate: the file is not left open (openStore reports it).
+      this.db.close();
+      throw e;
+    }
     const threads = options.filename === ':memory:' ? 0 : (options.readers ?? 0);
     this.readers = threads > 0 ? new SqliteReaders({ filename: options.filename, mmapBytes: options.mmapBytes ?? DEFAULT_MMAP_BYTES }, threads) : undefined;
     this.share = threads > 0 ? new FairShare(options.clientShare ?? Math.max(1, threads - 1)) : undefined;

@@ -1,10 +1,11 @@
 /**
- * mergeDuplicateKeys (PostgreSQL bulk writes): rows of one batch sharing a key collapse into one before COPY, and a
- * column a row leaves out (encodeSet's rows hold only what they set) counts as null: the same merge as full rows.
+ * The pieces of PostgreSQL bulk writes (bulk-write-postgres.ts). mergeDuplicateKeys: rows of one batch sharing a key
+ * collapse into one before COPY, and a column a row leaves out (encodeSet's rows hold only what they set) counts as
+ * null: the same merge as full rows. indexBuildGroups: a bulk load's CREATE INDEX statements dealt over connections.
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { mergeDuplicateKeys } from '../../src/storage/postgres/postgres-store.js';
+import { indexBuildGroups, mergeDuplicateKeys } from '../../src/storage/postgres/bulk-write-postgres.js';
 
 const rules = new Map<string, 'min' | 'max'>([
   ['first', 'min'],
@@ -27,5 +28,15 @@ describe('mergeDuplicateKeys', () => {
     const norm = (rows: Record<string, unknown>[]) => rows.map((r) => ({ id: r['id'], first: r['first'] ?? null, last: r['last'] ?? null, note: r['note'] ?? null }));
     assert.deepEqual(norm(mergeDuplicateKeys(sparse, 'id', rules)), expected);
     assert.deepEqual(norm(mergeDuplicateKeys(full, 'id', rules)), expected);
+  });
+});
+
+describe('indexBuildGroups', () => {
+  it('deals the statements round-robin into at most n groups, in their order', () => {
+    assert.deepEqual(indexBuildGroups(['a', 'b', 'c', 'd', 'e'], 2), [['a', 'c', 'e'], ['b', 'd']]);
+    assert.deepEqual(indexBuildGroups(['a', 'b'], 4), [['a'], ['b']]);
+    assert.deepEqual(indexBuildGroups(['a', 'b', 'c'], 1), [['a', 'b', 'c']]);
+    assert.deepEqual(indexBuildGroups(['a'], 0), [['a']]);
+    assert.deepEqual(indexBuildGroups([], 2), []);
   });
 });
