@@ -44,6 +44,32 @@ if (!TEST_DATABASE_URL) {
       }
     });
 
+    it("every pooled connection hears 'error' itself: a checked-out one that the server terminates between statements does not end the process", async () => {
+      const store = await createTestPostgresStore({ poolSize: 1 });
+      try {
+        const client = await store.pool.connect();
+        try {
+          // Checked out, no query running, no listener of the caller: pg-pool's idle listener is gone.
+          assert.equal(client.listenerCount('error'), 1);
+          const pid = (client as unknown as { processID: number }).processID;
+          const admin = await PostgresStore.open(MODEL, { connectionString: DB, schema: uniqueSchema(), poolSize: 1 });
+          try {
+            assert.deepEqual((await admin.pool.query('SELECT pg_terminate_backend($1) AS t', [pid])).rows, [{ t: true }]);
+          } finally {
+            await admin.dropSchema();
+            await admin.close();
+          }
+          // The FATAL message arrives on a client with no query: without the listener this 'error' would be unhandled.
+          await new Promise((r) => setTimeout(r, 300));
+        } finally {
+          client.release(true);
+        }
+        assert.equal((await store.health()).ok, true, 'the pool opens a new connection');
+      } finally {
+        await store.close();
+      }
+    });
+
     it("a statement past PostgreSQL's statement_timeout is 504 GatewayTimeout saying so, not 'database unreachable'", async () => {
       const store = await createTestPostgresStore({ statementTimeoutMs: 200 });
       try {

@@ -63,6 +63,17 @@ const TAKE_RATE_TOKEN = `INSERT INTO "${RATE_BUCKETS_TABLE}" AS b ("key", "token
     "admitted" = ${REFILLED} >= 1
   RETURNING "tokens", "admitted"`;
 
+/**
+ * Gives every connection of `pool` a listener of its own for 'error', for its whole life. A connection the server
+ * terminates emits 'error' whenever no query is running on it (pg's Client), and pg-pool listens only while a
+ * client is idle (and, in pool.query, once): a checked-out client between statements, or one already released as
+ * broken, would otherwise emit into the void, and an unheard 'error' ends the process (seen when connections were
+ * killed under load). Each failure still reaches the query it belongs to, and the pool still drops dead clients.
+ */
+export function keepErrorsHeard(pool: pg.Pool): void {
+  pool.on('connect', (client) => client.on('error', () => {}));
+}
+
 export class PostgresStore extends SqlStore {
   readonly kind = 'postgres';
   readonly pool: pg.Pool;
@@ -94,6 +105,7 @@ export class PostgresStore extends SqlStore {
     });
     // An idle client losing its connection (server restart) must not crash the process.
     this.pool.on('error', () => {});
+    keepErrorsHeard(this.pool);
   }
 
   override readonly rateBuckets: RateBuckets = {
@@ -224,6 +236,7 @@ export class PostgresStore extends SqlStore {
     if (!this.cancels) {
       this.cancels = new pg.Pool({ connectionString: this.connectionString, max: 2, connectionTimeoutMillis: 5000, statement_timeout: 5000, application_name: 'tigraph:cancel' });
       this.cancels.on('error', () => {});
+      keepErrorsHeard(this.cancels);
     }
     return this.cancels;
   }
