@@ -20,6 +20,8 @@ export interface StoreOptions {
   readonly clientShare?: number | undefined;
   /** SQLite file: bulk writes on a writer thread (sqlite-writer.ts), as a CLI import wants. */
   readonly sqliteWriterThread?: boolean;
+  /** PostgreSQL: bulk writes an importer may keep in flight (default 1; the CLI import asks for 2). */
+  readonly postgresWritesInFlight?: number;
 }
 
 export const SQLITE_FILE_NAME = 'tigraph.db';
@@ -56,7 +58,7 @@ export async function openStore(model: Model, options: StoreOptions): Promise<St
   if (options.databaseUrl) {
     try {
       const { PostgresStore } = await import('./postgres/postgres-store.js');
-      return await PostgresStore.open(model, { connectionString: options.databaseUrl, poolSize: options.poolSize ?? 10, ...(options.clientShare ? { clientShare: options.clientShare } : {}), ...(options.databaseSchema ? { schema: options.databaseSchema } : {}) });
+      return await PostgresStore.open(model, { connectionString: options.databaseUrl, poolSize: options.poolSize ?? 10, ...(options.clientShare ? { clientShare: options.clientShare } : {}), ...(options.databaseSchema ? { schema: options.databaseSchema } : {}), ...(options.postgresWritesInFlight ? { writesInFlight: options.postgresWritesInFlight } : {}) });
     } catch (e) {
       throw new StoreOpenError(`PostgreSQL store at ${hidePassword(options.databaseUrl)}${options.databaseSchema ? ` (schema ${options.databaseSchema})` : ''}`, reasonOf(e));
     }

@@ -107,12 +107,16 @@ describe('batch writes in flight (Store.writesInFlight)', () => {
     ]);
   });
 
-  it('PostgreSQL: 2 batches in flight while no lookup is needed; a batch that looks up repeats waits for both first, so counts and rows stay exact', { skip: TEST_DATABASE_URL ? false : POSTGRES_SKIP_REASON }, async () => {
+  it('PostgreSQL with writesInFlight 2 (the CLI import): 2 batches in flight while no lookup is needed; a batch that looks up repeats waits for both first, so counts and rows stay exact', { skip: TEST_DATABASE_URL ? false : POSTGRES_SKIP_REASON }, async () => {
     const hosts = Array.from({ length: 40 }, (_, i) => `pg-inflight-${i}.example`);
     const file = join(tmp, 'apt_pginflightgroup.txt');
     // The first 40 lines are new ids (no lookups: the store was empty), then every id twice more (looked up).
     await writeFile(file, [...hosts, ...hosts, ...hosts].join('\n') + '\n');
-    const store = await createTestPostgresStore();
+    // A server's store keeps the default: one write in flight, so an import job holds one pooled connection.
+    const server = await createTestPostgresStore();
+    assert.equal(server.writesInFlight, 1);
+    await server.close();
+    const store = await createTestPostgresStore({ writesInFlight: 2 });
     try {
       // Each write starts 100 ms late: a lookup that did not wait for the writes before it would miss their rows.
       const tracked = trackWrites(store, 100);

@@ -101,7 +101,7 @@ export function registerImportCommand(program: Command): void {
       }
       let store: Store;
       try {
-        store = await openStore(MODEL, { databaseUrl: opts.databaseUrl, databaseSchema: opts.databaseSchema, poolSize: 2, inMemory: false, dataDir: resolve(opts.dataDir as string), sqliteWriterThread: true });
+        store = await openStore(MODEL, { databaseUrl: opts.databaseUrl, databaseSchema: opts.databaseSchema, poolSize: 2, inMemory: false, dataDir: resolve(opts.dataDir as string), sqliteWriterThread: true, postgresWritesInFlight: 2 });
       } catch (e) {
         if (!(e instanceof StoreOpenError)) throw e;
         process.stderr.write(`tigraph import: ${e.message}\n`);

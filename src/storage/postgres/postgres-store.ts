@@ -35,6 +35,11 @@ export interface PostgresStoreOptions {
   readonly connectTimeoutMs?: number;
   /** Pooled connections one client's reads may use at once (fair-share.ts); default: all but a quarter of the pool. */
   readonly clientShare?: number;
+  /**
+   * Bulk writes an importer may keep in flight (Store.writesInFlight; default 1). The CLI import asks for 2; a
+   * server keeps 1, so an import job holds one pooled connection and its reads keep the rest.
+   */
+  readonly writesInFlight?: number;
 }
 
 /** BIGINT (epoch ms) as a JS number; it stays below 2^53. */
@@ -83,6 +88,7 @@ export class PostgresStore extends SqlStore {
   private readonly stagingTables = new WeakMap<pg.PoolClient, Set<string>>();
   private readonly connectionString: string;
   private readonly poolSize: number;
+  private readonly inFlight: number;
   private readonly share: FairShare;
 
   private constructor(model: Model, options: PostgresStoreOptions) {
@@ -91,6 +97,7 @@ export class PostgresStore extends SqlStore {
     this.statementTimeoutMs = options.statementTimeoutMs ?? DEFAULT_STATEMENT_TIMEOUT_MS;
     this.connectionString = options.connectionString;
     const poolSize = (this.poolSize = options.poolSize ?? 10);
+    this.inFlight = Math.max(1, options.writesInFlight ?? 1);
     this.share = new FairShare(options.clientShare ?? Math.max(1, poolSize - Math.max(1, Math.floor(poolSize / 4))));
     if (options.schema && !/^[a-z_][a-z0-9_]{0,62}$/.test(options.schema)) throw new Error(`invalid schema name ${options.schema}`);
     this.pool = new pg.Pool({
@@ -307,13 +314,13 @@ export class PostgresStore extends SqlStore {
   }
 
   /**
-   * Two bulk writes in flight: the next batch's COPY into its staging table runs while the one before inserts, and
-   * the importer reads on. Their INSERTs serialize on the ingestion clock, which each takes before any row lock
+   * With `writesInFlight` 2 (the CLI import), the next batch's COPY into its staging table runs while the one
+   * before inserts, and the importer reads on. Their INSERTs serialize on the ingestion clock, which each takes before any row lock
    * (ingest-time-postgres.ts), so they commit in the order posted and cannot deadlock. Reads do not see a write
    * still running (readsSeeWritesInFlight): the importer settles its writes before it looks anything up.
    */
   override get writesInFlight(): number {
-    return 2;
+    return this.inFlight;
   }
 
   override get readsSeeWritesInFlight(): boolean {
