@@ -13,6 +13,7 @@ import { MODEL } from '../../src/model/model.js';
 import { SqliteStore } from '../../src/storage/sqlite/sqlite-store.js';
 import type { WriteRecord } from '../../src/model/records.js';
 import { profile, indicator, runStoreCases, writesOf } from './store-cases.js';
+import { applyBulkWrites, type BulkTable, type BulkWrite } from '../../src/storage/sqlite/bulk-write.js';
 
 const INDICATORS = MODEL.entitySet('intelligenceProfileIndicators')!;
 const ARTIFACTS = INDICATORS.entityType.navigation('artifact')!.target;
@@ -86,6 +87,56 @@ describe('sqlite bulk writes', () => {
     const store = new SqliteStore(MODEL, { filename: file });
     try {
       assert.equal(store.db.prepare("SELECT sql FROM sqlite_master WHERE name = 'tg_artifact_added_insert'").pluck().get(), sql);
+    } finally {
+      await store.close();
+    }
+  });
+});
+
+describe('sqlite bulk writes in key order', () => {
+  /** A hand-made bulk write of artifacts (id, value) replacing the value on conflict, after `removals` (artifact ids). */
+  const artifactWrite = (rows: readonly (readonly [string, string])[], removals: readonly string[] = []): BulkWrite => {
+    const table: BulkTable = {
+      keepSql: 'INSERT INTO "artifact" ("id", "odata_type", "value", "tigraph_added") VALUES (?, \'hostname\', ?, ?) ON CONFLICT DO NOTHING',
+      writeSql: 'INSERT INTO "artifact" ("id", "odata_type", "value", "tigraph_added") VALUES (?, \'hostname\', ?, ?) ON CONFLICT ("id") DO UPDATE SET "value" = excluded."value"',
+      width: 2,
+      key: 0,
+      values: rows.flat(),
+      keep: new Uint8Array(rows.length),
+    };
+    return { removals: removals.map((id) => ({ sql: 'DELETE FROM "artifact" WHERE "id" = ?', parameters: [id] })), tables: [table] };
+  };
+  const byStamp = (db: Database.Database): string[] => db.prepare('SELECT "id" || \'=\' || coalesce("value", \'\') FROM "artifact" ORDER BY "tigraph_added"').pluck().all() as string[];
+
+  it("one store write inserts each table's rows in key order: the stamps ascend with the keys, not with the order given", async () => {
+    const store = new SqliteStore(MODEL, { filename: ':memory:' });
+    try {
+      await store.write(['c.order.example', 'a.order.example', 'b.order.example'].map(hostRecord));
+      assert.deepEqual(store.db.prepare('SELECT "id" FROM "artifact" ORDER BY "tigraph_added"').pluck().all(), ['a.order.example', 'b.order.example', 'c.order.example']);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('writes without removals committed together run as one in key order, and of two rows of one key the later write wins', async () => {
+    const store = new SqliteStore(MODEL, { filename: ':memory:' });
+    try {
+      const prepare = (text: string): Database.Statement => store.db.prepare(text);
+      applyBulkWrites(store.db, prepare, [artifactWrite([['k', 'first'], ['z', 'z1']]), artifactWrite([['b', 'b2'], ['k', 'second']])]);
+      // Sorted across both writes: b, k (first), k (second, replacing the value and the stamp), z.
+      assert.deepEqual(byStamp(store.db), ['b=b2', 'z=z1', 'k=second']);
+      assert.deepEqual(store.db.prepare('SELECT "id" FROM "artifact" ORDER BY "id"').pluck().all(), ['b', 'k', 'z']);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('writes with removals run one after the other: a removal deletes what an earlier write of the transaction inserted', async () => {
+    const store = new SqliteStore(MODEL, { filename: ':memory:' });
+    try {
+      const prepare = (text: string): Database.Statement => store.db.prepare(text);
+      applyBulkWrites(store.db, prepare, [artifactWrite([['x', 'orphan']]), artifactWrite([['y', 'adopted']], ['x'])]);
+      assert.deepEqual(byStamp(store.db), ['y=adopted']);
     } finally {
       await store.close();
     }
