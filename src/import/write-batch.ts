@@ -28,7 +28,7 @@
  * writes meanwhile with the same key is still merged by the write (an upsert), only counted as created.
  *
  * Pipelined: a batch's write is posted and not awaited; the next batches are read meanwhile. A flush waits until
- * fewer than `store.writesInFlight` writes are pending before it posts its own: up to 8 on a SQLite file with a
+ * fewer than `store.writesInFlight` writes are pending before it posts its own: up to 4 on a SQLite file with a
  * writer thread (sqlite-writer.ts), which runs them in order and makes every read wait for the writes posted
  * before it; 2 on PostgreSQL, where a read does not see a write still running (Store.readsSeeWritesInFlight), so a
  * batch that must look anything up (ids this run or the store may hold, orphans) first waits for every posted

@@ -85,7 +85,7 @@ describe('batch writes in flight (Store.writesInFlight)', () => {
     return { max: () => max };
   }
 
-  it('a SQLite file with a writer thread queues up to 8 batches, a store without one 1; counts and rows stay exact', async () => {
+  it('a SQLite file with a writer thread queues up to 4 batches, a store without one 1; counts and rows stay exact', async () => {
     const hosts = Array.from({ length: 40 }, (_, i) => `inflight-${i}.example`);
     const file = join(tmp, 'apt_inflightgroup.txt');
     // Each host three times, 40 apart: with batches of 4 (10 batches write), a repeat's id is looked up while the
@@ -102,7 +102,7 @@ describe('batch writes in flight (Store.writesInFlight)', () => {
     }
     const exact = { indicators: { created: 40, updated: 0, unchanged: 0, withoutProfile: 0 }, merged: 80, batches: 10, stored: { profiles: 1, indicators: 40 } };
     assert.deepEqual(seen, [
-      { writesInFlight: 8, max: 8, ...exact },
+      { writesInFlight: 4, max: 4, ...exact },
       { writesInFlight: 1, max: 1, ...exact },
     ]);
   });
