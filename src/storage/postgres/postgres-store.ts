@@ -3,7 +3,8 @@
  * a transaction-scoped advisory lock, so several processes starting at once apply them exactly once. A lost or
  * refused connection surfaces as Graph 503 ServiceUnavailable with Retry-After; the pool reconnects by itself.
  */
-import { retryAfter, type RateBuckets, type RateDecision } from '../rate-buckets.js';
+import type { RateBuckets } from '../rate-buckets.js';
+import { postgresRateBuckets, RATE_BUCKETS_DDL } from './rate-buckets-postgres.js';
 import pg from 'pg';
 import type { Statement } from '../sql/sql-dialect.js';
 import type { Model } from '../../model/model.js';
@@ -52,22 +53,6 @@ const BULK_THRESHOLD = 64;
 /** The most connections a bulk load's index build uses at once (buildIndexes; fewer with fewer cores). */
 const INDEX_BUILD_CONNECTIONS = 4;
 
-/** Throttling buckets shared by every process on this database (not part of the model: no entity of the API). */
-const RATE_BUCKETS_TABLE = 'tigraph_rate_buckets';
-const RATE_BUCKETS_DDL = `CREATE TABLE IF NOT EXISTS "${RATE_BUCKETS_TABLE}" ("key" TEXT PRIMARY KEY, "tokens" DOUBLE PRECISION NOT NULL, "updated_ms" BIGINT NOT NULL, "admitted" BOOLEAN NOT NULL)`;
-/**
- * One atomic statement per request: refill by the time since the last update, take a token when one is there, and
- * say whether it was taken. The row lock of the upsert serialises concurrent takers of one bucket across processes.
- * $1 key, $2 capacity, $3 now (ms), $4 refill per second.
- */
-const REFILLED = `LEAST($2::float8, b.tokens + GREATEST(0, $3::bigint - b.updated_ms) * $4::float8 / 1000.0)`;
-const TAKE_RATE_TOKEN = `INSERT INTO "${RATE_BUCKETS_TABLE}" AS b ("key", "tokens", "updated_ms", "admitted") VALUES ($1, $2::float8 - 1, $3::bigint, TRUE)
-  ON CONFLICT ("key") DO UPDATE SET
-    "tokens" = CASE WHEN ${REFILLED} >= 1 THEN ${REFILLED} - 1 ELSE ${REFILLED} END,
-    "updated_ms" = GREATEST(b.updated_ms, $3::bigint),
-    "admitted" = ${REFILLED} >= 1
-  RETURNING "tokens", "admitted"`;
-
 /**
  * Gives every connection of `pool` a listener of its own for 'error', for its whole life. A connection the server
  * terminates emits 'error' whenever no query is running on it (pg's Client), and pg-pool listens only while a
@@ -115,17 +100,10 @@ export class PostgresStore extends SqlStore {
     keepErrorsHeard(this.pool);
   }
 
-  override readonly rateBuckets: RateBuckets = {
-    take: async ({ key, capacity, refillPerSecond, now }): Promise<RateDecision> => {
-      try {
-        const r = await this.pool.query<{ tokens: number; admitted: boolean }>(TAKE_RATE_TOKEN, [key, capacity, Math.round(now), refillPerSecond]);
-        const row = r.rows[0]!;
-        return { admitted: row.admitted, retryAfterSeconds: row.admitted ? 0 : retryAfter(row.tokens, refillPerSecond) };
-      } catch (e) {
-        throw this.translate(e);
-      }
-    },
-  };
+  override readonly rateBuckets: RateBuckets = postgresRateBuckets(
+    (text, values) => this.pool.query<{ tokens: number; admitted: boolean }>(text, values),
+    (e) => this.translate(e),
+  );
 
   async secret(name: string): Promise<Buffer> {
     try {
