@@ -44,6 +44,19 @@ if (!TEST_DATABASE_URL) {
       }
     });
 
+    it('a bulk write (COPY) keeps backslashes, tabs, newlines and carriage returns in values exactly', async () => {
+      const store = await createTestPostgresStore();
+      try {
+        const hostname = MODEL.subtypesOf(MODEL.entitySet('intelligenceProfileIndicators')!.entityType.navigation('artifact')!.target).find((t) => t.name === 'hostname')!;
+        const registrants = Array.from({ length: 80 }, (_, i) => ['plain', 'back\\slash', 'tab\there', 'line\nbreak', 'cr\rhere', '\\N', 'all\\\t\n\r'][i % 7]! + i);
+        await store.write(registrants.map((registrant, i) => ({ record: { kind: 'record', type: hostname, values: { id: `h${i}.copy.example`, registrant }, navigations: {} } })));
+        const rows = (await store.pool.query('SELECT registrant FROM artifact ORDER BY (substring(id from 2 for position(\'.\' in id) - 2))::int')).rows.map((r: { registrant: string }) => r.registrant);
+        assert.deepEqual(rows, registrants);
+      } finally {
+        await store.close();
+      }
+    });
+
     it("every pooled connection hears 'error' itself: a checked-out one that the server terminates between statements does not end the process", async () => {
       const store = await createTestPostgresStore({ poolSize: 1 });
       try {

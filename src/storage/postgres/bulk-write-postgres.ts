@@ -34,9 +34,17 @@ export function mergeDuplicateKeys(rows: Row[], key: string, rules: ReadonlyMap<
   return [...byKey.values()];
 }
 
-/** COPY text format: backslash escapes for \\, tab, newline and carriage return; \\N for NULL. */
-const copyField = (v: unknown): string =>
-  v === null || v === undefined ? '\\N' : String(v).replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r');
+const NEEDS_ESCAPE = /[\\\t\n\r]/;
+
+/**
+ * A value in COPY text format: backslash escapes for \\, tab, newline and carriage return; \\N for NULL. Most values
+ * (ids, hostnames, numbers) hold none of the four: one test finds that, instead of four replacements per value.
+ */
+export const copyField = (v: unknown): string => {
+  if (v === null || v === undefined) return '\\N';
+  const text = String(v);
+  return NEEDS_ESCAPE.test(text) ? text.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r') : text;
+};
 
 /** COPYs `rows` (their `columns`) into `table`. */
 export async function copyRows(client: pg.PoolClient, table: string, columns: readonly string[], rows: readonly Row[]): Promise<void> {
@@ -44,7 +52,8 @@ export async function copyRows(client: pg.PoolClient, table: string, columns: re
   const lines = function* (): Generator<string> {
     let chunk = '';
     for (const row of rows) {
-      chunk += `${columns.map((c) => copyField(row[c])).join('\t')}\n`;
+      for (let i = 0; i < columns.length; i++) chunk += (i ? '\t' : '') + copyField(row[columns[i]!]);
+      chunk += '\n';
       if (chunk.length > 1 << 16) {
         yield chunk;
         chunk = '';
