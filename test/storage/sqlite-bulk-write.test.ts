@@ -95,10 +95,12 @@ describe('sqlite bulk writes', () => {
 
 describe('sqlite bulk writes in key order', () => {
   /** A hand-made bulk write of artifacts (id, value) replacing the value on conflict, after `removals` (artifact ids). */
-  const artifactWrite = (rows: readonly (readonly [string, string])[], removals: readonly string[] = []): BulkWrite => {
+  const artifactWrite = (rows: readonly (readonly [string, string])[], removals: readonly string[] = [], kind = 'hostname'): BulkWrite => {
+    // `kind` changes the statements' text (as writes binding other columns do), not the table.
     const table: BulkTable = {
-      keepSql: 'INSERT INTO "artifact" ("id", "odata_type", "value", "tigraph_added") VALUES (?, \'hostname\', ?, ?) ON CONFLICT DO NOTHING',
-      writeSql: 'INSERT INTO "artifact" ("id", "odata_type", "value", "tigraph_added") VALUES (?, \'hostname\', ?, ?) ON CONFLICT ("id") DO UPDATE SET "value" = excluded."value"',
+      table: 'artifact',
+      keepSql: `INSERT INTO "artifact" ("id", "odata_type", "value", "tigraph_added") VALUES (?, '${kind}', ?, ?) ON CONFLICT DO NOTHING`,
+      writeSql: `INSERT INTO "artifact" ("id", "odata_type", "value", "tigraph_added") VALUES (?, '${kind}', ?, ?) ON CONFLICT ("id") DO UPDATE SET "value" = excluded."value"`,
       width: 2,
       key: 0,
       values: rows.flat(),
@@ -126,6 +128,21 @@ describe('sqlite bulk writes in key order', () => {
       // Sorted across both writes: b, k (first), k (second, replacing the value and the stamp), z.
       assert.deepEqual(byStamp(store.db), ['b=b2', 'z=z1', 'k=second']);
       assert.deepEqual(store.db.prepare('SELECT "id" FROM "artifact" ORDER BY "id"').pluck().all(), ['b', 'k', 'z']);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it("one key's rows keep the writes' order also when the writes bind different columns of the table (other statements)", async () => {
+    const store = new SqliteStore(MODEL, { filename: ':memory:' });
+    try {
+      const prepare = (text: string): Database.Statement => store.db.prepare(text);
+      // The first and third writes share their statements, the second has its own: k's rows still run 2nd, then 3rd.
+      applyBulkWrites(store.db, prepare, [artifactWrite([['a', 'a1']]), artifactWrite([['k', 'second']], [], 'url'), artifactWrite([['k', 'third']])]);
+      assert.deepEqual(store.db.prepare('SELECT "id", "value" FROM "artifact" ORDER BY "id"').all(), [
+        { id: 'a', value: 'a1' },
+        { id: 'k', value: 'third' },
+      ]);
     } finally {
       await store.close();
     }

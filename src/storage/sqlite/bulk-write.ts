@@ -14,6 +14,8 @@ import type { Statement } from '../sql/sql-dialect.js';
 import { RESERVE_STAMPS_SQL } from './ingest-time-sqlite.js';
 
 export interface BulkTable {
+  /** The table written. */
+  readonly table: string;
   /** INSERT … ON CONFLICT DO NOTHING, its values and then the stamp. */
   readonly keepSql: string;
   /** INSERT … ON CONFLICT DO UPDATE (replace or merge), the same values. */
@@ -62,32 +64,35 @@ export function applyBulkWrites(db: Database.Database, prepare: (sql: string) =>
  * The rows of writes without removals, per table (in the order the writes name the tables) and in key order. Keys
  * are random (hashed ids), so rows in arrival order land on leaf pages all over the primary-key index; once that
  * index outgrows the page cache (a store of a million indicators), pages are evicted and read back many times in one
- * transaction. In key order the insertions sweep the index once. The sort is stable, so rows of one key keep their
- * order (the later write still wins), and without removals the writes do not depend on each other's order otherwise.
+ * transaction. In key order the insertions sweep the index once. The sort is stable and spans all the writes' rows
+ * of a table (whatever columns each write binds), so rows of one key keep the writes' order (the later one still
+ * wins, an insert-if-absent the earlier one); without removals the writes do not depend on each other's order
+ * otherwise.
  */
 function writeInKeyOrder(prepare: (sql: string) => Database.Statement, ws: readonly BulkWrite[]): void {
   let rows = 0;
   for (const w of ws) rows += bulkRowCount(w);
   if (rows === 0) return;
   let stamp = Number(prepare(RESERVE_STAMPS_SQL).pluck().get(rows)) - rows + 1;
-  const groups = new Map<string, BulkTable[]>();
+  const byTable = new Map<string, BulkTable[]>();
   for (const w of ws) {
     for (const t of w.tables) {
-      const id = `${t.keepSql}\u0000${t.writeSql}`;
-      const list = groups.get(id);
+      const list = byTable.get(t.table);
       if (list) list.push(t);
-      else groups.set(id, [t]);
+      else byTable.set(t.table, [t]);
     }
   }
-  for (const tables of groups.values()) {
-    const keep = prepare(tables[0]!.keepSql);
-    const write = prepare(tables[0]!.writeSql);
-    const refs: { t: BulkTable; o: number; i: number; k: string }[] = [];
-    for (const t of tables) for (let i = 0, o = 0; i < t.keep.length; i++, o += t.width) refs.push({ t, o, i, k: String(t.values[o + t.key]) });
+  for (const tables of byTable.values()) {
+    const refs: { t: number; o: number; i: number; k: string }[] = [];
+    tables.forEach((t, n) => {
+      for (let i = 0, o = 0; i < t.keep.length; i++, o += t.width) refs.push({ t: n, o, i, k: String(t.values[o + t.key]) });
+    });
     refs.sort((a, b) => (a.k < b.k ? -1 : a.k > b.k ? 1 : 0));
-    // One parameter array per table, refilled for each row (the statement copies what it binds).
-    const row: unknown[] = new Array(tables[0]!.width + 1);
-    for (const { t, o, i } of refs) {
+    // Per write: its statements and one parameter array, refilled for each row (the statement copies what it binds).
+    const bound = tables.map((t) => ({ keep: prepare(t.keepSql), write: prepare(t.writeSql), row: new Array<unknown>(t.width + 1) }));
+    for (const { t: n, o, i } of refs) {
+      const t = tables[n]!;
+      const { keep, write, row } = bound[n]!;
       for (let c = 0; c < t.width; c++) row[c] = t.values[o + c];
       row[t.width] = stamp++;
       (t.keep[i] ? keep : write).run(row);

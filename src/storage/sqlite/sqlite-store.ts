@@ -194,7 +194,7 @@ export class SqliteStore extends SqlStore {
         if (writes[r]!.ifAbsent) keep[r] = 1;
       }
       const sqlFor = (mode: 'keep' | 'replace' | 'merge'): string => this.rowInsertSql(table, mode, true, columns);
-      tables.push({ keepSql: sqlFor('keep'), writeSql: sqlFor(options.merge ? 'merge' : 'replace'), width, key: columns.indexOf(table.keyColumn), values, keep });
+      tables.push({ table: table.name, keepSql: sqlFor('keep'), writeSql: sqlFor(options.merge ? 'merge' : 'replace'), width, key: columns.indexOf(table.keyColumn), values, keep });
     }
     const bulk: BulkWrite = { removals: this.removeStatements(options), tables };
     if (this.writerSetup) return (this.writer ??= new SqliteWriter(this.writerSetup)).write(bulk);
