@@ -16,7 +16,8 @@ import v8 from 'node:v8';
 
 export const IMPORT_HEAP_GROWING_PERCENT = 100;
 
-const FLAG = /(^|\s)--heap[-_]growing[-_]percent(=|\s|$)/;
+/** node takes V8 flags with one dash or two, `-` or `_` between words. */
+const FLAG = /^--?heap[-_]growing[-_]percent(=|$)/;
 
 /** Whether node's own command-line flags (`process.execArgv`) already set the heap growing percent. */
 export function userSetHeapGrowth(execArgv: readonly string[]): boolean {

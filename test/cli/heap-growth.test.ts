@@ -49,11 +49,17 @@ describe('tigraph import: heap growth', () => {
     assert.deepEqual(r.flags, []);
   });
 
-  it("recognizes the flag among node's flags in either spelling, with = or a space, and nothing like it", () => {
+  it("keeps the user's own given with one dash: node -heap-growing-percent=20 bin/tigraph.js import …", () => {
+    const r = flagsSetByImport('user-one-dash', ['-heap-growing-percent=20']);
+    assert.equal(r.status, 0, r.stderr);
+    assert.deepEqual(r.flags, []);
+  });
+
+  it("recognizes the flag among node's flags with one dash or two, - or _, and nothing like it", () => {
     assert.equal(userSetHeapGrowth([]), false);
     assert.equal(userSetHeapGrowth(['--heap-growing-percent=30']), true);
     assert.equal(userSetHeapGrowth(['--heap_growing_percent=30']), true);
-    assert.equal(userSetHeapGrowth(['--max-old-space-size=512', '--heap-growing-percent', '30']), true);
+    assert.equal(userSetHeapGrowth(['--max-old-space-size=512', '-heap-growing-percent=30']), true);
     assert.equal(userSetHeapGrowth(['--max-old-space-size=512']), false);
     assert.equal(userSetHeapGrowth(['--heap-growing-percentage=30', '--xheap-growing-percent=1']), false);
   });

@@ -95,7 +95,7 @@ describe('sqlite bulk writes', () => {
 
 describe('sqlite bulk writes in key order', () => {
   /** A hand-made bulk write of artifacts (id, value) replacing the value on conflict, after `removals` (artifact ids). */
-  const artifactWrite = (rows: readonly (readonly [string, string])[], removals: readonly string[] = [], kind = 'hostname'): BulkWrite => {
+  const artifactWrite = (rows: readonly (readonly [string, string])[], removals: readonly string[] = [], kind = 'hostname', keep = false): BulkWrite => {
     // `kind` changes the statements' text (as writes binding other columns do), not the table.
     const table: BulkTable = {
       table: 'artifact',
@@ -104,7 +104,7 @@ describe('sqlite bulk writes in key order', () => {
       width: 2,
       key: 0,
       values: rows.flat(),
-      keep: new Uint8Array(rows.length),
+      keep: new Uint8Array(rows.length).fill(keep ? 1 : 0),
     };
     return { removals: removals.map((id) => ({ sql: 'DELETE FROM "artifact" WHERE "id" = ?', parameters: [id] })), tables: [table] };
   };
@@ -142,6 +142,26 @@ describe('sqlite bulk writes in key order', () => {
       assert.deepEqual(store.db.prepare('SELECT "id", "value" FROM "artifact" ORDER BY "id"').all(), [
         { id: 'a', value: 'a1' },
         { id: 'k', value: 'third' },
+      ]);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it("insert-if-absent and upsert rows of one key across writes keep the writes' order", async () => {
+    const store = new SqliteStore(MODEL, { filename: ':memory:' });
+    try {
+      const prepare = (text: string): Database.Statement => store.db.prepare(text);
+      // p: kept, then upserted (the upsert wins); q: upserted, then kept (stays); r: kept twice (the first stays).
+      applyBulkWrites(store.db, prepare, [
+        artifactWrite([['p', 'p-kept'], ['r', 'r-first']], [], 'hostname', true),
+        artifactWrite([['p', 'p-upserted'], ['q', 'q-upserted']]),
+        artifactWrite([['q', 'q-kept'], ['r', 'r-second']], [], 'url', true),
+      ]);
+      assert.deepEqual(store.db.prepare('SELECT "id", "value" FROM "artifact" ORDER BY "id"').all(), [
+        { id: 'p', value: 'p-upserted' },
+        { id: 'q', value: 'q-upserted' },
+        { id: 'r', value: 'r-first' },
       ]);
     } finally {
       await store.close();

@@ -62,7 +62,8 @@ const INDEX_BUILD_THREADS = 2;
  * Bulk writes the writer thread may have queued (Store.writesInFlight). 4 rather than 8: queued batches live on
  * both heaps until their transaction ends (the main thread's until posted, the thread's while it runs them), and
  * with 4 the peak anonymous memory of a 1M-indicator import was 274–300 MiB against 289–376 MiB, at the same wall
- * time (300k: 7.2–7.3 s against 6.8–7.5 s; 1M, with the import's heap growth of 1.5: 28.5 s for both).
+ * time (300k: 7.2–7.3 s against 6.8–7.5 s; 1M, measured with a heap growth factor of 1.5
+ * rather than the import's 2: 28.5 s for both).
  */
 const WRITER_QUEUE = 4;
 
