@@ -94,9 +94,12 @@ describe('sqlite bulk writes', () => {
 });
 
 describe('sqlite bulk writes in key order', () => {
-  /** A hand-made bulk write of artifacts (id, value) replacing the value on conflict, after `removals` (artifact ids). */
-  const artifactWrite = (rows: readonly (readonly [string, string])[], removals: readonly string[] = [], kind = 'hostname', keep = false): BulkWrite => {
-    // `kind` changes the statements' text (as writes binding other columns do), not the table.
+  /**
+   * A hand-made bulk write of artifacts (id, value) replacing the value on conflict (insert-if-absent with `keep`),
+   * after `removals` (artifact ids).
+   */
+  const artifactWrite = (rows: readonly (readonly [string, string])[], { removals = [] as readonly string[], kind = 'hostname', keep = false } = {}): BulkWrite => {
+    // Another `kind` changes the statements' text (as writes binding other columns do), not the table.
     const table: BulkTable = {
       table: 'artifact',
       keepSql: `INSERT INTO "artifact" ("id", "odata_type", "value", "tigraph_added") VALUES (?, '${kind}', ?, ?) ON CONFLICT DO NOTHING`,
@@ -108,6 +111,17 @@ describe('sqlite bulk writes in key order', () => {
     };
     return { removals: removals.map((id) => ({ sql: 'DELETE FROM "artifact" WHERE "id" = ?', parameters: [id] })), tables: [table] };
   };
+  /** Applies `writes` in one transaction to a new in-memory store and returns what `read` finds there. */
+  const afterBulkWrites = async <T,>(writes: readonly BulkWrite[], read: (db: Database.Database) => T): Promise<T> => {
+    const store = new SqliteStore(MODEL, { filename: ':memory:' });
+    try {
+      applyBulkWrites(store.db, (text) => store.db.prepare(text), writes);
+      return read(store.db);
+    } finally {
+      await store.close();
+    }
+  };
+  const idsAndValues = (db: Database.Database): unknown[] => db.prepare('SELECT "id", "value" FROM "artifact" ORDER BY "id"').all();
   const byStamp = (db: Database.Database): string[] => db.prepare('SELECT "id" || \'=\' || coalesce("value", \'\') FROM "artifact" ORDER BY "tigraph_added"').pluck().all() as string[];
 
   it("one store write inserts each table's rows in key order: the stamps ascend with the keys, not with the order given", async () => {
@@ -121,62 +135,40 @@ describe('sqlite bulk writes in key order', () => {
   });
 
   it('writes without removals committed together run as one in key order, and of two rows of one key the later write wins', async () => {
-    const store = new SqliteStore(MODEL, { filename: ':memory:' });
-    try {
-      const prepare = (text: string): Database.Statement => store.db.prepare(text);
-      applyBulkWrites(store.db, prepare, [artifactWrite([['k', 'first'], ['z', 'z1']]), artifactWrite([['b', 'b2'], ['k', 'second']])]);
-      // Sorted across both writes: b, k (first), k (second, replacing the value and the stamp), z.
-      assert.deepEqual(byStamp(store.db), ['b=b2', 'z=z1', 'k=second']);
-      assert.deepEqual(store.db.prepare('SELECT "id" FROM "artifact" ORDER BY "id"').pluck().all(), ['b', 'k', 'z']);
-    } finally {
-      await store.close();
-    }
+    const [stamped, ids] = await afterBulkWrites([artifactWrite([['k', 'first'], ['z', 'z1']]), artifactWrite([['b', 'b2'], ['k', 'second']])], (db) => [
+      byStamp(db),
+      db.prepare('SELECT "id" FROM "artifact" ORDER BY "id"').pluck().all(),
+    ]);
+    // Sorted across both writes: b, k (first), k (second, replacing the value and the stamp), z.
+    assert.deepEqual(stamped, ['b=b2', 'z=z1', 'k=second']);
+    assert.deepEqual(ids, ['b', 'k', 'z']);
   });
 
   it("one key's rows keep the writes' order also when the writes bind different columns of the table (other statements)", async () => {
-    const store = new SqliteStore(MODEL, { filename: ':memory:' });
-    try {
-      const prepare = (text: string): Database.Statement => store.db.prepare(text);
-      // The first and third writes share their statements, the second has its own: k's rows still run 2nd, then 3rd.
-      applyBulkWrites(store.db, prepare, [artifactWrite([['a', 'a1']]), artifactWrite([['k', 'second']], [], 'url'), artifactWrite([['k', 'third']])]);
-      assert.deepEqual(store.db.prepare('SELECT "id", "value" FROM "artifact" ORDER BY "id"').all(), [
-        { id: 'a', value: 'a1' },
-        { id: 'k', value: 'third' },
-      ]);
-    } finally {
-      await store.close();
-    }
+    // The first and third writes share their statements, the second has its own: k's rows still run 2nd, then 3rd.
+    const rows = await afterBulkWrites([artifactWrite([['a', 'a1']]), artifactWrite([['k', 'second']], { kind: 'url' }), artifactWrite([['k', 'third']])], idsAndValues);
+    assert.deepEqual(rows, [
+      { id: 'a', value: 'a1' },
+      { id: 'k', value: 'third' },
+    ]);
   });
 
   it("insert-if-absent and upsert rows of one key across writes keep the writes' order", async () => {
-    const store = new SqliteStore(MODEL, { filename: ':memory:' });
-    try {
-      const prepare = (text: string): Database.Statement => store.db.prepare(text);
-      // p: kept, then upserted (the upsert wins); q: upserted, then kept (stays); r: kept twice (the first stays).
-      applyBulkWrites(store.db, prepare, [
-        artifactWrite([['p', 'p-kept'], ['r', 'r-first']], [], 'hostname', true),
-        artifactWrite([['p', 'p-upserted'], ['q', 'q-upserted']]),
-        artifactWrite([['q', 'q-kept'], ['r', 'r-second']], [], 'url', true),
-      ]);
-      assert.deepEqual(store.db.prepare('SELECT "id", "value" FROM "artifact" ORDER BY "id"').all(), [
-        { id: 'p', value: 'p-upserted' },
-        { id: 'q', value: 'q-upserted' },
-        { id: 'r', value: 'r-first' },
-      ]);
-    } finally {
-      await store.close();
-    }
+    // p: kept, then upserted (the upsert wins); q: upserted, then kept (stays); r: kept twice (the first stays).
+    const writes = [
+      artifactWrite([['p', 'p-kept'], ['r', 'r-first']], { keep: true }),
+      artifactWrite([['p', 'p-upserted'], ['q', 'q-upserted']]),
+      artifactWrite([['q', 'q-kept'], ['r', 'r-second']], { kind: 'url', keep: true }),
+    ];
+    assert.deepEqual(await afterBulkWrites(writes, idsAndValues), [
+      { id: 'p', value: 'p-upserted' },
+      { id: 'q', value: 'q-upserted' },
+      { id: 'r', value: 'r-first' },
+    ]);
   });
 
   it('writes with removals run one after the other: a removal deletes what an earlier write of the transaction inserted', async () => {
-    const store = new SqliteStore(MODEL, { filename: ':memory:' });
-    try {
-      const prepare = (text: string): Database.Statement => store.db.prepare(text);
-      applyBulkWrites(store.db, prepare, [artifactWrite([['x', 'orphan']]), artifactWrite([['y', 'adopted']], ['x'])]);
-      assert.deepEqual(byStamp(store.db), ['y=adopted']);
-    } finally {
-      await store.close();
-    }
+    assert.deepEqual(await afterBulkWrites([artifactWrite([['x', 'orphan']]), artifactWrite([['y', 'adopted']], { removals: ['x'] })], byStamp), ['y=adopted']);
   });
 });
 

@@ -50,8 +50,8 @@ export function applyBulkWrite(db: Database.Database, prepare: (sql: string) => 
 }
 
 /**
- * Runs the writes one after the other, all in one transaction: all of them commit or none. Writes without removals
- * run as one, each table's rows in key order (writeInKeyOrder).
+ * Runs the writes in one transaction: all of them commit or none. Writes without removals run as one, each table's
+ * rows in key order (writeInKeyOrder); with removals, one after the other, each its removals and then its rows.
  */
 export function applyBulkWrites(db: Database.Database, prepare: (sql: string) => Database.Statement, ws: readonly BulkWrite[]): void {
   db.transaction(() => {
@@ -100,22 +100,8 @@ function writeInKeyOrder(prepare: (sql: string) => Database.Statement, ws: reado
   }
 }
 
-/** One write's removals and rows, inside the caller's transaction. */
+/** One write's removals, then its rows (in key order), inside the caller's transaction. */
 function writeRows(prepare: (sql: string) => Database.Statement, w: BulkWrite): void {
   for (const s of w.removals) prepare(s.sql).run(...(s.parameters as unknown[]));
-  const rows = bulkRowCount(w);
-  if (rows === 0) return;
-  let stamp = Number(prepare(RESERVE_STAMPS_SQL).pluck().get(rows)) - rows + 1;
-  for (const t of w.tables) {
-    const keep = prepare(t.keepSql);
-    const write = prepare(t.writeSql);
-    const { width, values } = t;
-    // One parameter array per table, refilled for each row (the statement copies what it binds).
-    const row: unknown[] = new Array(width + 1);
-    for (let i = 0, o = 0; i < t.keep.length; i++, o += width) {
-      for (let c = 0; c < width; c++) row[c] = values[o + c];
-      row[width] = stamp++;
-      (t.keep[i] ? keep : write).run(row);
-    }
-  }
+  writeInKeyOrder(prepare, [w]);
 }
