@@ -37,7 +37,9 @@ for (const [name, n] of [['--stored', stored], ['--rows', rows], ['--transaction
 
 type Row = [string, string, string, string, number, null, number];
 const COLUMNS = '(id TEXT, profile TEXT, type TEXT, value TEXT, first_seen INTEGER, last_seen INTEGER, source INTEGER)';
-const UPSERT = 'INSERT INTO t VALUES (?,?,?,?,?,?,?) ON CONFLICT (id) DO UPDATE SET first_seen = min(first_seen, excluded.first_seen), last_seen = excluded.last_seen';
+const ON_CONFLICT = 'ON CONFLICT (id) DO UPDATE SET first_seen = min(first_seen, excluded.first_seen), last_seen = excluded.last_seen';
+const UPSERT = `INSERT INTO t VALUES (?,?,?,?,?,?,?) ${ON_CONFLICT}`;
+const MERGE_STAGED = `INSERT INTO t SELECT * FROM staged WHERE true ORDER BY id ${ON_CONFLICT}`;
 
 /** Row `i` of series `series`: a GUID-shaped key from sha256, as tigraph's indicator ids are. */
 function row(series: string, i: number): Row {
@@ -64,25 +66,25 @@ function* transactions(): Generator<Row[]> {
   }
 }
 
+/** Each transaction's rows upserted, sorted by key first or in arrival order. */
+const upserts = (sorted: boolean) => (db: Database.Database): void => {
+  const upsert = db.prepare(UPSERT);
+  for (const batch of transactions()) {
+    if (sorted) batch.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+    db.transaction(() => batch.forEach((r) => upsert.run(...r)))();
+  }
+};
+
 const STRATEGIES: Record<string, (db: Database.Database) => void> = {
-  'sorted-per-transaction': (db) => {
-    const upsert = db.prepare(UPSERT);
-    for (const batch of transactions()) {
-      batch.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
-      db.transaction(() => batch.forEach((r) => upsert.run(...r)))();
-    }
-  },
-  'arrival-order': (db) => {
-    const upsert = db.prepare(UPSERT);
-    for (const batch of transactions()) db.transaction(() => batch.forEach((r) => upsert.run(...r)))();
-  },
+  'sorted-per-transaction': upserts(true),
+  'arrival-order': upserts(false),
   'staged-merge': (db) => {
     db.exec(`CREATE TABLE staged ${COLUMNS}`);
     const append = db.prepare('INSERT INTO staged VALUES (?,?,?,?,?,?,?)');
     for (const batch of transactions()) db.transaction(() => batch.forEach((r) => append.run(...r)))();
     db.pragma('threads = 2');
     db.transaction(() => {
-      db.exec(`${UPSERT.replace(' VALUES (?,?,?,?,?,?,?)', ' SELECT * FROM staged WHERE true ORDER BY id')}`);
+      db.exec(MERGE_STAGED);
       db.exec('DROP TABLE staged');
     })();
   },
