@@ -18,7 +18,9 @@
  *   stored keys' digests are read once first, Store.keys). An input of at least DEFER_INDEXES_BYTES that is also at least about half as large as
  *   what the store holds drops the indicator and artifact tables' secondary indexes for the run and builds them
  *   at the end (Store.dropSecondaryIndexes), also when the run fails; `deferIndexes` 'always' / 'never' overrides.
- *   A killed run leaves them to the next start's migration.
+ *   A killed run leaves them to the next start's migration. Such a load also stages its batches (`stage`,
+ *   WriteOptions.stage): on SQLite they become visible together at the end of the run, each table merged in key
+ *   order in one transaction; a run killed before that leaves the store as it was, and running it again completes it.
  * - `strict`: a first pass reads and validates everything without writing; any reject ends the import there,
  *   with nothing written. Otherwise rejected records are reported and the import goes on.
  */
@@ -98,6 +100,11 @@ export interface ImportOptions {
   readonly onFileDone?: (file: FileSummary, index: number, count: number) => void;
   /** Secondary indexes during the run: 'auto' (dropped for a large load into an empty store), 'always', 'never'. */
   readonly deferIndexes?: 'auto' | 'always' | 'never';
+  /**
+   * Whether a run that defers the indexes also stages its batches (write-batch.ts, "Staged"): default true; false
+   * writes each batch into the tables as it comes (for measuring, and for watching a load fill the store).
+   */
+  readonly stage?: boolean;
   /** Reading the stored keys' digests first (shouldPreloadKeys): 'auto', 'always' (any non-empty store), 'never'. */
   readonly preloadKeys?: 'auto' | 'always' | 'never';
   /** Display names for inputs (stdin's temporary file → '-'). */
@@ -201,6 +208,8 @@ class Engine {
     try {
       await this.readFiles(files);
     } finally {
+      // What the batches staged (startBulk), also when the run fails: the batches written are kept, as without staging.
+      await this.options.store.mergeStaged();
       await rebuild?.();
     }
   }
@@ -219,7 +228,10 @@ class Engine {
     const mode = this.options.deferIndexes ?? 'auto';
     // Large relative to the store: rebuilding the indexes over everything costs less than maintaining them for
     // the new rows (random keys touch every index page), once the input is about half of what is stored.
-    return shouldDeferIndexes(mode, bytes, stored) ? store.dropSecondaryIndexes([indicators, artifacts]) : undefined;
+    if (!shouldDeferIndexes(mode, bytes, stored)) return undefined;
+    // A load this large also stages its batches and merges them once at the end (write-batch.ts, "Staged").
+    this.writer.stage = this.options.stage ?? true;
+    return store.dropSecondaryIndexes([indicators, artifacts]);
   }
 
   private async readFiles(files: Awaited<ReturnType<typeof planInputs>>): Promise<void> {

@@ -24,8 +24,15 @@
  *
  * No read-before-write for keys the store cannot have: when the engine knows the digests of every key stored when
  * the run started (BatchWriter.storedKeys: empty sets for empty tables, else read once with Store.keys for a large
- * import), only ids whose digest is among those or among this run's own are looked up. A row another process
- * writes meanwhile with the same key is still merged by the write (an upsert), only counted as created.
+ * import), only ids whose digest is among those or among this run's own are looked up (staged: only those). A row another
+ * process writes meanwhile with the same key is still merged by the write (an upsert), only counted as created.
+ *
+ * Staged (`stage`, a bulk load: run-import.ts): the batches are staged writes (WriteOptions.stage), which no read
+ * sees until the store merges them, at the end of the run or when a lookup may concern this run's own rows: the
+ * stored orphans of artifacts a batch lists under a profile, once this run wrote orphans; the profile indicators of
+ * a batch's orphans' artifacts, once it wrote profile indicators. The indicator lookups need no merge: an id an
+ * earlier batch of the run handled is not looked up but counted as merged and written as it is (the store's upsert
+ * merges its seen times with the row's), so they find only rows stored before the run.
  *
  * Pipelined: a batch's write is posted and not awaited; the next batches are read meanwhile. A flush waits until
  * fewer than `store.writesInFlight` writes are pending before it posts its own: up to 4 on a SQLite file with a
@@ -117,6 +124,13 @@ export class BatchWriter {
   private wroteOrphans = false;
   /** Set by the engine before the first batch. */
   storedKeys: StoredKeys = { indicators: undefined };
+  /**
+   * The batches are staged writes (WriteOptions.stage; set by the engine for a bulk load): no read sees them until
+   * the store merges them, so a lookup that may concern this run's own rows merges them first (module comment).
+   */
+  stage = false;
+  /** An earlier batch of this run wrote an indicator listed by a profile. */
+  private wroteProfiled = false;
   private readonly batchSize: number;
   private readonly firstRule: MergeRule;
   private readonly lastRule: MergeRule;
@@ -178,7 +192,9 @@ export class BatchWriter {
     // Each id's digest once: it decides the lookup (into an empty store) and is remembered after the write.
     const hashes = adopt.kept.map((p) => digest(p.id));
     const stored = this.storedKeys;
-    const indicatorIds = stored.indicators ? adopt.kept.filter((_, i) => this.maybeStored(hashes[i]!, stored.indicators, this.seen)).map((p) => p.id) : adopt.kept.map((p) => p.id);
+    // Staged, an id this run handled before is not looked up (its row may be staged: indicatorRecord).
+    const lookUp = (h: number): boolean => stored.indicators!.has(h) || (!this.stage && this.seen.has(h));
+    const indicatorIds = stored.indicators ? adopt.kept.filter((_, i) => lookUp(hashes[i]!)).map((p) => p.id) : adopt.kept.map((p) => p.id);
     const existingIndicators = await this.existing(this.o.indicatorType, indicatorIds);
     const indicatorWrites: WriteRecord[] = [];
     // The artifacts of the indicators written (an unchanged indicator's is stored with it), insert-if-absent: a
@@ -190,6 +206,7 @@ export class BatchWriter {
       this.seen.add(h);
       if (!record) continue;
       if (!p.profile) this.wroteOrphans = true;
+      else this.wroteProfiled = true;
       indicatorWrites.push(p.profile ? { record, parent: { navigation: this.o.indicatorsNav, key: p.profile.id } } : { record });
       if (!artifactWrites.has(p.artifact.id)) artifactWrites.set(p.artifact.id, { record: artifacts.get(p.artifact.id)!, ifAbsent: true });
     }
@@ -200,7 +217,7 @@ export class BatchWriter {
     }
     for (const w of indicatorWrites) writes.push(w);
     if (writes.length === 0 && adopt.removed.length === 0) return;
-    const written = store.write(writes, { merge: true, remove: { type: this.o.indicatorType, keys: adopt.removed } });
+    const written = store.write(writes, { merge: true, remove: { type: this.o.indicatorType, keys: adopt.removed }, ...(this.stage ? { stage: true } : {}) });
     // Its failure is thrown by the next settle(); until then it must not count as unhandled.
     written.catch(() => undefined);
     this.inflight.push(written);
@@ -261,6 +278,8 @@ export class BatchWriter {
     // Into an empty store, stored orphans can only be this run's own: none when it wrote none.
     const stored = this.storedKeys.indicators;
     if (profiled.size > 0 && !(stored?.size === 0 && !this.wroteOrphans)) {
+      // This run's orphans may be staged.
+      if (this.stage && this.wroteOrphans) await this.o.store.mergeStaged();
       const ids = new Map([...profiled.keys()].map((a) => [indicatorId('', a), a]));
       const candidates = [...ids.keys()].filter((id) => this.maybeStored(digest(id), stored, this.seen));
       for (const [id, r] of await this.existing(this.o.indicatorType, candidates)) {
@@ -272,6 +291,8 @@ export class BatchWriter {
     if (orphans.length > 0) {
       const listed = new Set<string>();
       const nav = this.o.indicatorType.navigation(INDICATOR.n.artifact)!;
+      // This run's profile indicators of these artifacts may be staged.
+      if (this.stage && this.wroteProfiled) await this.o.store.mergeStaged();
       await this.beforeRead();
       for (let i = 0; i < orphans.length; i += LOOKUP_CHUNK) {
         const chunk = orphans.slice(i, i + LOOKUP_CHUNK);
@@ -297,12 +318,17 @@ export class BatchWriter {
     return found;
   }
 
-  /** The indicator's record merged with the stored one (counted), or undefined when nothing changes. */
+  /**
+   * The indicator's record merged with the stored one (counted), or undefined when nothing changes. A `repeat` (an
+   * id an earlier batch of this run handled) counts as merged; staged, it is written whatever the store holds,
+   * which may not be that batch's values yet (the store's upsert merges them anyway).
+   */
   private indicatorRecord(p: PendingIndicator, ex: EntityRecord | undefined, repeat: boolean): EntityRecord | undefined {
     const counts = this.o.summary.indicators;
     let firstSeen = p.firstSeen;
     let lastSeen = p.lastSeen;
-    if (ex) {
+    if (repeat && this.stage) this.o.summary.mergedInBatch++;
+    else if (ex) {
       const exFirst = ex.values[INDICATOR.p.firstSeenDateTime] as number | null;
       const exLast = ex.values[INDICATOR.p.lastSeenDateTime] as number | null;
       firstSeen = mergeByRule(this.firstRule, firstSeen, exFirst)!;
@@ -311,8 +337,7 @@ export class BatchWriter {
       const exArtifactId = exArtifact ? (exArtifact.kind === 'ref' ? exArtifact.id : exArtifact.values['id']) : undefined;
       const same = ex.values[INDICATOR.p.source] === p.source && exFirst === firstSeen && exLast === lastSeen && exArtifactId === p.artifact.id;
       if (repeat) this.o.summary.mergedInBatch++;
-      else if (same) counts.unchanged++;
-      else counts.updated++;
+      else counts[same ? 'unchanged' : 'updated']++;
       if (same) return undefined;
     } else {
       counts.created++;

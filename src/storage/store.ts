@@ -62,6 +62,13 @@ export interface WriteOptions {
   readonly merge?: boolean;
   /** Entities deleted in the same transaction, before the records are written (an import adopting orphans). */
   readonly remove?: { readonly type: EntityType; readonly keys: readonly string[] };
+  /**
+   * The rows may be staged (a bulk import): held apart and merged into their tables by `mergeStaged`, later and all
+   * at once, where the store can write them faster that way (SQLite: sqlite/bulk-staging.ts). Until then no read
+   * sees them; a write that must follow them (removals, the same tables written without `stage`) merges them first.
+   * A store that does not stage writes the rows at once.
+   */
+  readonly stage?: boolean;
 }
 
 /** A POST: what it creates, and the entity it must find (and hold) to be listed by. */
@@ -117,6 +124,11 @@ export interface Store {
    * With `merge`, existing rows keep the earliest/latest values the model's MERGE_RULES name.
    */
   write(records: readonly WriteRecord[], options?: WriteOptions): Promise<void>;
+  /**
+   * Merges the rows of the staged writes posted so far (WriteOptions.stage) into their tables, in one transaction,
+   * after those writes; resolves when it committed. Closing the store merges them too.
+   */
+  mergeStaged(): Promise<void>;
   /**
    * How many `write`s a caller may have posted and not yet awaited: >1 where the store runs them one after the
    * other in the order posted (SQLite's writer thread) or where concurrent writes commit in the order they take

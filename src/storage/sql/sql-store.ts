@@ -29,6 +29,8 @@ export abstract class SqlStore implements Store {
   get readsSeeWritesInFlight(): boolean {
     return true;
   }
+  /** Store.mergeStaged: a store that does not stage (WriteOptions.stage) has nothing to merge. */
+  async mergeStaged(): Promise<void> {}
   /** One process's buckets; PostgresStore replaces them with the shared table. */
   readonly rateBuckets: RateBuckets = new MemoryRateBuckets();
   protected readonly schema: Schema;
@@ -214,11 +216,15 @@ export abstract class SqlStore implements Store {
     let text = this.rowInsertCache.get(cacheKey);
     if (!text) {
       const bound = [...(columns ?? table.columns.map((c) => c.name)), ...(stamped ? [INGEST_COLUMN] : [])];
-      const values = sql`VALUES (${sql.join(bound.map(() => sql`${null}`))})`;
-      text = this.insertStatement(table, values, mode === 'keep' ? undefined : this.conflictUpdates(table, mode === 'merge'), bound).sql;
+      text = this.insertFrom(table, sql`VALUES (${sql.join(bound.map(() => sql`${null}`))})`, mode, bound);
       this.rowInsertCache.set(cacheKey, text);
     }
     return text;
+  }
+
+  /** INSERT … ON CONFLICT of `source` (VALUES … or SELECT … WHERE …) into `columns`, in a conflict mode. */
+  protected insertFrom(table: TableDef, source: Sql, mode: 'keep' | 'replace' | 'merge', columns: readonly string[]): string {
+    return this.insertStatement(table, source, mode === 'keep' ? undefined : this.conflictUpdates(table, mode === 'merge'), columns).sql;
   }
 
   /**
@@ -305,8 +311,13 @@ export abstract class SqlStore implements Store {
   }
 
   /** Writes grouped by table, navigation targets (artifacts) first, then parents, then children. */
+  /** Where a table's rows go in a write: targets of foreign keys and navigations before the tables pointing at them. */
+  protected writeRank(t: TableDef): number {
+    return (t.foreignKeys.length ? 2 : 0) + (t.navigations.length ? 1 : 0);
+  }
+
   protected groupWrites(records: readonly WriteRecord[]): [TableDef, WriteRecord[]][] {
-    const rank = (t: TableDef): number => (t.foreignKeys.length ? 2 : 0) + (t.navigations.length ? 1 : 0);
+    const rank = (t: TableDef): number => this.writeRank(t);
     const grouped = new Map<TableDef, WriteRecord[]>();
     for (const w of records) {
       const t = this.schema.tableOf(w.record.type);

@@ -12,6 +12,7 @@
 import type Database from 'better-sqlite3';
 import type { Statement } from '../sql/sql-dialect.js';
 import { RESERVE_STAMPS_SQL } from './ingest-time-sqlite.js';
+import type { BulkStaging, StagedTableSql } from './bulk-staging.js';
 
 export interface BulkTable {
   /** The table written. */
@@ -31,11 +32,17 @@ export interface BulkTable {
   readonly values: unknown[];
   /** 1 where the row is insert-if-absent; its length is the number of rows. */
   readonly keep: Uint8Array;
+  /** How the table's rows are staged (bulk-staging.ts): set on the tables of every write of a store that stages. */
+  readonly staging?: StagedTableSql;
 }
 
 export interface BulkWrite {
   readonly removals: readonly Statement[];
   readonly tables: readonly BulkTable[];
+  /** The rows are staged (WriteOptions.stage, bulk-staging.ts) where they can be, else written directly. */
+  readonly stage?: boolean;
+  /** Merges the staged rows into their tables (after the writes before it, before the ones after it). */
+  readonly mergeStaged?: boolean;
 }
 
 export function bulkRowCount(w: BulkWrite): number {
@@ -45,19 +52,45 @@ export function bulkRowCount(w: BulkWrite): number {
 }
 
 /** Runs `w` in one transaction on `db` (`prepare` caches statements by text). */
-export function applyBulkWrite(db: Database.Database, prepare: (sql: string) => Database.Statement, w: BulkWrite): void {
-  applyBulkWrites(db, prepare, [w]);
+export function applyBulkWrite(db: Database.Database, prepare: (sql: string) => Database.Statement, w: BulkWrite, staging?: BulkStaging): void {
+  applyBulkWrites(db, prepare, [w], staging);
 }
 
 /**
- * Runs the writes in one transaction: all of them commit or none. Writes without removals run as one, each table's
- * rows in key order (writeInKeyOrder); with removals, one after the other, each its removals and then its rows.
+ * Runs the writes in order in one transaction: all of them commit or none. Consecutive direct writes without
+ * removals run as one, each table's rows in key order (writeInKeyOrder); a write with removals runs its removals
+ * and then its rows. With `staging` (the connection's, bulk-staging.ts), a write marked `stage` appends its rows
+ * there when it can; a direct write touching a staged table first merges the staging, as `mergeStaged` does. When
+ * the transaction rolls back, so does the staging's state.
  */
-export function applyBulkWrites(db: Database.Database, prepare: (sql: string) => Database.Statement, ws: readonly BulkWrite[]): void {
-  db.transaction(() => {
-    if (ws.every((w) => w.removals.length === 0)) writeInKeyOrder(prepare, ws);
-    else for (const w of ws) writeRows(prepare, w);
-  })();
+export function applyBulkWrites(db: Database.Database, prepare: (sql: string) => Database.Statement, ws: readonly BulkWrite[], staging?: BulkStaging): void {
+  const before = staging?.snapshot();
+  try {
+    db.transaction(() => {
+      let together: BulkWrite[] = [];
+      const writeTogether = (): void => {
+        if (together.length > 0) writeInKeyOrder(prepare, together);
+        together = [];
+      };
+      for (const w of ws) {
+        if (staging) {
+          if (w.stage && w.removals.length === 0 && staging.append(w.tables)) continue;
+          if (w.mergeStaged || w.removals.length > 0 || staging.mustMergeBefore(w.tables)) {
+            writeTogether();
+            staging.merge();
+          }
+        }
+        if (w.removals.length > 0) {
+          writeTogether();
+          writeRows(prepare, w);
+        } else together.push(w);
+      }
+      writeTogether();
+    })();
+  } catch (e) {
+    staging?.restore(before);
+    throw e;
+  }
 }
 
 /**

@@ -24,6 +24,10 @@ import { ReadFailed, SqliteReaders } from './sqlite-readers.js';
 import { errors } from '../../errors/catalog.js';
 import { FairShare } from '../fair-share.js';
 import { applyBulkWrite, type BulkTable, type BulkWrite } from './bulk-write.js';
+import { BulkStaging, type StagedTableSql } from './bulk-staging.js';
+import { sql } from 'kysely';
+import type { TableDef } from '../schema/derive-schema.js';
+import { INGEST_COLUMN } from '../sql/ingest-time.js';
 import { SqliteWriter } from './sqlite-writer.js';
 import type { WriterSetup } from './sqlite-writer-thread.js';
 import type { ReadOptions } from '../store.js';
@@ -79,6 +83,11 @@ export class SqliteStore extends SqlStore {
   private writer: SqliteWriter | undefined;
   /** Transactions of writer threads closed before the current one (writerTransactions counts them all). */
   private writerTransactionsBefore = 0;
+  /** Staged rows of this connection's own bulk writes (without a writer thread: the thread stages its own). */
+  private readonly staging = new BulkStaging((text) => this.prepare(text));
+  /** A staged write was posted since the last merge. */
+  private stagedSinceMerge = false;
+  private readonly stagedSqlCache = new Map<string, StagedTableSql>();
 
   constructor(model: Model, private readonly options: SqliteStoreOptions) {
     super(model, sqliteDialect);
@@ -195,11 +204,58 @@ export class SqliteStore extends SqlStore {
         if (writes[r]!.ifAbsent) keep[r] = 1;
       }
       const sqlFor = (mode: 'keep' | 'replace' | 'merge'): string => this.rowInsertSql(table, mode, true, columns);
-      tables.push({ table: table.name, keepSql: sqlFor('keep'), writeSql: sqlFor(options.merge ? 'merge' : 'replace'), width, key: columns.indexOf(table.keyColumn), values, keep });
+      const mode = options.merge ? 'merge' : 'replace';
+      tables.push({ table: table.name, keepSql: sqlFor('keep'), writeSql: sqlFor(mode), width, key: columns.indexOf(table.keyColumn), values, keep, staging: this.stagedSql(table, columns, mode) });
     }
-    const bulk: BulkWrite = { removals: this.removeStatements(options), tables };
-    if (this.writerSetup) return (this.writer ??= new SqliteWriter(this.writerSetup)).write(bulk);
-    applyBulkWrite(this.db, (text) => this.prepare(text), bulk);
+    if (options.stage) this.stagedSinceMerge = true;
+    return this.bulk({ removals: this.removeStatements(options), tables, ...(options.stage ? { stage: true } : {}) });
+  }
+
+  /** Runs a bulk write on the writer thread, or here (with this connection's staging). */
+  private bulk(w: BulkWrite): Promise<void> {
+    if (this.writerSetup) return (this.writer ??= new SqliteWriter(this.writerSetup)).write(w);
+    applyBulkWrite(this.db, (text) => this.prepare(text), w, this.staging);
+    return Promise.resolve();
+  }
+
+  /** Store.mergeStaged: one message to the writer thread (or one transaction here) after the writes before it. */
+  override async mergeStaged(): Promise<void> {
+    if (!this.stagedSinceMerge) return;
+    this.stagedSinceMerge = false;
+    await this.bulk({ removals: [], tables: [], mergeStaged: true });
+  }
+
+  /** Staged merges this connection ran (the writer thread counts its own). */
+  get stagedMerges(): number {
+    return this.staging.merges;
+  }
+
+  /**
+   * How `table`'s rows are staged and merged (bulk-staging.ts): a TEMP table with a rowid `tigraph_seq` and every
+   * column, the bound `columns` inserted, and the merge in key order stamped `? + tigraph_seq`.
+   */
+  private stagedSql(table: TableDef, columns: readonly string[], mode: 'replace' | 'merge'): StagedTableSql {
+    const cacheKey = `${table.name}:${mode}:${columns.join(',')}`;
+    let out = this.stagedSqlCache.get(cacheKey);
+    if (out) return out;
+    const name = `tigraph_stage_${table.name}`;
+    const all = table.columns.map((c) => c.name);
+    const seq = sql.id('tigraph_seq');
+    const stage = sql.table(`temp.${name}`);
+    const source = sql`SELECT ${sql.join(all.map((c) => sql.id(c)))}, ${0} + ${seq} FROM ${stage} WHERE true ORDER BY ${sql.id(table.keyColumn)}, ${seq}`;
+    const text = (q: ReturnType<typeof sql>): string => q.compile(this.dialect.kysely).sql;
+    out = {
+      ddl: text(sql`CREATE TEMP TABLE IF NOT EXISTS ${sql.id(name)} (${seq} INTEGER PRIMARY KEY, ${sql.join(all.map((c) => sql.id(c)))})`),
+      insertSql: text(sql`INSERT INTO ${stage} (${sql.join(columns.map((c) => sql.id(c)))}) VALUES (${sql.join(columns.map(() => sql`${null}`))})`),
+      mergeKeepSql: this.insertFrom(table, source, 'keep', [...all, INGEST_COLUMN]),
+      mergeWriteSql: this.insertFrom(table, source, mode, [...all, INGEST_COLUMN]),
+      countSql: text(sql`SELECT max(${seq}) FROM ${stage}`),
+      clearSql: text(sql`DELETE FROM ${stage}`),
+      rank: this.writeRank(table),
+      parents: table.foreignKeys.map((f) => f.parent.name),
+    };
+    this.stagedSqlCache.set(cacheKey, out);
+    return out;
   }
 
   /**
@@ -237,6 +293,8 @@ export class SqliteStore extends SqlStore {
   private async leaveWal(): Promise<boolean> {
     if (this.readers || this.options.filename === ':memory:') return false;
     if (this.writer) {
+      // The thread's staged rows live on its connection: merged before it closes.
+      await this.mergeStaged();
       await this.writer.close();
       this.writerTransactionsBefore += this.writer.transactions;
       this.writer = undefined;
@@ -291,8 +349,12 @@ export class SqliteStore extends SqlStore {
   }
 
   async close(): Promise<void> {
-    await this.writer?.close();
-    await this.readers?.close();
-    if (this.db.open) this.db.close();
+    try {
+      await this.mergeStaged();
+    } finally {
+      await this.writer?.close();
+      await this.readers?.close();
+      if (this.db.open) this.db.close();
+    }
   }
 }

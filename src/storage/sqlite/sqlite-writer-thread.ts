@@ -11,6 +11,7 @@
 import Database from 'better-sqlite3';
 import { parentPort, workerData } from 'node:worker_threads';
 import { applyBulkWrites, type BulkWrite } from './bulk-write.js';
+import { BulkStaging } from './bulk-staging.js';
 
 export interface WriterRequest {
   readonly writes: readonly { readonly id: number; readonly write: BulkWrite }[];
@@ -47,19 +48,22 @@ function prepare(text: string): Database.Statement {
   return st;
 }
 
+// The rows of staged writes (bulk-staging.ts): TEMP tables of this connection.
+const staging = new BulkStaging(prepare);
+
 const failure = (id: number, e: unknown): WriterReply => ({ id, error: { message: (e as Error).message, ...((e as { code?: string }).code ? { code: (e as { code: string }).code } : {}) } });
 
 parentPort!.on('message', (req: WriterRequest) => {
   let replies: WriterReply[];
   try {
-    applyBulkWrites(db, prepare, req.writes.map((w) => w.write));
+    applyBulkWrites(db, prepare, req.writes.map((w) => w.write), staging);
     replies = req.writes.map(({ id }) => ({ id, ok: true }));
   } catch (e) {
     if (req.writes.length === 1) replies = [failure(req.writes[0]!.id, e)];
     else {
       replies = req.writes.map(({ id, write }) => {
         try {
-          applyBulkWrites(db, prepare, [write]);
+          applyBulkWrites(db, prepare, [write], staging);
           return { id, ok: true };
         } catch (each) {
           return failure(id, each);
