@@ -12,6 +12,11 @@
  * leaves no staging file behind and none of the staged rows in the store: exactly the state before them, and
  * running the import again completes it. Reads, on any connection, do not see staged rows until the merge.
  *
+ * Merged in parts: once MERGE_AT_ROWS rows are staged, the write that staged the last of them merges them, in its
+ * own transaction, so most merging runs while the import reads on (measured at 1M indicators into 1M: 50.2 s with
+ * merges every 262,144 rows, 50.1 s every 524,288, 55.1 s with one merge at the end). A kill keeps the parts merged
+ * before it, each made of whole writes.
+ *
  * The merge keeps the order of the writes. Rows of one key apply in the order they were staged: the later upsert
  * wins or merges, the earlier insert-if-absent stays. Every merged row gets a new ingestion stamp in the merge's
  * own transaction, so stamps stay in commit order. Tables merge parents first (foreign keys). A staged write that
@@ -59,13 +64,28 @@ export interface StageableTable {
   readonly staging?: StagedTableSql;
 }
 
+/**
+ * Staged rows (all tables) at which an append merges them (module comment, "Merged in parts"). Each merge sweeps
+ * every page of a table's primary key it writes into, so few large merges cost less than many small ones; but the
+ * last one runs after the import has read everything, with nothing left to do beside it.
+ */
+export const MERGE_AT_ROWS = 262_144;
+
+/** The page cache of the staging tables' temporary database, KiB. */
+const STAGING_CACHE_KIB = 2048;
+
 export class BulkStaging {
   /** Staged tables by name, in the order they were first staged. */
   private staged = new Map<string, Staged>();
+  /** Rows staged since the last merge. */
+  private rows = 0;
   /** Times merge() merged rows (for tests and the benchmark). */
   merges = 0;
 
-  constructor(private readonly prepare: (sql: string) => Database.Statement) {}
+  constructor(
+    private readonly prepare: (sql: string) => Database.Statement,
+    private readonly mergeAt = MERGE_AT_ROWS,
+  ) {}
 
   get empty(): boolean {
     return this.staged.size === 0;
@@ -97,6 +117,9 @@ export class BulkStaging {
     tables.forEach((t, n) => {
       const sql = t.staging!;
       if (!this.staged.has(t.table)) {
+        // The temporary database's page cache: 2 MiB, its pages beyond that in its file (its default of 0 lets
+        // it keep more in memory).
+        if (this.staged.size === 0) this.prepare(`PRAGMA temp.cache_size = -${STAGING_CACHE_KIB}`).run();
         this.prepare(sql.ddl).run();
         this.staged.set(t.table, { mergeSql: modes[n]!, sql });
       }
@@ -106,7 +129,9 @@ export class BulkStaging {
         for (let c = 0; c < t.width; c++) row[c] = t.values[o + c];
         insert.run(row);
       }
+      this.rows += t.keep.length;
     });
+    if (this.rows >= this.mergeAt) this.merge();
     return true;
   }
 
@@ -129,15 +154,16 @@ export class BulkStaging {
       this.prepare(sql.clearSql).run();
     }
     this.staged = new Map();
+    this.rows = 0;
     this.merges++;
   }
 
   /** The staging's state, to restore when the transaction that changed it rolls back. */
   snapshot(): unknown {
-    return new Map(this.staged);
+    return { staged: new Map(this.staged), rows: this.rows, merges: this.merges };
   }
 
   restore(state: unknown): void {
-    this.staged = state as Map<string, Staged>;
+    ({ staged: this.staged, rows: this.rows, merges: this.merges } = state as { staged: Map<string, Staged>; rows: number; merges: number });
   }
 }
