@@ -24,7 +24,7 @@ import { ReadFailed, SqliteReaders } from './sqlite-readers.js';
 import { errors } from '../../errors/catalog.js';
 import { FairShare } from '../fair-share.js';
 import { applyBulkWrite, type BulkTable, type BulkWrite } from './bulk-write.js';
-import { BulkStaging, type StagedTableSql } from './bulk-staging.js';
+import { BulkStaging, MERGE_AT_ROWS, type StagedTableSql } from './bulk-staging.js';
 import { sql } from 'kysely';
 import type { TableDef } from '../schema/derive-schema.js';
 import { INGEST_COLUMN } from '../sql/ingest-time.js';
@@ -45,6 +45,8 @@ export interface SqliteStoreOptions {
   readonly clientShare?: number;
   /** `write` runs on a writer thread (a file only), so that a bulk import writes on one core and reads on the other. */
   readonly writerThread?: boolean;
+  /** Staged rows at which a staged write merges them (bulk-staging.ts MERGE_AT_ROWS, the default). */
+  readonly stagingMergeRows?: number;
 }
 
 /** The page cache of the store's connection (without a writer thread), KiB. */
@@ -84,9 +86,11 @@ export class SqliteStore extends SqlStore {
   /** Transactions of writer threads closed before the current one (writerTransactions counts them all). */
   private writerTransactionsBefore = 0;
   /** Staged rows of this connection's own bulk writes (without a writer thread: the thread stages its own). */
-  private readonly staging = new BulkStaging((text) => this.prepare(text));
+  private readonly staging: BulkStaging;
   /** A staged write was posted since the last merge. */
   private stagedSinceMerge = false;
+  /** Writes posted with WriteOptions.stage. */
+  stagedWrites = 0;
   private readonly stagedSqlCache = new Map<string, StagedTableSql>();
 
   constructor(model: Model, private readonly options: SqliteStoreOptions) {
@@ -113,7 +117,9 @@ export class SqliteStore extends SqlStore {
     const threads = options.filename === ':memory:' ? 0 : (options.readers ?? 0);
     this.readers = threads > 0 ? new SqliteReaders({ filename: options.filename, mmapBytes: options.mmapBytes ?? DEFAULT_MMAP_BYTES }, threads) : undefined;
     this.share = threads > 0 ? new FairShare(options.clientShare ?? Math.max(1, threads - 1)) : undefined;
-    this.writerSetup = options.writerThread && options.filename !== ':memory:' ? { filename: options.filename, mmapBytes: options.mmapBytes ?? DEFAULT_MMAP_BYTES, cacheKiB: WRITER_CACHE_KIB } : undefined;
+    const mergeAtRows = options.stagingMergeRows ?? MERGE_AT_ROWS;
+    this.staging = new BulkStaging((text) => this.prepare(text), mergeAtRows);
+    this.writerSetup = options.writerThread && options.filename !== ':memory:' ? { filename: options.filename, mmapBytes: options.mmapBytes ?? DEFAULT_MMAP_BYTES, cacheKiB: WRITER_CACHE_KIB, mergeAtRows } : undefined;
     this.writer = this.writerSetup && new SqliteWriter(this.writerSetup);
   }
 
@@ -207,7 +213,10 @@ export class SqliteStore extends SqlStore {
       const mode = options.merge ? 'merge' : 'replace';
       tables.push({ table: table.name, keepSql: sqlFor('keep'), writeSql: sqlFor(mode), width, key: columns.indexOf(table.keyColumn), values, keep, staging: this.stagedSql(table, columns, mode) });
     }
-    if (options.stage) this.stagedSinceMerge = true;
+    if (options.stage) {
+      this.stagedSinceMerge = true;
+      this.stagedWrites++;
+    }
     return this.bulk({ removals: this.removeStatements(options), tables, ...(options.stage ? { stage: true } : {}) });
   }
 

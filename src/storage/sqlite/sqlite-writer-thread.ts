@@ -23,6 +23,8 @@ export interface WriterSetup {
   readonly filename: string;
   readonly mmapBytes: number;
   readonly cacheKiB: number;
+  /** Staged rows at which a staged write merges them (bulk-staging.ts). */
+  readonly mergeAtRows: number;
 }
 
 const setup = workerData as WriterSetup;
@@ -49,7 +51,7 @@ function prepare(text: string): Database.Statement {
 }
 
 // The rows of staged writes (bulk-staging.ts): TEMP tables of this connection.
-const staging = new BulkStaging(prepare);
+const staging = new BulkStaging(prepare, setup.mergeAtRows);
 
 const failure = (id: number, e: unknown): WriterReply => ({ id, error: { message: (e as Error).message, ...((e as { code?: string }).code ? { code: (e as { code: string }).code } : {}) } });
 

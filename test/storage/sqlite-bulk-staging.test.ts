@@ -1,0 +1,162 @@
+/**
+ * Staged bulk writes on SQLite (src/storage/sqlite/bulk-staging.ts), on the store's own connection and on a writer
+ * thread: no read sees staged rows until they merge; the merge keeps the writes' order (later upserts merge over
+ * earlier rows, an earlier insert-if-absent stays) and stamps its rows in its own transaction; writes that must
+ * follow staged rows merge them first; a failed transaction leaves the staging as it was; closing merges; and the
+ * staged rows merge by themselves in parts once `stagingMergeRows` of them are staged.
+ */
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { MODEL } from '../../src/model/model.js';
+import { indicatorSource } from '../../src/model/security-ti.js';
+import { SqliteStore } from '../../src/storage/sqlite/sqlite-store.js';
+import type { WriteRecord } from '../../src/model/records.js';
+import { profile, indicator, writesOf } from './store-cases.js';
+
+const INDICATOR_TYPE = MODEL.entitySet('intelligenceProfileIndicators')!.entityType;
+const T1 = '2024-01-01T00:00:00Z';
+const T2 = '2024-02-01T00:00:00Z';
+const T3 = '2024-03-01T00:00:00Z';
+
+interface Row {
+  id: string;
+  first: number;
+  last: number | null;
+  source: number;
+  added: number;
+}
+const rows = (store: SqliteStore): Row[] =>
+  store.db
+    .prepare('SELECT "id", "first_seen_date_time" AS first, "last_seen_date_time" AS last, "source", "tigraph_added" AS added FROM "intelligence_profile_indicator" ORDER BY "id"')
+    .all() as Row[];
+const ids = (store: SqliteStore): string[] => rows(store).map((r) => r.id);
+const clock = (store: SqliteStore): number => Number(store.db.prepare('SELECT "value" FROM "tigraph_ingest_clock" WHERE "id" = 1').pluck().get());
+/** The stored values of indicatorSource's members. */
+const SOURCE = Object.fromEntries(indicatorSource.members.map((m) => [m.name, m.value])) as Record<string, number>;
+/** `writesOf`'s records with the indicators' first seen (NOT NULL in the table) taken out. */
+const withoutFirstSeen = (ws: WriteRecord[]): WriteRecord[] =>
+  ws.map((w) => (w.record.type === INDICATOR_TYPE ? { ...w, record: { ...w.record, values: { ...w.record.values, firstSeenDateTime: null } } } : w));
+
+let dir: string;
+before(() => {
+  dir = mkdtempSync(join(tmpdir(), 'tigraph-staging-'));
+});
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+let n = 0;
+const open = (writerThread: boolean, stagingMergeRows?: number): SqliteStore =>
+  new SqliteStore(MODEL, { filename: join(dir, `s${n++}.db`), writerThread, ...(stagingMergeRows ? { stagingMergeRows } : {}) });
+
+for (const writerThread of [false, true]) {
+  describe(`staged bulk writes (${writerThread ? 'writer thread' : "the store's own connection"})`, () => {
+    it('are invisible until mergeStaged; the merge applies them in order and stamps them after every row written before it', async () => {
+      const store = open(writerThread);
+      try {
+        await store.write(writesOf(profile('p0', [indicator('direct', 'direct.example', T1)])), { merge: true });
+        await store.write(writesOf(profile('p1', [indicator('i1', 'a.example', T2, T2, 'public'), indicator('i2', 'b.example', T2)])), { merge: true, stage: true });
+        // i1 again, earlier first seen and later last seen: merged over the staged row by the model's rules.
+        await store.write(writesOf(profile('p1', [indicator('i1', 'a.example', T1, T3, 'microsoft')])), { merge: true, stage: true });
+        assert.deepEqual(ids(store), ['direct']);
+        assert.equal(store.stagedWrites, 2);
+        const before = clock(store);
+        await store.mergeStaged();
+        const after = rows(store);
+        assert.deepEqual(
+          after.map(({ id, first, last, source }) => ({ id, first, last, source })),
+          [
+            { id: 'direct', first: Date.parse(T1), last: null, source: SOURCE.osint },
+            { id: 'i1', first: Date.parse(T1), last: Date.parse(T3), source: SOURCE.microsoft },
+            { id: 'i2', first: Date.parse(T2), last: null, source: SOURCE.osint },
+          ],
+        );
+        for (const r of after.filter((r) => r.id !== 'direct')) assert.ok(r.added > before, `${r.id} stamped by the merge (${r.added} > ${before})`);
+        assert.equal(clock(store), Math.max(...after.map((r) => r.added)));
+        // Insert-if-absent artifacts: a.example staged twice, stored once.
+        assert.equal(store.db.prepare(`SELECT count(*) FROM "artifact" WHERE "id" = 'a.example'`).pluck().get(), 1);
+      } finally {
+        await store.close();
+      }
+    });
+
+    it('a direct write of a staged table merges the staged rows first, so it applies after them', async () => {
+      const store = open(writerThread);
+      try {
+        await store.write(writesOf(profile('p1', [indicator('i1', 'a.example', T1, null, 'public')])), { stage: true });
+        await store.write(writesOf(profile('p1', [indicator('i1', 'a.example', T1, null, 'microsoft')])));
+        assert.deepEqual(rows(store).map((r) => [r.id, r.source]), [['i1', SOURCE.microsoft]]);
+      } finally {
+        await store.close();
+      }
+    });
+
+    it('a write with removals merges the staged rows first, so it removes staged rows too', async () => {
+      const store = open(writerThread);
+      try {
+        await store.write(writesOf(profile('p1', [indicator('i1', 'a.example', T1), indicator('i2', 'b.example', T1)])), { merge: true, stage: true });
+        await store.write([], { merge: true, stage: true, remove: { type: INDICATOR_TYPE, keys: ['i1'] } });
+        assert.deepEqual(ids(store), ['i2']);
+      } finally {
+        await store.close();
+      }
+    });
+
+    it('a staged write in another conflict mode than its table holds merges them first and is written directly', async () => {
+      const store = open(writerThread);
+      try {
+        await store.write(writesOf(profile('p1', [indicator('i1', 'a.example', T2)])), { merge: true, stage: true });
+        // Replace mode: the earlier first seen of the merge mode's row does not survive.
+        await store.write(writesOf(profile('p1', [indicator('i1', 'a.example', T3)])), { stage: true });
+        assert.deepEqual(rows(store).map((r) => [r.id, r.first]), [['i1', Date.parse(T3)]]);
+      } finally {
+        await store.close();
+      }
+    });
+
+    it('a write that fails after merging the staged rows leaves them staged, and the next merge stores them', async () => {
+      const store = open(writerThread);
+      try {
+        await store.write(writesOf(profile('p1', [indicator('i1', 'a.example', T1)])), { merge: true, stage: true });
+        // An indicator without its first seen: the NOT NULL constraint fails the transaction, merge included.
+        await assert.rejects(store.write(withoutFirstSeen(writesOf(profile('p2', [indicator('x', 'x.example', T1)]))), { merge: true }), /NOT NULL constraint failed: intelligence_profile_indicator\.first_seen_date_time/);
+        assert.deepEqual(ids(store), []);
+        await store.mergeStaged();
+        assert.deepEqual(ids(store), ['i1']);
+      } finally {
+        await store.close();
+      }
+    });
+
+    it('closing the store merges what is staged', async () => {
+      const store = open(writerThread);
+      const file = store['options'].filename as string;
+      await store.write(writesOf(profile('p1', [indicator('i1', 'a.example', T1)])), { merge: true, stage: true });
+      await store.close();
+      const again = new SqliteStore(MODEL, { filename: file });
+      try {
+        assert.deepEqual(ids(again), ['i1']);
+      } finally {
+        await again.close();
+      }
+    });
+
+    it('once stagingMergeRows rows are staged, the write that staged the last of them merges them all', async () => {
+      // Each write below stages 5 rows: 2 indicators, 2 artifacts, 1 profile.
+      const store = open(writerThread, 8);
+      try {
+        await store.write(writesOf(profile('p1', [indicator('i1', 'a.example', T1), indicator('i2', 'b.example', T1)])), { merge: true, stage: true });
+        assert.deepEqual(ids(store), []);
+        await store.write(writesOf(profile('p1', [indicator('i3', 'c.example', T1), indicator('i4', 'd.example', T1)])), { merge: true, stage: true });
+        assert.deepEqual(ids(store), ['i1', 'i2', 'i3', 'i4']);
+        await store.write(writesOf(profile('p1', [indicator('i5', 'e.example', T1)])), { merge: true, stage: true });
+        assert.deepEqual(ids(store), ['i1', 'i2', 'i3', 'i4']);
+        await store.mergeStaged();
+        assert.deepEqual(ids(store), ['i1', 'i2', 'i3', 'i4', 'i5']);
+      } finally {
+        await store.close();
+      }
+    });
+  });
+}
