@@ -86,6 +86,8 @@ for (const writerThread of [false, true]) {
       try {
         await store.write(writesOf(profile('p1', [indicator('i1', 'a.example', T1, null, 'public')])), { stage: true });
         await store.write(writesOf(profile('p1', [indicator('i1', 'a.example', T1, null, 'microsoft')])));
+        // Nothing is left staged to merge over it later.
+        await store.mergeStaged();
         assert.deepEqual(rows(store).map((r) => [r.id, r.source]), [['i1', SOURCE.microsoft]]);
       } finally {
         await store.close();
@@ -97,6 +99,7 @@ for (const writerThread of [false, true]) {
       try {
         await store.write(writesOf(profile('p1', [indicator('i1', 'a.example', T1), indicator('i2', 'b.example', T1)])), { merge: true, stage: true });
         await store.write([], { merge: true, stage: true, remove: { type: INDICATOR_TYPE, keys: ['i1'] } });
+        await store.mergeStaged();
         assert.deepEqual(ids(store), ['i2']);
       } finally {
         await store.close();
@@ -109,6 +112,7 @@ for (const writerThread of [false, true]) {
         await store.write(writesOf(profile('p1', [indicator('i1', 'a.example', T2)])), { merge: true, stage: true });
         // Replace mode: the earlier first seen of the merge mode's row does not survive.
         await store.write(writesOf(profile('p1', [indicator('i1', 'a.example', T3)])), { stage: true });
+        await store.mergeStaged();
         assert.deepEqual(rows(store).map((r) => [r.id, r.first]), [['i1', Date.parse(T3)]]);
       } finally {
         await store.close();
