@@ -65,8 +65,9 @@ export interface WriteOptions {
   /**
    * The rows may be staged (a bulk import): held apart and merged into their tables by `mergeStaged`, later and all
    * at once, where the store can write them faster that way (SQLite: sqlite/bulk-staging.ts). Until then no read
-   * sees them; a write that must follow them (removals, the same tables written without `stage`) merges them first.
-   * A store that does not stage writes the rows at once.
+   * sees them; a `write` that must follow them (with removals, or of the same tables without `stage`) merges them
+   * first (create, update and remove do not: a bulk import's store serves nothing else meanwhile). A store that does
+   * not stage writes the rows at once.
    */
   readonly stage?: boolean;
 }

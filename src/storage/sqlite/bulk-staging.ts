@@ -13,8 +13,8 @@
  * running the import again completes it. Reads, on any connection, do not see staged rows until the merge.
  *
  * Merged in parts: once MERGE_AT_ROWS rows are staged, the write that staged the last of them merges them, in its
- * own transaction, so most merging runs while the import reads on (measured at 1M indicators into 1M: 50.2 s with
- * merges every 262,144 rows, 50.1 s every 524,288, 55.1 s with one merge at the end). A kill keeps the parts merged
+ * own transaction, so most merging runs while the import reads on (measured at 1M indicators into 1M, one run each:
+ * 50.2 s with merges every 262,144 rows, 50.1 s every 524,288, 55.1 s with one merge at the end). A kill keeps the parts merged
  * before it, each made of whole writes.
  *
  * The merge keeps the order of the writes. Rows of one key apply in the order they were staged: the later upsert
@@ -79,17 +79,11 @@ export class BulkStaging {
   private staged = new Map<string, Staged>();
   /** Rows staged since the last merge. */
   private rows = 0;
-  /** Times merge() merged rows (for tests and the benchmark). */
-  merges = 0;
 
   constructor(
     private readonly prepare: (sql: string) => Database.Statement,
     private readonly mergeAt = MERGE_AT_ROWS,
   ) {}
-
-  get empty(): boolean {
-    return this.staged.size === 0;
-  }
 
   /**
    * The merge statement of each table's rows when the write can be staged as it is (module comment), else
@@ -155,15 +149,14 @@ export class BulkStaging {
     }
     this.staged = new Map();
     this.rows = 0;
-    this.merges++;
   }
 
   /** The staging's state, to restore when the transaction that changed it rolls back. */
   snapshot(): unknown {
-    return { staged: new Map(this.staged), rows: this.rows, merges: this.merges };
+    return { staged: new Map(this.staged), rows: this.rows };
   }
 
   restore(state: unknown): void {
-    ({ staged: this.staged, rows: this.rows, merges: this.merges } = state as { staged: Map<string, Staged>; rows: number; merges: number });
+    ({ staged: this.staged, rows: this.rows } = state as { staged: Map<string, Staged>; rows: number });
   }
 }

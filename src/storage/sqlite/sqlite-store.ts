@@ -234,11 +234,6 @@ export class SqliteStore extends SqlStore {
     await this.bulk({ removals: [], tables: [], mergeStaged: true });
   }
 
-  /** Staged merges this connection ran (the writer thread counts its own). */
-  get stagedMerges(): number {
-    return this.staging.merges;
-  }
-
   /**
    * How `table`'s rows are staged and merged (bulk-staging.ts): a TEMP table with a rowid `tigraph_seq` and every
    * column, the bound `columns` inserted, and the merge in key order stamped `? + tigraph_seq`.
