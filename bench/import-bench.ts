@@ -15,12 +15,15 @@
  *    in one transaction. Rows are prepared in chunks of 50,000 outside the timed region, so the baseline is the
  *    insert alone; baseline rate = N / insert seconds. Row counts and id/date checksums of both are compared (the
  *    run fails on a difference);
+ * With `--grow`, N more indicators go into the store that holds the first N, twice, timed against the first
+ * import: as `tigraph import` does it (such a load stages its batches: --stage auto) and, into a copy of the store,
+ * with `--stage never`; both must end with the same rows (counts and id checksums).
  * 4. prints a markdown table (N, indicators/s, baseline indicators/s, ratio, peak RSS, bundle size) and writes JSON
  *    to bench/results/import-<timestamp>.json.
  */
 import { spawn } from 'node:child_process';
 import { createWriteStream, readFileSync, statSync } from 'node:fs';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -250,10 +253,20 @@ async function main(): Promise<void> {
         process.stderr.write(`N=${n}: ${n} more into the store holding ${n}… `);
         const more = join(dir, 'more.json');
         await writeBundle(more, n, n);
+        // The same grow with its batches written as they come (--stage never), into a copy of the store.
+        await cp(join(dir, 'data'), join(dir, 'data-unstaged'), { recursive: true });
         const second = await runImport(more, join(dir, 'data'), args.batchSize);
-        process.stderr.write(`${second.wallSeconds.toFixed(1)} s (${(second.wallSeconds / run.wallSeconds).toFixed(2)}× the first)\n`);
+        process.stderr.write(`${second.wallSeconds.toFixed(1)} s (${(second.wallSeconds / run.wallSeconds).toFixed(2)}× the first); unstaged… `);
+        const unstaged = await runImport(more, join(dir, 'data-unstaged'), args.batchSize, ['--stage', 'never']);
+        const [staged, plain] = ['data', 'data-unstaged'].map((d) => indicatorChecksum(join(dir, d, 'tigraph.db'), 'intelligence_profile_indicator', 'first_seen_date_time', 'last_seen_date_time'));
+        if (staged!.count !== 2 * imported.count || staged!.count !== plain!.count || staged!.idSum !== plain!.idSum) throw new Error(`the staged and unstaged grows differ: ${JSON.stringify({ staged, plain })}`);
+        await rm(join(dir, 'data-unstaged'), { recursive: true, force: true });
+        process.stderr.write(`${unstaged.wallSeconds.toFixed(1)} s\n`);
         results.push({ n, grow: true, secondWallSeconds: second.wallSeconds, secondOverFirst: second.wallSeconds / run.wallSeconds, peakRssMiB: second.peakRssMiB, peakAnonMiB: second.peakAnonMiB });
-        table.push(`| SQLite, ${fmt(n)} more into ${fmt(n)} | ${fmt(n)} | ${fmt(n / second.wallSeconds)} | — | ${(second.wallSeconds / run.wallSeconds).toFixed(2)}× the first's time | ${second.peakRssMiB.toFixed(0)} | ${second.peakAnonMiB.toFixed(0)} | — | ${second.wallSeconds.toFixed(1)} |`);
+        results.push({ n, grow: true, stage: 'never', secondWallSeconds: unstaged.wallSeconds, secondOverFirst: unstaged.wallSeconds / run.wallSeconds, stagedOverUnstaged: second.wallSeconds / unstaged.wallSeconds, peakRssMiB: unstaged.peakRssMiB, peakAnonMiB: unstaged.peakAnonMiB });
+        const growRow = (label: string, r: Run): string =>
+          `| SQLite, ${fmt(n)} more into ${fmt(n)}${label} | ${fmt(n)} | ${fmt(n / r.wallSeconds)} | — | ${(r.wallSeconds / run.wallSeconds).toFixed(2)}× the first's time | ${r.peakRssMiB.toFixed(0)} | ${r.peakAnonMiB.toFixed(0)} | — | ${r.wallSeconds.toFixed(1)} |`;
+        table.push(growRow('', second), growRow(`, --stage never (staged: ${(second.wallSeconds / unstaged.wallSeconds).toFixed(2)} of its time)`, unstaged));
       }
       if (args.postgres) {
         const schema = `tigraph_bench_${process.pid}_${n}`;

@@ -102,12 +102,12 @@ export interface ImportOptions {
   /** Secondary indexes during the run: 'auto' (dropped for a large load into an empty store), 'always', 'never'. */
   readonly deferIndexes?: 'auto' | 'always' | 'never';
   /**
-   * Whether a run that defers the indexes also stages its batches (write-batch.ts, "Staged"). By default only into a
-   * store that already holds indicators: there the writing is what takes the time (measured, 1M indicators into
+   * Whether a run that defers the indexes also stages its batches (write-batch.ts, "Staged"): 'auto' (the default)
+   * only into a store that already holds indicators, 'always', 'never'. Only into a store that holds indicators: there the writing is what takes the time (measured, 1M indicators into
    * 1M: 53.5–57.1 s staged against 57.7–61.2 s, at 363–373 MiB peak anonymous memory against 319–329, because the
    * reading then runs at full speed); into an empty store the reading does (38.3 s against 40.0 s staged).
    */
-  readonly stage?: boolean;
+  readonly stage?: 'auto' | 'always' | 'never';
   /** Reading the stored keys' digests first (shouldPreloadKeys): 'auto', 'always' (any non-empty store), 'never'. */
   readonly preloadKeys?: 'auto' | 'always' | 'never';
   /** Display names for inputs (stdin's temporary file → '-'). */
@@ -233,7 +233,8 @@ class Engine {
     // the new rows (random keys touch every index page), once the input is about half of what is stored.
     if (!shouldDeferIndexes(mode, bytes, stored)) return undefined;
     // Into a store that holds indicators, such a load also stages its batches (write-batch.ts, "Staged").
-    this.writer.stage = this.options.stage ?? stored > 0;
+    const stage = this.options.stage ?? 'auto';
+    this.writer.stage = stage === 'auto' ? stored > 0 : stage === 'always';
     return store.dropSecondaryIndexes([indicators, artifacts]);
   }
 

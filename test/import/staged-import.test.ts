@@ -49,7 +49,7 @@ describe('staged bulk loads', () => {
       const store = new SqliteStore(MODEL, { filename: join(tmp, `grow-${stage}.db`), writerThread: true });
       try {
         await importInto(store, [base]);
-        const s = await importInto(store, [orphans, group, late], { deferIndexes: 'always', batchSize: 4, ...(stage ? {} : { stage: false }) });
+        const s = await importInto(store, [orphans, group, late], { deferIndexes: 'always', batchSize: 4, ...(stage ? {} : { stage: 'never' as const }) });
         seen.push({
           staged: store.stagedWrites > 0,
           indicators: s.indicators,
@@ -71,16 +71,30 @@ describe('staged bulk loads', () => {
     assert.equal(unstaged!.staged, false);
   });
 
-  it('into an empty store the batches are written as they come (not staged)', async () => {
+  it("into an empty store the batches are written as they come (not staged) unless stage is 'always'", async () => {
     const file = join(tmp, 'apt_emptygroup.txt');
     await writeFile(file, hosts('e', 20).join('\n') + '\n');
-    const store = new SqliteStore(MODEL, { filename: join(tmp, 'empty.db'), writerThread: true });
-    try {
-      const s = await importInto(store, [file], { deferIndexes: 'always', batchSize: 4 });
-      assert.deepEqual([s.indicators.created, store.stagedWrites], [20, 0]);
-    } finally {
-      await store.close();
+    const seen = [];
+    for (const stage of ['auto', 'always'] as const) {
+      const store = new SqliteStore(MODEL, { filename: join(tmp, `empty-${stage}.db`), writerThread: true });
+      try {
+        const s = await importInto(store, [file], { deferIndexes: 'always', batchSize: 4, stage });
+        seen.push([stage, s.indicators.created, store.stagedWrites, snapshot(store.db).length]);
+      } finally {
+        await store.close();
+      }
     }
+    // 20 indicators in batches of 4: 5 writes, staged only with 'always'.
+    assert.deepEqual(seen, [
+      ['auto', 20, 0, 20],
+      ['always', 20, 5, 20],
+    ]);
+  });
+
+  it('tigraph import --stage takes auto, always or never: anything else is one error line and exit code 1', async () => {
+    const r = await cli(['import', join(tmp, 'apt_emptygroup.txt'), '--data-dir', join(tmp, 'bad-stage'), '--stage', 'sometimes'], () => false);
+    assert.equal(r.code, 1);
+    assert.equal(r.stderr.split('\n')[0], "error: option '--stage <when>' argument 'sometimes' is invalid. Allowed choices are auto, always, never.");
   });
 
   it('a CLI import killed before it merged leaves the store as it was; running it again completes it', async () => {

@@ -76,6 +76,11 @@ export function registerImportCommand(program: Command): void {
         .choices(['auto', 'always', 'never'])
         .default('auto'),
     )
+    .addOption(
+      new Option('--stage <when>', 'in a load that defers its indexes, stage the batches and merge them into the store in key order (SQLite): auto (into a store that holds indicators), always, never')
+        .choices(['auto', 'always', 'never'])
+        .default('auto'),
+    )
     .action(async (inputs: string[], opts) => {
       const displayNames = new Map<string, string>();
       const paths: string[] = [];
@@ -126,6 +131,7 @@ export function registerImportCommand(program: Command): void {
           strict: opts.strict,
           batchSize: opts.batchSize,
           deferIndexes: opts.deferIndexes,
+          stage: opts.stage,
           displayNames,
           ...progress,
         });
