@@ -18,10 +18,11 @@
  *   stored keys' digests are read once first, Store.keys). An input of at least DEFER_INDEXES_BYTES that is also at least about half as large as
  *   what the store holds drops the indicator and artifact tables' secondary indexes for the run and builds them
  *   at the end (Store.dropSecondaryIndexes), also when the run fails; `deferIndexes` 'always' / 'never' overrides.
- *   A killed run leaves them to the next start's migration. Such a load also stages its batches (`stage`,
- *   WriteOptions.stage) when the store already holds indicators: on SQLite they become visible in parts of about 262k rows and at the
- *   end of the run, each table merged in key order (sqlite/bulk-staging.ts); a run killed before a merge leaves
- *   the store as the last one left it, and running it again completes it.
+ *   A killed run leaves them to the next start's migration. Such a load into a store of at least
+ *   STAGE_MIN_STORED indicators also stages its batches (`stage`, WriteOptions.stage): on SQLite they become
+ *   visible in parts of about 262k rows and at the end of the run, each table merged in key order
+ *   (sqlite/bulk-staging.ts); a run killed before a merge leaves the store as the last one left it, and running it
+ *   again completes it.
  * - `strict`: a first pass reads and validates everything without writing; any reject ends the import there,
  *   with nothing written. Otherwise rejected records are reported and the import goes on.
  */
@@ -46,7 +47,7 @@ import { basename } from 'node:path';
 import type { FileSummary, ImportSummary, ReasonCount } from './import-summary.js';
 import { ArtifactRecords } from './artifact-records.js';
 import { BatchWriter } from './write-batch.js';
-import { shouldDeferIndexes, shouldPreloadKeys, storedKeyDigests } from './bulk-load.js';
+import { shouldDeferIndexes, shouldPreloadKeys, shouldStage, storedKeyDigests } from './bulk-load.js';
 import { EntityWriter } from './write-entities.js';
 import { tallyReason } from './reason-tally.js';
 
@@ -102,10 +103,9 @@ export interface ImportOptions {
   /** Secondary indexes during the run: 'auto' (dropped for a large load into an empty store), 'always', 'never'. */
   readonly deferIndexes?: 'auto' | 'always' | 'never';
   /**
-   * Whether a run that defers the indexes also stages its batches (write-batch.ts, "Staged"): 'auto' (the default)
-   * only into a store that already holds indicators, 'always', 'never'. Only into a store that holds indicators: there the writing is what takes the time (measured, 1M indicators into
-   * 1M: 53.5–57.1 s staged against 57.7–61.2 s, at 363–373 MiB peak anonymous memory against 319–329, because the
-   * reading then runs at full speed); into an empty store the reading does (38.3 s against 40.0 s staged).
+   * Whether a run that defers the indexes also stages its batches (write-batch.ts, "Staged"; shouldStage): 'auto'
+   * (the default) into a store of at least STAGE_MIN_STORED indicators, 'always', 'never'. Staged, the reading runs
+   * at full speed, and so the heap is larger: 363–373 MiB peak anonymous memory at 1M into 1M against 319–329.
    */
   readonly stage?: 'auto' | 'always' | 'never';
   /** Reading the stored keys' digests first (shouldPreloadKeys): 'auto', 'always' (any non-empty store), 'never'. */
@@ -232,9 +232,8 @@ class Engine {
     // Large relative to the store: rebuilding the indexes over everything costs less than maintaining them for
     // the new rows (random keys touch every index page), once the input is about half of what is stored.
     if (!shouldDeferIndexes(mode, bytes, stored)) return undefined;
-    // Into a store that holds indicators, such a load also stages its batches (write-batch.ts, "Staged").
-    const stage = this.options.stage ?? 'auto';
-    this.writer.stage = stage === 'auto' ? stored > 0 : stage === 'always';
+    // Into a large store, such a load also stages its batches (write-batch.ts, "Staged").
+    this.writer.stage = store.stagesWrites && shouldStage(this.options.stage ?? 'auto', stored);
     return store.dropSecondaryIndexes([indicators, artifacts]);
   }
 

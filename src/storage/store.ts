@@ -130,6 +130,8 @@ export interface Store {
    * after those writes; resolves when it committed. Closing the store merges them too.
    */
   mergeStaged(): Promise<void>;
+  /** Whether `write` stages rows (WriteOptions.stage) at all: SQLite does, PostgreSQL writes them at once. */
+  readonly stagesWrites: boolean;
   /**
    * How many `write`s a caller may have posted and not yet awaited: >1 where the store runs them one after the
    * other in the order posted (SQLite's writer thread) or where concurrent writes commit in the order they take

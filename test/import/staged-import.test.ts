@@ -1,8 +1,8 @@
 /**
- * A bulk load into a store that holds indicators stages its batches (write-batch.ts "Staged", run-import.ts): it
- * ends in exactly the state and the counts of the same load unstaged, orphans adopted and repeats merged across
- * batches included; a staged write is only posted into a non-empty store; and a CLI import killed before its merge
- * leaves the store as it was, and running it again completes it.
+ * A bulk load into a large store stages its batches (write-batch.ts "Staged", run-import.ts, bulk-load.ts
+ * shouldStage): it ends in exactly the state and the counts of the same load unstaged, orphans adopted and repeats
+ * merged across batches included; 'auto' stages from STAGE_MIN_STORED stored indicators; PostgreSQL never stages;
+ * and a CLI import killed before its merge leaves the store as it was, and running it again completes it.
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -14,6 +14,9 @@ import Database from 'better-sqlite3';
 import { MODEL } from '../../src/model/model.js';
 import { SqliteStore } from '../../src/storage/sqlite/sqlite-store.js';
 import { importInto } from './helpers.js';
+import { shouldStage, STAGE_MIN_STORED } from '../../src/import/bulk-load.js';
+import type { Store } from '../../src/storage/store.js';
+import { createTestPostgresStore, POSTGRES_SKIP_REASON, TEST_DATABASE_URL } from '../support/postgres.js';
 
 let tmp: string;
 before(async () => {
@@ -32,7 +35,7 @@ const snapshot = (db: Database.Database): unknown[] =>
   db.prepare('SELECT "id", "intelligence_profile_id", "artifact_id", "first_seen_date_time", "last_seen_date_time", "source" FROM "intelligence_profile_indicator" ORDER BY "id"').raw().all();
 
 describe('staged bulk loads', () => {
-  it('into a store holding indicators: the same rows and counts as unstaged, with orphans adopted and kept out and repeats across batches', async () => {
+  it('staged: the same rows and counts as unstaged, with orphans adopted and kept out and repeats across batches', async () => {
     const base = join(tmp, 'apt_basegroup.txt');
     await writeFile(base, hosts('base', 10).join('\n') + '\n');
     // Orphans (no profile), then a profile listing them (adopted) twice over with new ones, then orphans again
@@ -49,7 +52,7 @@ describe('staged bulk loads', () => {
       const store = new SqliteStore(MODEL, { filename: join(tmp, `grow-${stage}.db`), writerThread: true });
       try {
         await importInto(store, [base]);
-        const s = await importInto(store, [orphans, group, late], { deferIndexes: 'always', batchSize: 4, ...(stage ? {} : { stage: 'never' as const }) });
+        const s = await importInto(store, [orphans, group, late], { deferIndexes: 'always', batchSize: 4, stage: stage ? 'always' : 'never' });
         seen.push({
           staged: store.stagedWrites > 0,
           indicators: s.indicators,
@@ -71,7 +74,12 @@ describe('staged bulk loads', () => {
     assert.equal(unstaged!.staged, false);
   });
 
-  it("into an empty store the batches are written as they come (not staged) unless stage is 'always'", async () => {
+  it("'auto' stages into a store of 500,000 indicators or more; 'always' into any, 'never' into none", async () => {
+    assert.equal(STAGE_MIN_STORED, 500_000);
+    assert.deepEqual(
+      [shouldStage('auto', 0), shouldStage('auto', 499_999), shouldStage('auto', 500_000), shouldStage('always', 0), shouldStage('never', 10_000_000)],
+      [false, false, true, true, false],
+    );
     const file = join(tmp, 'apt_emptygroup.txt');
     await writeFile(file, hosts('e', 20).join('\n') + '\n');
     const seen = [];
@@ -84,11 +92,36 @@ describe('staged bulk loads', () => {
         await store.close();
       }
     }
-    // 20 indicators in batches of 4: 5 writes, staged only with 'always'.
+    // 20 indicators in batches of 4: 5 writes, staged only with 'always' (the store is far below 500,000).
     assert.deepEqual(seen, [
       ['auto', 20, 0, 20],
       ['always', 20, 5, 20],
     ]);
+  });
+
+  it('PostgreSQL writes at once (stagesWrites false): --stage always changes nothing there, while SQLite stages', async (t) => {
+    // Each host twice, 8 lines apart: with batches of 4, a re-import finds every first occurrence unchanged and every
+    // second one a repeat. Unstaged, a repeat whose row is unchanged is not written (no batch at all); staged, it is.
+    const file = join(tmp, 'apt_twicegroup.txt');
+    await writeFile(file, [...hosts('t', 8), ...hosts('t', 8)].join('\n') + '\n');
+    const reimport = async (store: Store): Promise<unknown> => {
+      await importInto(store, [file], { batchSize: 4 });
+      const s = await importInto(store, [file], { batchSize: 4, deferIndexes: 'always', stage: 'always' });
+      return { stagesWrites: store.stagesWrites, unchanged: s.indicators.unchanged, merged: s.mergedInBatch, batches: s.batches };
+    };
+    const sqlite = new SqliteStore(MODEL, { filename: join(tmp, 'twice.db'), writerThread: true });
+    try {
+      assert.deepEqual(await reimport(sqlite), { stagesWrites: true, unchanged: 8, merged: 8, batches: 2 });
+    } finally {
+      await sqlite.close();
+    }
+    if (!TEST_DATABASE_URL) return t.skip(POSTGRES_SKIP_REASON);
+    const pg = await createTestPostgresStore();
+    try {
+      assert.deepEqual(await reimport(pg), { stagesWrites: false, unchanged: 8, merged: 8, batches: 0 });
+    } finally {
+      await pg.close();
+    }
   });
 
   it('tigraph import --stage takes auto, always or never: anything else is one error line and exit code 1', async () => {
@@ -106,7 +139,7 @@ describe('staged bulk loads', () => {
     await writeFile(first, hosts('k1', 3000).join('\n') + '\n');
     const second = join(tmp, 'apt_killtwo.txt');
     await writeFile(second, hosts('k2', 200_000).join('\n') + '\n');
-    const args = ['import', first, second, '--data-dir', dataDir, '--defer-indexes', 'always', '--batch-size', '500'];
+    const args = ['import', first, second, '--data-dir', dataDir, '--defer-indexes', 'always', '--stage', 'always', '--batch-size', '500'];
     const count = (): number => {
       const db = new Database(join(dataDir, 'tigraph.db'), { readonly: true });
       try {

@@ -31,6 +31,10 @@ export abstract class SqlStore implements Store {
   }
   /** Store.mergeStaged: a store that does not stage (WriteOptions.stage) has nothing to merge. */
   async mergeStaged(): Promise<void> {}
+  /** Store.stagesWrites. */
+  get stagesWrites(): boolean {
+    return false;
+  }
   /** One process's buckets; PostgresStore replaces them with the shared table. */
   readonly rateBuckets: RateBuckets = new MemoryRateBuckets();
   protected readonly schema: Schema;

@@ -227,6 +227,10 @@ export class SqliteStore extends SqlStore {
     return Promise.resolve();
   }
 
+  override get stagesWrites(): boolean {
+    return true;
+  }
+
   /** Store.mergeStaged: one message to the writer thread (or one transaction here) after the writes before it. */
   override async mergeStaged(): Promise<void> {
     if (!this.stagedSinceMerge) return;
