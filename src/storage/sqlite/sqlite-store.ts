@@ -211,7 +211,10 @@ export class SqliteStore extends SqlStore {
       }
       const sqlFor = (mode: 'keep' | 'replace' | 'merge'): string => this.rowInsertSql(table, mode, true, columns);
       const mode = options.merge ? 'merge' : 'replace';
-      tables.push({ table: table.name, keepSql: sqlFor('keep'), writeSql: sqlFor(mode), width, key: columns.indexOf(table.keyColumn), values, keep, staging: this.stagedSql(table, columns, mode) });
+      // How to stage the rows, or to see that they follow staged ones: needed only while anything may be staged
+      // (after mergeStaged, the thread's staging is empty before it runs any later write).
+      const staging = options.stage || this.stagedSinceMerge ? { staging: this.stagedSql(table, columns, mode) } : {};
+      tables.push({ table: table.name, keepSql: sqlFor('keep'), writeSql: sqlFor(mode), width, key: columns.indexOf(table.keyColumn), values, keep, ...staging });
     }
     if (options.stage) {
       this.stagedSinceMerge = true;
