@@ -146,6 +146,23 @@ for (const writerThread of [false, true]) {
       }
     });
 
+    it('a direct write and a staged one after it in the same transaction (queued together) apply in that order, also when the staged one merges', async () => {
+      const store = open(writerThread, 1);
+      try {
+        // The first write keeps a writer thread busy while the next two queue up behind it, for one message.
+        const writes = [
+          store.write(writesOf(profile('p0', [indicator('other', 'o.example', T1)])), { merge: true }),
+          store.write(writesOf(profile('p1', [indicator('i1', 'a.example', T1, null, 'microsoft')])), { merge: true }),
+          store.write(writesOf(profile('p1', [indicator('i1', 'a.example', T1, null, 'public')])), { merge: true, stage: true }),
+        ];
+        await Promise.all(writes);
+        await store.mergeStaged();
+        assert.deepEqual(rows(store).map((r) => [r.id, r.source]), [['i1', SOURCE.public], ['other', SOURCE.osint]]);
+      } finally {
+        await store.close();
+      }
+    });
+
     it('once stagingMergeRows rows are staged, the write that staged the last of them merges them all', async () => {
       // Each write below stages 5 rows: 2 indicators, 2 artifacts, 1 profile.
       const store = open(writerThread, 8);
