@@ -211,9 +211,13 @@ class Engine {
     try {
       await this.readFiles(files);
     } finally {
-      // What the batches staged (startBulk), also when the run fails: the batches written are kept, as without staging.
-      await this.options.store.mergeStaged();
-      await rebuild?.();
+      // What the batches staged (startBulk), also when the run fails: the batches written are kept, as without
+      // staging; the indexes are built again whether or not that merge fails.
+      try {
+        await this.options.store.mergeStaged();
+      } finally {
+        await rebuild?.();
+      }
     }
   }
 

@@ -194,6 +194,8 @@ export class EntityWriter {
       byType.set(r.type, list);
     }
     const found = new Map<string, EntityRecord>();
+    // What the run's indicator batches staged (write-batch.ts "Staged"), an entity's hosts among it, is read too.
+    if (byType.size > 0) await this.o.store.mergeStaged();
     for (const [type, ids] of byType) {
       for (let i = 0; i < ids.length; i += LOOKUP_CHUNK) {
         for (const r of (await this.o.store.findMany(byKeys(type, ids.slice(i, i + LOOKUP_CHUNK)))).records) found.set(`${r.type.name}|${String(r.values['id'])}`, r);

@@ -74,6 +74,76 @@ describe('staged bulk loads', () => {
     assert.equal(unstaged!.staged, false);
   });
 
+  it('a batch that fails at the merge is left out alone, as it fails alone unstaged: the others are kept, the run ends with the error, the indexes are built again', async () => {
+    const base = join(tmp, 'apt_failbase.txt');
+    await writeFile(base, hosts('fb', 10).join('\n') + '\n');
+    const group = join(tmp, 'apt_failgroup.txt');
+    await writeFile(group, hosts('f', 20).join('\n') + '\n');
+    const seen = [];
+    for (const stage of ['always', 'never'] as const) {
+      const store = new SqliteStore(MODEL, { filename: join(tmp, `fail-${stage}.db`), writerThread: true });
+      try {
+        await importInto(store, [base]);
+        const indexes = (): number => Number(store.db.prepare(`SELECT count(*) FROM sqlite_master WHERE type = 'index' AND tbl_name = 'intelligence_profile_indicator'`).pluck().get());
+        const before = indexes();
+        // One host the table refuses: its batch of 4 fails.
+        store.db.exec(`CREATE TRIGGER "test_boom" BEFORE INSERT ON "intelligence_profile_indicator" WHEN NEW."artifact_id" = 'f-13.staged.example' BEGIN SELECT RAISE(ABORT, 'boom'); END`);
+        const error = await importInto(store, [group], { deferIndexes: 'always', batchSize: 4, stage }).then(
+          () => 'none',
+          (e: Error) => e.message,
+        );
+        const kept = Number(store.db.prepare(`SELECT count(*) FROM "intelligence_profile_indicator" WHERE "artifact_id" LIKE 'f-%'`).pluck().get());
+        seen.push({ stage, error, kept, indexesRebuilt: indexes() === before });
+      } finally {
+        await store.close();
+      }
+    }
+    assert.deepEqual(seen, [
+      { stage: 'always', error: '1 staged write failed when merged, and its rows were left out: boom', kept: 16, indexesRebuilt: true },
+      { stage: 'never', error: 'boom', kept: 16, indexesRebuilt: true },
+    ]);
+  });
+
+  it("an entity's lookups see what the run's batches staged: a host's properties from STIX survive its RDAP record", async () => {
+    const base = join(tmp, 'apt_entitybase.txt');
+    await writeFile(base, hosts('eb', 2).join('\n') + '\n');
+    const T = '2021-01-01T00:00:00.000Z';
+    const bundle = join(tmp, 'entity-bundle.json');
+    await writeFile(
+      bundle,
+      JSON.stringify({
+        type: 'bundle',
+        id: 'bundle--6f5b2a7e-2f0b-4a55-9c3e-000000000001',
+        objects: [
+          {
+            type: 'indicator', spec_version: '2.1', id: 'indicator--6f5b2a7e-2f0b-4a55-9c3e-000000000002', created: T, modified: T,
+            pattern: "[domain-name:value = 'rdap-host.staged.example']", pattern_type: 'stix', valid_from: T,
+            x_tigraph_artifact: { '@odata.type': '#microsoft.graph.security.hostname', id: 'rdap-host.staged.example', registrar: 'Example Registrar Inc.', registrant: 'Someone' },
+          },
+        ],
+      }),
+    );
+    const rdap = join(tmp, 'entity-rdap.json');
+    await writeFile(rdap, JSON.stringify({ objectClassName: 'domain', ldhName: 'rdap-host.staged.example', events: [{ eventAction: 'registration', eventDate: '2020-01-01T00:00:00Z' }] }));
+    const seen = [];
+    for (const stage of ['always', 'never'] as const) {
+      const store = new SqliteStore(MODEL, { filename: join(tmp, `entity-${stage}.db`), writerThread: true });
+      try {
+        await importInto(store, [base]);
+        const s = await importInto(store, [bundle, rdap], { deferIndexes: 'always', stage });
+        const host = store.db.prepare(`SELECT "registrar", "registrant", "whois_id" FROM "artifact" WHERE "id" = 'rdap-host.staged.example'`).get();
+        seen.push({ staged: store.stagedWrites > 0, hostname: s.entities.get('hostname'), host });
+      } finally {
+        await store.close();
+      }
+    }
+    const expected = { hostname: { created: 0, updated: 1, unchanged: 0 }, host: { registrar: 'Example Registrar Inc.', registrant: 'Someone', whois_id: 'whois-rdap-host.staged.example' } };
+    assert.deepEqual(seen, [
+      { staged: true, ...expected },
+      { staged: false, ...expected },
+    ]);
+  });
+
   it("'auto' stages into a store of 500,000 indicators or more; 'always' into any, 'never' into none", async () => {
     assert.equal(STAGE_MIN_STORED, 500_000);
     assert.deepEqual(

@@ -133,6 +133,40 @@ for (const writerThread of [false, true]) {
       }
     });
 
+    it('a staged write whose rows fail at the merge is left out alone: the others merge, and mergeStaged reports it', async () => {
+      const store = open(writerThread);
+      try {
+        store.db.exec(`CREATE TRIGGER "test_boom" BEFORE INSERT ON "intelligence_profile_indicator" WHEN NEW."id" = 'bad' BEGIN SELECT RAISE(ABORT, 'boom'); END`);
+        for (const id of ['i1', 'bad', 'i3']) await store.write(writesOf(profile('p1', [indicator(id, `${id}.example`, T1)])), { merge: true, stage: true });
+        await assert.rejects(store.mergeStaged(), (e: Error & { code?: string }) => {
+          assert.equal(e.message, '1 staged write failed when merged, and its rows were left out: boom');
+          assert.equal(e.code, 'SQLITE_CONSTRAINT_TRIGGER');
+          return true;
+        });
+        // The failed write's artifact is left out with it (one write, all or nothing).
+        assert.deepEqual(ids(store), ['i1', 'i3']);
+        assert.deepEqual(store.db.prepare(`SELECT "id" FROM "artifact" ORDER BY "id"`).pluck().all(), ['i1.example', 'i3.example']);
+        await store.mergeStaged();
+      } finally {
+        await store.close();
+      }
+    });
+
+    it('a failure at a merge in parts fails no write: the next mergeStaged reports it, and the other rows are kept', async () => {
+      const store = open(writerThread, 8);
+      try {
+        store.db.exec(`CREATE TRIGGER "test_boom" BEFORE INSERT ON "intelligence_profile_indicator" WHEN NEW."id" = 'bad' BEGIN SELECT RAISE(ABORT, 'boom'); END`);
+        // 5 rows per write (2 indicators, 2 artifacts, 1 profile): the second write reaches 8 and merges both.
+        await store.write(writesOf(profile('p1', [indicator('bad', 'bad.example', T1), indicator('i1', 'i1.example', T1)])), { merge: true, stage: true });
+        await store.write(writesOf(profile('p1', [indicator('i2', 'i2.example', T1), indicator('i3', 'i3.example', T1)])), { merge: true, stage: true });
+        assert.deepEqual(ids(store), ['i2', 'i3']);
+        await assert.rejects(store.mergeStaged(), /^Error: 1 staged write failed when merged, and its rows were left out: boom$/);
+        await store.mergeStaged();
+      } finally {
+        await store.close();
+      }
+    });
+
     it('closing the store merges what is staged', async () => {
       const store = open(writerThread);
       const file = store['options'].filename as string;

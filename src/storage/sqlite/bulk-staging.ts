@@ -31,16 +31,22 @@ import { RESERVE_STAMPS_SQL } from './ingest-time-sqlite.js';
 
 /** How one table's rows are staged and merged (built by the store from the table's schema). */
 export interface StagedTableSql {
-  /** CREATE TEMP TABLE IF NOT EXISTS for the staging table: a rowid `seq` and every column of the table. */
+  /**
+   * CREATE TEMP TABLE IF NOT EXISTS for the staging table: a rowid `seq`, the number of the staged write the row
+   * came with (`write`, from 1 after each merge) and every column of the table.
+   */
   readonly ddl: string;
-  /** INSERT of one row's bound columns (BulkTable.values' columns) into the staging table. */
+  /** INSERT of one row's bound columns (BulkTable.values' columns) and then its write's number into the staging table. */
   readonly insertSql: string;
-  /** The staged rows into the table in key (and then staging) order, insert-if-absent; `?` + seq is the stamp. */
+  /**
+   * The staged rows of writes ? to ? into the table in key (and then staging) order, insert-if-absent; the first
+   * `?` + seq is the stamp (bound: offset, first write, last write).
+   */
   readonly mergeKeepSql: string;
   /** The same as an upsert in the write's conflict mode (BulkTable.writeSql's). */
   readonly mergeWriteSql: string;
-  /** SELECT max(seq): the staged rows (seq counts from 1 after each merge). */
-  readonly countSql: string;
+  /** SELECT min(seq), max(seq) of the rows of writes ? to ? (a write's rows have consecutive seqs). */
+  readonly rangeSql: string;
   /** DELETE of every staged row, after the merge. */
   readonly clearSql: string;
   /** Foreign-key rank: parents merge before children (lower first). */
@@ -79,6 +85,10 @@ export class BulkStaging {
   private staged = new Map<string, Staged>();
   /** Rows staged since the last merge. */
   private rows = 0;
+  /** Writes staged since the last merge (the number of the last one). */
+  private writes = 0;
+  /** Errors of staged writes that failed at their merge, not reported yet (takeFailure). */
+  private failures: Error[] = [];
 
   constructor(
     private readonly prepare: (sql: string) => Database.Statement,
@@ -108,6 +118,7 @@ export class BulkStaging {
   append(tables: readonly StageableTable[]): boolean {
     const modes = this.modesOf(tables);
     if (!modes) return false;
+    const write = ++this.writes;
     tables.forEach((t, n) => {
       const sql = t.staging!;
       if (!this.staged.has(t.table)) {
@@ -118,7 +129,8 @@ export class BulkStaging {
         this.staged.set(t.table, { mergeSql: modes[n]!, sql });
       }
       const insert = this.prepare(sql.insertSql);
-      const row = new Array<unknown>(t.width);
+      const row = new Array<unknown>(t.width + 1);
+      row[t.width] = write;
       for (let i = 0, o = 0; i < t.keep.length; i++, o += t.width) {
         for (let c = 0; c < t.width; c++) row[c] = t.values[o + c];
         insert.run(row);
@@ -135,28 +147,62 @@ export class BulkStaging {
     return tables.some((t) => this.staged.has(t.table) || (t.staging?.parents ?? []).some((p) => this.staged.has(p)));
   }
 
-  /** Merges every staged row into its table (parents first) and empties the staging, inside the caller's transaction. */
+  /**
+   * Merges every staged row into its table (parents first) and empties the staging, inside the caller's
+   * transaction. When that fails (a row a constraint rejects, a full disk), it merges the staged writes one at a
+   * time instead, in order, each all or nothing: those that fail are left out and kept for takeFailure, as a batch
+   * written directly would have failed alone.
+   */
   merge(): void {
     if (this.staged.size === 0) return;
     const tables = [...this.staged.values()].sort((a, b) => a.sql.rank - b.sql.rank);
-    for (const { mergeSql, sql } of tables) {
-      const rows = Number(this.prepare(sql.countSql).pluck().get() ?? 0);
-      if (rows === 0) continue;
-      // Stamps last - rows + 1 … last, one per staged row: base + seq.
-      const base = Number(this.prepare(RESERVE_STAMPS_SQL).pluck().get(rows)) - rows;
-      this.prepare(mergeSql).run(base);
-      this.prepare(sql.clearSql).run();
+    if (this.attempt(tables, 1, this.writes)) {
+      for (let w = 1; w <= this.writes; w++) {
+        const failed = this.attempt(tables, w, w);
+        if (failed) this.failures.push(failed);
+      }
     }
+    for (const { sql } of tables) this.prepare(sql.clearSql).run();
     this.staged = new Map();
     this.rows = 0;
+    this.writes = 0;
+  }
+
+  /** Merges the rows of writes `from` to `to` in a savepoint: undefined when they merged, else the error (rolled back). */
+  private attempt(tables: readonly Staged[], from: number, to: number): Error | undefined {
+    this.prepare('SAVEPOINT tigraph_merge').run();
+    try {
+      for (const { mergeSql, sql } of tables) {
+        const range = this.prepare(sql.rangeSql).raw().get(from, to) as [number | null, number | null];
+        if (range[0] === null || range[1] === null) continue;
+        const rows = range[1] - range[0] + 1;
+        // Stamps last - rows + 1 … last, one per row, in staging order: offset + seq.
+        const last = Number(this.prepare(RESERVE_STAMPS_SQL).pluck().get(rows));
+        this.prepare(mergeSql).run(last - rows - range[0] + 1, from, to);
+      }
+      this.prepare('RELEASE tigraph_merge').run();
+      return undefined;
+    } catch (e) {
+      this.prepare('ROLLBACK TO tigraph_merge').run();
+      this.prepare('RELEASE tigraph_merge').run();
+      return e as Error;
+    }
+  }
+
+  /** The first error of the staged writes that failed at a merge since the last call, and how many failed. */
+  takeFailure(): { error: Error; count: number } | undefined {
+    if (this.failures.length === 0) return undefined;
+    const out = { error: this.failures[0]!, count: this.failures.length };
+    this.failures = [];
+    return out;
   }
 
   /** The staging's state, to restore when the transaction that changed it rolls back. */
   snapshot(): unknown {
-    return { staged: new Map(this.staged), rows: this.rows };
+    return { staged: new Map(this.staged), rows: this.rows, writes: this.writes, failures: [...this.failures] };
   }
 
   restore(state: unknown): void {
-    ({ staged: this.staged, rows: this.rows } = state as { staged: Map<string, Staged>; rows: number });
+    ({ staged: this.staged, rows: this.rows, writes: this.writes, failures: this.failures } = state as { staged: Map<string, Staged>; rows: number; writes: number; failures: Error[] });
   }
 }

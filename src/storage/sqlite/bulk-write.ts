@@ -51,9 +51,19 @@ export function bulkRowCount(w: BulkWrite): number {
   return n;
 }
 
-/** Runs `w` in one transaction on `db` (`prepare` caches statements by text). */
+/** Runs `w` in one transaction on `db` (`prepare` caches statements by text); throws what applyBulkWrites returns. */
 export function applyBulkWrite(db: Database.Database, prepare: (sql: string) => Database.Statement, w: BulkWrite, staging?: BulkStaging): void {
-  applyBulkWrites(db, prepare, [w], staging);
+  const failed = applyBulkWrites(db, prepare, [w], staging);
+  if (failed) throw failed;
+}
+
+/**
+ * The error a committed `mergeStaged` write reports for staged writes that failed at a merge (bulk-staging.ts):
+ * their rows were left out, the others merged. Its code is the first failure's.
+ */
+export function mergeFailure(f: { error: Error; count: number }): Error {
+  const code = (f.error as { code?: string }).code;
+  return Object.assign(new Error(`${f.count} staged write${f.count === 1 ? '' : 's'} failed when merged, and ${f.count === 1 ? 'its rows were' : 'their rows were'} left out: ${f.error.message}`), code ? { code } : {});
 }
 
 /**
@@ -61,9 +71,11 @@ export function applyBulkWrite(db: Database.Database, prepare: (sql: string) => 
  * removals run as one, each table's rows in key order (writeInKeyOrder); a write with removals runs its removals
  * and then its rows. With `staging` (the connection's, bulk-staging.ts), a write marked `stage` appends its rows
  * there when it can; a direct write touching a staged table first merges the staging, as `mergeStaged` does. When
- * the transaction rolls back, so does the staging's state.
+ * the transaction rolls back, so does the staging's state. Returns, when the writes include a `mergeStaged` one
+ * and the transaction committed, the error for staged writes that failed at a merge since the last report
+ * (mergeFailure); undefined otherwise.
  */
-export function applyBulkWrites(db: Database.Database, prepare: (sql: string) => Database.Statement, ws: readonly BulkWrite[], staging?: BulkStaging): void {
+export function applyBulkWrites(db: Database.Database, prepare: (sql: string) => Database.Statement, ws: readonly BulkWrite[], staging?: BulkStaging): Error | undefined {
   const before = staging?.snapshot();
   try {
     db.transaction(() => {
@@ -93,6 +105,8 @@ export function applyBulkWrites(db: Database.Database, prepare: (sql: string) =>
     staging?.restore(before);
     throw e;
   }
+  const failed = staging && ws.some((w) => w.mergeStaged) ? staging.takeFailure() : undefined;
+  return failed && mergeFailure(failed);
 }
 
 /**

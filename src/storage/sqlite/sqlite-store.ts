@@ -237,13 +237,16 @@ export class SqliteStore extends SqlStore {
   /** Store.mergeStaged: one message to the writer thread (or one transaction here) after the writes before it. */
   override async mergeStaged(): Promise<void> {
     if (!this.stagedSinceMerge) return;
-    this.stagedSinceMerge = false;
+    // Cleared only when the merge committed and nothing was staged meanwhile (a failed merge leaves the rows staged).
+    const before = this.stagedWrites;
     await this.bulk({ removals: [], tables: [], mergeStaged: true });
+    if (this.stagedWrites === before) this.stagedSinceMerge = false;
   }
 
   /**
-   * How `table`'s rows are staged and merged (bulk-staging.ts): a TEMP table with a rowid `tigraph_seq` and every
-   * column, the bound `columns` inserted, and the merge in key order stamped `? + tigraph_seq`.
+   * How `table`'s rows are staged and merged (bulk-staging.ts): a TEMP table with a rowid `tigraph_seq`, the
+   * staged write's number `tigraph_write` and every column, the bound `columns` inserted, and the merge of a range
+   * of writes in key order stamped `? + tigraph_seq`.
    */
   private stagedSql(table: TableDef, columns: readonly string[], mode: 'replace' | 'merge'): StagedTableSql {
     const cacheKey = `${table.name}:${mode}:${columns.join(',')}`;
@@ -252,15 +255,17 @@ export class SqliteStore extends SqlStore {
     const name = `tigraph_stage_${table.name}`;
     const all = table.columns.map((c) => c.name);
     const seq = sql.id('tigraph_seq');
+    const write = sql.id('tigraph_write');
     const stage = sql.table(`temp.${name}`);
-    const source = sql`SELECT ${sql.join(all.map((c) => sql.id(c)))}, ${0} + ${seq} FROM ${stage} WHERE true ORDER BY ${sql.id(table.keyColumn)}, ${seq}`;
+    const writes = sql`${write} BETWEEN ${0} AND ${0}`;
+    const source = sql`SELECT ${sql.join(all.map((c) => sql.id(c)))}, ${0} + ${seq} FROM ${stage} WHERE ${writes} ORDER BY ${sql.id(table.keyColumn)}, ${seq}`;
     const text = (q: ReturnType<typeof sql>): string => q.compile(this.dialect.kysely).sql;
     out = {
-      ddl: text(sql`CREATE TEMP TABLE IF NOT EXISTS ${sql.id(name)} (${seq} INTEGER PRIMARY KEY, ${sql.join(all.map((c) => sql.id(c)))})`),
-      insertSql: text(sql`INSERT INTO ${stage} (${sql.join(columns.map((c) => sql.id(c)))}) VALUES (${sql.join(columns.map(() => sql`${null}`))})`),
+      ddl: text(sql`CREATE TEMP TABLE IF NOT EXISTS ${sql.id(name)} (${seq} INTEGER PRIMARY KEY, ${write} INTEGER NOT NULL, ${sql.join(all.map((c) => sql.id(c)))})`),
+      insertSql: text(sql`INSERT INTO ${stage} (${sql.join([...columns.map((c) => sql.id(c)), write])}) VALUES (${sql.join([...columns, write].map(() => sql`${null}`))})`),
       mergeKeepSql: this.insertFrom(table, source, 'keep', [...all, INGEST_COLUMN]),
       mergeWriteSql: this.insertFrom(table, source, mode, [...all, INGEST_COLUMN]),
-      countSql: text(sql`SELECT max(${seq}) FROM ${stage}`),
+      rangeSql: text(sql`SELECT min(${seq}), max(${seq}) FROM ${stage} WHERE ${writes}`),
       clearSql: text(sql`DELETE FROM ${stage}`),
       rank: this.writeRank(table),
       parents: table.foreignKeys.map((f) => f.parent.name),

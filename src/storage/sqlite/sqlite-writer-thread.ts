@@ -58,15 +58,16 @@ const failure = (id: number, e: unknown): WriterReply => ({ id, error: { message
 parentPort!.on('message', (req: WriterRequest) => {
   let replies: WriterReply[];
   try {
-    applyBulkWrites(db, prepare, req.writes.map((w) => w.write), staging);
-    replies = req.writes.map(({ id }) => ({ id, ok: true }));
+    // Staged writes that failed at a merge are reported by the merge request among these (bulk-write.ts).
+    const failed = applyBulkWrites(db, prepare, req.writes.map((w) => w.write), staging);
+    replies = req.writes.map(({ id, write }) => (failed && write.mergeStaged ? failure(id, failed) : { id, ok: true }));
   } catch (e) {
     if (req.writes.length === 1) replies = [failure(req.writes[0]!.id, e)];
     else {
       replies = req.writes.map(({ id, write }) => {
         try {
-          applyBulkWrites(db, prepare, [write], staging);
-          return { id, ok: true };
+          const failed = applyBulkWrites(db, prepare, [write], staging);
+          return failed ? failure(id, failed) : { id, ok: true };
         } catch (each) {
           return failure(id, each);
         }
