@@ -222,6 +222,9 @@ export class ImportJobQueue {
         ...(request.profile !== undefined ? { profile: request.profile } : {}),
         ...(request.source !== undefined ? { source: request.source } : {}),
         ...(request.host !== undefined ? { host: request.host } : {}),
+        // A server's jobs write as they go: other clients write the same tables meanwhile, and a staged merge
+        // would apply the job's rows after theirs (a profile deleted meanwhile would come back with it).
+        stage: 'never',
       });
       const error = failureOf(summary);
       await this.save(job, error ? 'failed' : 'succeeded', { summary, ...(error ? { error } : {}), completed: true });

@@ -66,8 +66,9 @@ export interface WriteOptions {
    * The rows may be staged (a bulk import): held apart and merged into their tables by `mergeStaged`, later and all
    * at once, where the store can write them faster that way (SQLite: sqlite/bulk-staging.ts). Until then no read
    * sees them; a `write` that must follow them (with removals, or of the same tables without `stage`) merges them
-   * first (create, update and remove do not: a bulk import's store serves nothing else meanwhile). A store that does
-   * not stage writes the rows at once.
+   * first. Create, update and remove do not, nor do other connections' writes: staged rows apply after whatever
+   * those wrote meanwhile (a row deleted meanwhile can come back with the merge), so a store that serves requests
+   * does not stage its import jobs (import-job-queue.ts). A store that does not stage writes the rows at once.
    */
   readonly stage?: boolean;
 }

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { MODEL } from '../../src/model/model.js';
 import { IMPORT_JOB } from '../../src/model/names.js';
 import { ImportJobQueue, timeOrderedId } from '../../src/service/import-job-queue.js';
+import { runImport } from '../../src/import/run-import.js';
 import { createService } from '../../src/service/handle-odata-request.js';
 import { DEFAULT_LIMITS } from '../../src/odata/limits/query-limits.js';
 import { SqliteStore } from '../../src/storage/sqlite/sqlite-store.js';
@@ -106,6 +107,27 @@ describe('import job queue', () => {
         await store.close();
       }
     }));
+
+  it("runs a job's import unstaged (--stage never): other clients write the same tables meanwhile", async () => {
+    const store = new SqliteStore(MODEL, { filename: ':memory:' });
+    const seen: unknown[] = [];
+    const queue = await ImportJobQueue.open(MODEL, store, {
+      runner: async (o) => {
+        seen.push(o.stage);
+        return runImport({ ...o, store, model: MODEL });
+      },
+    });
+    try {
+      const job = spooled();
+      await queue.submit({ ...job, format: 'stix', strict: false });
+      await queue.idle();
+      assert.deepEqual(seen, ['never']);
+      rmSync(job.dir, { recursive: true, force: true });
+    } finally {
+      await queue.close();
+      await store.close();
+    }
+  });
 
   it('is bounded: one job more than the capacity is a 503 with Retry-After, and nothing is stored for it', async () => {
     const store = new SqliteStore(MODEL, { filename: ':memory:' });
