@@ -13,6 +13,7 @@ import { availableParallelism } from 'node:os';
 import { driftError, HARVESTED_ALIASES_DDL, MIGRATIONS_TABLE, SECRETS_DDL, SECRETS_TABLE, planMigration, schemaChecksum } from '../sql/migrations.js';
 import type { Row } from '../sql/row-codec.js';
 import { INGEST_COLUMN, planIngestTime } from '../sql/ingest-time.js';
+import { conflictUpdates, insertStatement, mergeRules } from '../sql/upsert-sql.js';
 import { postgresIngestTimeUpgrades, TAKE_STAMP_FUNCTION } from './ingest-time-postgres.js';
 import { SqlStore, StepFailed, type CheckedStep } from '../sql/sql-store.js';
 import type { WriteRecord } from '../../model/records.js';
@@ -339,7 +340,7 @@ export class PostgresStore extends SqlStore {
           const encoded = part.map((w) => codec.encodeSet(w));
           const set = new Set<string>([table.keyColumn]);
           for (const row of encoded) for (const c in row) set.add(c);
-          const rows = mergeDuplicateKeys(encoded, table.keyColumn, options.merge ? this.mergeRules(table) : new Map());
+          const rows = mergeDuplicateKeys(encoded, table.keyColumn, options.merge ? mergeRules(table) : new Map());
           // One staging table per table and part, emptied by every commit (ON COMMIT DELETE ROWS): no TRUNCATE,
           // which gives a table new files each time (a third of a bulk load's time on PostgreSQL went to it).
           const staging = `tigraph_staging_${table.name}_${ifAbsent ? 'keep' : 'write'}`;
@@ -350,7 +351,7 @@ export class PostgresStore extends SqlStore {
           // trigger does not fire per row (ingest-time-postgres.ts).
           const columns = table.columns.map((c) => c.name);
           const source = sql`SELECT ${sql.join(columns.map((c) => sql.ref(`r.${c}`)))}, ${sql.ref('s.v')} FROM ${sql.table(staging)} AS r CROSS JOIN (SELECT ${sql.raw(TAKE_STAMP_FUNCTION)}() AS v) AS s ORDER BY ${sql.ref(`r.${table.keyColumn}`)}`;
-          const statement = this.insertStatement(table, source, ifAbsent ? undefined : this.conflictUpdates(table, options.merge ?? false), [...columns, INGEST_COLUMN]);
+          const statement = insertStatement(this.dialect, table, source, ifAbsent ? undefined : conflictUpdates(table, options.merge ?? false), [...columns, INGEST_COLUMN]);
           await client.query({ text: statement.sql, values: statement.parameters as unknown[] });
         }
       }

@@ -4,10 +4,11 @@
  * how to run compiled statements (sqlite-store.ts, postgres-store.ts).
  */
 import { INGEST_COLUMN } from './ingest-time.js';
+import { insertFrom, writeRank } from './upsert-sql.js';
 import { MemoryRateBuckets, type RateBuckets } from '../rate-buckets.js';
 import { sql } from 'kysely';
 import type { EntityType, Model, NavigationProperty } from '../../model/model.js';
-import type { Sql, Statement } from './sql-dialect.js';
+import type { Statement } from './sql-dialect.js';
 import type { CollectionQuery, CountQuery, EntityQuery, SortValue } from '../../odata/plan/query-plan.js';
 import { deriveSchema, type Schema, type TableDef } from '../schema/derive-schema.js';
 import type { EntityRecord, WriteRecord } from '../../model/records.js';
@@ -220,15 +221,10 @@ export abstract class SqlStore implements Store {
     let text = this.rowInsertCache.get(cacheKey);
     if (!text) {
       const bound = [...(columns ?? table.columns.map((c) => c.name)), ...(stamped ? [INGEST_COLUMN] : [])];
-      text = this.insertFrom(table, sql`VALUES (${sql.join(bound.map(() => sql`${null}`))})`, mode, bound);
+      text = insertFrom(this.dialect, table, sql`VALUES (${sql.join(bound.map(() => sql`${null}`))})`, mode, bound);
       this.rowInsertCache.set(cacheKey, text);
     }
     return text;
-  }
-
-  /** INSERT … ON CONFLICT of `source` (VALUES … or SELECT … WHERE …) into `columns`, in a conflict mode. */
-  protected insertFrom(table: TableDef, source: Sql, mode: 'keep' | 'replace' | 'merge', columns: readonly string[]): string {
-    return this.insertStatement(table, source, mode === 'keep' ? undefined : this.conflictUpdates(table, mode === 'merge'), columns).sql;
   }
 
   /**
@@ -315,49 +311,14 @@ export abstract class SqlStore implements Store {
   }
 
   /** Writes grouped by table, navigation targets (artifacts) first, then parents, then children. */
-  /** Where a table's rows go in a write: targets of foreign keys and navigations before the tables pointing at them. */
-  protected writeRank(t: TableDef): number {
-    return (t.foreignKeys.length ? 2 : 0) + (t.navigations.length ? 1 : 0);
-  }
-
   protected groupWrites(records: readonly WriteRecord[]): [TableDef, WriteRecord[]][] {
-    const rank = (t: TableDef): number => this.writeRank(t);
     const grouped = new Map<TableDef, WriteRecord[]>();
     for (const w of records) {
       const t = this.schema.tableOf(w.record.type);
       if (!grouped.has(t)) grouped.set(t, []);
       grouped.get(t)!.push(w);
     }
-    return [...grouped].sort((a, b) => rank(a[0]) - rank(b[0]));
-  }
-
-  /** Column → 'min' | 'max' for the table's hierarchy, from the merge rules the model declares on its properties. */
-  protected mergeRules(table: TableDef): Map<string, 'min' | 'max'> {
-    const rules = new Map<string, 'min' | 'max'>();
-    for (const col of table.columns) if (col.property?.mergeRule) rules.set(col.name, col.property.mergeRule);
-    return rules;
-  }
-
-  /** `SET col = excluded.col, …`; in merge mode the MERGE_RULES columns keep the earliest/latest non-null value. */
-  protected conflictUpdates(table: TableDef, merge: boolean): Sql[] {
-    const rules = merge ? this.mergeRules(table) : undefined;
-    const current = (c: string): Sql => sql.ref(`${table.name}.${c}`);
-    const incoming = (c: string): Sql => sql`excluded.${sql.id(c)}`;
-    return table.columns
-      .filter((c) => c.name !== table.keyColumn)
-      .map(({ name: c }) => {
-        const rule = rules?.get(c);
-        if (!rule) return sql`${sql.id(c)} = ${incoming(c)}`;
-        const pick = rule === 'min' ? sql`<` : sql`>`;
-        return sql`${sql.id(c)} = CASE WHEN ${incoming(c)} IS NULL THEN ${current(c)} WHEN ${current(c)} IS NULL THEN ${incoming(c)} WHEN ${incoming(c)} ${pick} ${current(c)} THEN ${incoming(c)} ELSE ${current(c)} END`;
-      });
-  }
-
-  /** INSERT of `source` (VALUES … or SELECT …); on a key conflict update (upsert) or, without updates, keep the row. */
-  protected insertStatement(table: TableDef, source: Sql, updates: Sql[] | undefined, columns: readonly string[] = table.columns.map((c) => c.name)): Statement {
-    const cols = sql.join(columns.map((c) => sql.id(c)));
-    const conflict = updates ? sql`DO UPDATE SET ${sql.join(updates)}` : sql`DO NOTHING`;
-    return sql`INSERT INTO ${sql.table(table.name)} (${cols}) ${source} ON CONFLICT (${sql.id(table.keyColumn)}) ${conflict}`.compile(this.dialect.kysely);
+    return [...grouped].sort((a, b) => writeRank(a[0]) - writeRank(b[0]));
   }
 
   private async expand(records: EntityRecord[], navigations: readonly NavigationProperty[], options: ReadOptions): Promise<EntityRecord[]> {

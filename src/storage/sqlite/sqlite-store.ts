@@ -28,6 +28,7 @@ import { BulkStaging, MERGE_AT_ROWS, type StagedTableSql } from './bulk-staging.
 import { sql } from 'kysely';
 import type { TableDef } from '../schema/derive-schema.js';
 import { INGEST_COLUMN } from '../sql/ingest-time.js';
+import { insertFrom, writeRank } from '../sql/upsert-sql.js';
 import { SqliteWriter } from './sqlite-writer.js';
 import type { WriterSetup } from './sqlite-writer-thread.js';
 import type { ReadOptions } from '../store.js';
@@ -263,11 +264,11 @@ export class SqliteStore extends SqlStore {
     out = {
       ddl: text(sql`CREATE TEMP TABLE IF NOT EXISTS ${sql.id(name)} (${seq} INTEGER PRIMARY KEY, ${write} INTEGER NOT NULL, ${sql.join(all.map((c) => sql.id(c)))})`),
       insertSql: text(sql`INSERT INTO ${stage} (${sql.join([...columns.map((c) => sql.id(c)), write])}) VALUES (${sql.join([...columns, write].map(() => sql`${null}`))})`),
-      mergeKeepSql: this.insertFrom(table, source, 'keep', [...all, INGEST_COLUMN]),
-      mergeWriteSql: this.insertFrom(table, source, mode, [...all, INGEST_COLUMN]),
+      mergeKeepSql: insertFrom(this.dialect, table, source, 'keep', [...all, INGEST_COLUMN]),
+      mergeWriteSql: insertFrom(this.dialect, table, source, mode, [...all, INGEST_COLUMN]),
       rangeSql: text(sql`SELECT min(${seq}), max(${seq}) FROM ${stage} WHERE ${writes}`),
       clearSql: text(sql`DELETE FROM ${stage}`),
-      rank: this.writeRank(table),
+      rank: writeRank(table),
       parents: table.foreignKeys.map((f) => f.parent.name),
     };
     this.stagedSqlCache.set(cacheKey, out);
