@@ -49,21 +49,20 @@ describe('staged bulk loads', () => {
     await writeFile(late, csv([...hosts('h', 6), ...hosts('z', 4)], 10));
     const seen = [];
     for (const stage of [true, false]) {
-      const store = new SqliteStore(MODEL, { filename: join(tmp, `grow-${stage}.db`), writerThread: true });
-      try {
-        await importInto(store, [base]);
-        const s = await importInto(store, [orphans, group, late], { deferIndexes: 'always', batchSize: 4, stage: stage ? 'always' : 'never' });
-        seen.push({
-          staged: store.stagedWrites > 0,
-          indicators: s.indicators,
-          mergedInBatch: s.mergedInBatch,
-          orphansAdopted: s.orphansAdopted,
-          keptUnderProfile: s.keptUnderProfile,
-          rows: snapshot(store.db),
-        });
-      } finally {
-        await store.close();
-      }
+      seen.push(
+        await onFile(`grow-${stage}.db`, async (store) => {
+          await importInto(store, [base]);
+          const s = await importInto(store, [orphans, group, late], { deferIndexes: 'always', batchSize: 4, stage: stage ? 'always' : 'never' });
+          return {
+            staged: store.stagedWrites > 0,
+            indicators: s.indicators,
+            mergedInBatch: s.mergedInBatch,
+            orphansAdopted: s.orphansAdopted,
+            keptUnderProfile: s.keptUnderProfile,
+            rows: snapshot(store.db),
+          };
+        }),
+      );
     }
     const [staged, unstaged] = seen;
     assert.deepEqual(
@@ -81,22 +80,21 @@ describe('staged bulk loads', () => {
     await writeFile(group, hosts('f', 20).join('\n') + '\n');
     const seen = [];
     for (const stage of ['always', 'never'] as const) {
-      const store = new SqliteStore(MODEL, { filename: join(tmp, `fail-${stage}.db`), writerThread: true });
-      try {
-        await importInto(store, [base]);
-        const indexes = (): number => Number(store.db.prepare(`SELECT count(*) FROM sqlite_master WHERE type = 'index' AND tbl_name = 'intelligence_profile_indicator'`).pluck().get());
-        const before = indexes();
-        // One host the table refuses: its batch of 4 fails.
-        store.db.exec(`CREATE TRIGGER "test_boom" BEFORE INSERT ON "intelligence_profile_indicator" WHEN NEW."artifact_id" = 'f-13.staged.example' BEGIN SELECT RAISE(ABORT, 'boom'); END`);
-        const error = await importInto(store, [group], { deferIndexes: 'always', batchSize: 4, stage }).then(
-          () => 'none',
-          (e: Error) => e.message,
-        );
-        const kept = Number(store.db.prepare(`SELECT count(*) FROM "intelligence_profile_indicator" WHERE "artifact_id" LIKE 'f-%'`).pluck().get());
-        seen.push({ stage, error, kept, indexesRebuilt: indexes() === before });
-      } finally {
-        await store.close();
-      }
+      seen.push(
+        await onFile(`fail-${stage}.db`, async (store) => {
+          await importInto(store, [base]);
+          const indexes = (): number => Number(store.db.prepare(`SELECT count(*) FROM sqlite_master WHERE type = 'index' AND tbl_name = 'intelligence_profile_indicator'`).pluck().get());
+          const before = indexes();
+          // One host the table refuses: its batch of 4 fails.
+          store.db.exec(`CREATE TRIGGER "test_boom" BEFORE INSERT ON "intelligence_profile_indicator" WHEN NEW."artifact_id" = 'f-13.staged.example' BEGIN SELECT RAISE(ABORT, 'boom'); END`);
+          const error = await importInto(store, [group], { deferIndexes: 'always', batchSize: 4, stage }).then(
+            () => 'none',
+            (e: Error) => e.message,
+          );
+          const kept = Number(store.db.prepare(`SELECT count(*) FROM "intelligence_profile_indicator" WHERE "artifact_id" LIKE 'f-%'`).pluck().get());
+          return { stage, error, kept, indexesRebuilt: indexes() === before };
+        }),
+      );
     }
     assert.deepEqual(seen, [
       { stage: 'always', error: '1 staged write failed when merged, and its rows were left out: boom', kept: 16, indexesRebuilt: true },
@@ -127,15 +125,14 @@ describe('staged bulk loads', () => {
     await writeFile(rdap, JSON.stringify({ objectClassName: 'domain', ldhName: 'rdap-host.staged.example', events: [{ eventAction: 'registration', eventDate: '2020-01-01T00:00:00Z' }] }));
     const seen = [];
     for (const stage of ['always', 'never'] as const) {
-      const store = new SqliteStore(MODEL, { filename: join(tmp, `entity-${stage}.db`), writerThread: true });
-      try {
-        await importInto(store, [base]);
-        const s = await importInto(store, [bundle, rdap], { deferIndexes: 'always', stage });
-        const host = store.db.prepare(`SELECT "registrar", "registrant", "whois_id" FROM "artifact" WHERE "id" = 'rdap-host.staged.example'`).get();
-        seen.push({ staged: store.stagedWrites > 0, hostname: s.entities.get('hostname'), host });
-      } finally {
-        await store.close();
-      }
+      seen.push(
+        await onFile(`entity-${stage}.db`, async (store) => {
+          await importInto(store, [base]);
+          const s = await importInto(store, [bundle, rdap], { deferIndexes: 'always', stage });
+          const host = store.db.prepare(`SELECT "registrar", "registrant", "whois_id" FROM "artifact" WHERE "id" = 'rdap-host.staged.example'`).get();
+          return { staged: store.stagedWrites > 0, hostname: s.entities.get('hostname'), host };
+        }),
+      );
     }
     const expected = { hostname: { created: 0, updated: 1, unchanged: 0 }, host: { registrar: 'Example Registrar Inc.', registrant: 'Someone', whois_id: 'whois-rdap-host.staged.example' } };
     assert.deepEqual(seen, [
@@ -154,13 +151,12 @@ describe('staged bulk loads', () => {
     await writeFile(file, hosts('e', 20).join('\n') + '\n');
     const seen = [];
     for (const stage of ['auto', 'always'] as const) {
-      const store = new SqliteStore(MODEL, { filename: join(tmp, `empty-${stage}.db`), writerThread: true });
-      try {
-        const s = await importInto(store, [file], { deferIndexes: 'always', batchSize: 4, stage });
-        seen.push([stage, s.indicators.created, store.stagedWrites, snapshot(store.db).length]);
-      } finally {
-        await store.close();
-      }
+      seen.push(
+        await onFile(`empty-${stage}.db`, async (store) => {
+          const s = await importInto(store, [file], { deferIndexes: 'always', batchSize: 4, stage });
+          return [stage, s.indicators.created, store.stagedWrites, snapshot(store.db).length];
+        }),
+      );
     }
     // 20 indicators in batches of 4: 5 writes, staged only with 'always' (the store is far below 500,000).
     assert.deepEqual(seen, [
@@ -179,12 +175,7 @@ describe('staged bulk loads', () => {
       const s = await importInto(store, [file], { batchSize: 4, deferIndexes: 'always', stage: 'always' });
       return { stagesWrites: store.stagesWrites, unchanged: s.indicators.unchanged, merged: s.mergedInBatch, batches: s.batches };
     };
-    const sqlite = new SqliteStore(MODEL, { filename: join(tmp, 'twice.db'), writerThread: true });
-    try {
-      assert.deepEqual(await reimport(sqlite), { stagesWrites: true, unchanged: 8, merged: 8, batches: 2 });
-    } finally {
-      await sqlite.close();
-    }
+    assert.deepEqual(await onFile('twice.db', reimport), { stagesWrites: true, unchanged: 8, merged: 8, batches: 2 });
     if (!TEST_DATABASE_URL) return t.skip(POSTGRES_SKIP_REASON);
     const pg = await createTestPostgresStore();
     try {
@@ -229,6 +220,16 @@ describe('staged bulk loads', () => {
     assert.match(rerun.stdout, /indicators: 203000 created, 0 updated, 0 unchanged/);
   });
 });
+
+/** Runs `body` on a SQLite store with a writer thread (as the CLI import opens it) on a new file `name`, then closes it. */
+async function onFile<T>(name: string, body: (store: SqliteStore) => Promise<T>): Promise<T> {
+  const store = new SqliteStore(MODEL, { filename: join(tmp, name), writerThread: true });
+  try {
+    return await body(store);
+  } finally {
+    await store.close();
+  }
+}
 
 /** Runs the CLI; kills it (SIGKILL) as soon as its stderr so far satisfies `killWhen`. */
 function cli(args: string[], killWhen: (stderr: string) => boolean): Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }> {

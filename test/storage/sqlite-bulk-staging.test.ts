@@ -40,6 +40,11 @@ const SOURCE = Object.fromEntries(indicatorSource.members.map((m) => [m.name, m.
 const withoutFirstSeen = (ws: WriteRecord[]): WriteRecord[] =>
   ws.map((w) => (w.record.type === INDICATOR_TYPE ? { ...w, record: { ...w.record, values: { ...w.record.values, firstSeenDateTime: null } } } : w));
 
+/** A trigger that makes the indicator table refuse the row of id 'bad' ('boom'), as a constraint would. */
+const refuseBad = (store: SqliteStore): void => {
+  store.db.exec(`CREATE TRIGGER "test_boom" BEFORE INSERT ON "intelligence_profile_indicator" WHEN NEW."id" = 'bad' BEGIN SELECT RAISE(ABORT, 'boom'); END`);
+};
+
 let dir: string;
 before(() => {
   dir = mkdtempSync(join(tmpdir(), 'tigraph-staging-'));
@@ -136,7 +141,7 @@ for (const writerThread of [false, true]) {
     it('a staged write whose rows fail at the merge is left out alone: the others merge, and mergeStaged reports it', async () => {
       const store = open(writerThread);
       try {
-        store.db.exec(`CREATE TRIGGER "test_boom" BEFORE INSERT ON "intelligence_profile_indicator" WHEN NEW."id" = 'bad' BEGIN SELECT RAISE(ABORT, 'boom'); END`);
+        refuseBad(store);
         for (const id of ['i1', 'bad', 'i3']) await store.write(writesOf(profile('p1', [indicator(id, `${id}.example`, T1)])), { merge: true, stage: true });
         await assert.rejects(store.mergeStaged(), (e: Error & { code?: string }) => {
           assert.equal(e.message, '1 staged write failed when merged, and its rows were left out: boom');
@@ -155,7 +160,7 @@ for (const writerThread of [false, true]) {
     it('a failure at a merge in parts fails no write: the next mergeStaged reports it, and the other rows are kept', async () => {
       const store = open(writerThread, 8);
       try {
-        store.db.exec(`CREATE TRIGGER "test_boom" BEFORE INSERT ON "intelligence_profile_indicator" WHEN NEW."id" = 'bad' BEGIN SELECT RAISE(ABORT, 'boom'); END`);
+        refuseBad(store);
         // 5 rows per write (2 indicators, 2 artifacts, 1 profile): the second write reaches 8 and merges both.
         await store.write(writesOf(profile('p1', [indicator('bad', 'bad.example', T1), indicator('i1', 'i1.example', T1)])), { merge: true, stage: true });
         await store.write(writesOf(profile('p1', [indicator('i2', 'i2.example', T1), indicator('i3', 'i3.example', T1)])), { merge: true, stage: true });
