@@ -13,9 +13,9 @@
  * running the import again completes it. Reads, on any connection, do not see staged rows until the merge.
  *
  * Merged in parts: once MERGE_AT_ROWS rows are staged, the write that staged the last of them merges them, in its
- * own transaction, so most merging runs while the import reads on (measured at 1M indicators into 1M, one run each:
- * 50.2 s with merges every 262,144 rows, 50.1 s every 524,288, 55.1 s with one merge at the end). A kill keeps the parts merged
- * before it, each made of whole writes.
+ * own transaction, so most merging runs while the import reads on (measured at 1M indicators into 1M, one run
+ * each: 50.2 s with merges every 262,144 rows, 50.1 s every 524,288, 55.1 s with one merge at the end). A kill keeps
+ * the parts merged before it, each made of whole writes.
  *
  * The merge keeps the order of the writes. Rows of one key apply in the order they were staged: the later upsert
  * wins or merges, the earlier insert-if-absent stays. Every merged row gets a new ingestion stamp in the merge's
@@ -61,7 +61,10 @@ interface Staged {
   readonly sql: StagedTableSql;
 }
 
-/** The rows of one table of a write, as the staging sees them (bulk-write.ts BulkTable). */
+/**
+ * The rows of one table of a write, as the staging sees them: the fields of bulk-write.ts BulkTable it reads
+ * (declared here because bulk-write.ts imports this module).
+ */
 export interface StageableTable {
   readonly table: string;
   readonly width: number;

@@ -86,9 +86,11 @@ export function applyBulkWrites(db: Database.Database, prepare: (sql: string) =>
       };
       for (const w of ws) {
         if (staging) {
-          // The direct writes before it first: the append may merge what is staged (in parts: bulk-staging.ts).
-          if (w.stage && w.removals.length === 0) writeTogether();
-          if (w.stage && w.removals.length === 0 && staging.append(w.tables)) continue;
+          if (w.stage && w.removals.length === 0) {
+            // The direct writes before it first: the append may merge what is staged (in parts: bulk-staging.ts).
+            writeTogether();
+            if (staging.append(w.tables)) continue;
+          }
           if (w.mergeStaged || w.removals.length > 0 || staging.mustMergeBefore(w.tables)) {
             writeTogether();
             staging.merge();
