@@ -14,6 +14,7 @@ import { SqliteStore } from '../../src/storage/sqlite/sqlite-store.js';
 import type { WriteRecord } from '../../src/model/records.js';
 import { profile, indicator, runStoreCases, writesOf } from './store-cases.js';
 import { applyBulkWrites, type BulkTable, type BulkWrite } from '../../src/storage/sqlite/bulk-write.js';
+import { SqliteWriter, WRITER_YOUNG_GENERATION_MB } from '../../src/storage/sqlite/sqlite-writer.js';
 
 const INDICATORS = MODEL.entitySet('intelligenceProfileIndicators')!;
 const ARTIFACTS = INDICATORS.entityType.navigation('artifact')!.target;
@@ -211,6 +212,25 @@ describe('sqlite writer thread', () => {
       assert.equal(count, 4);
     } finally {
       await store.close();
+    }
+  });
+
+  it('the thread runs with its young generation capped at 8 MiB, and writes with it', async () => {
+    const file = join(dir, 'writer-limits.db');
+    await new SqliteStore(MODEL, { filename: file }).close();
+    const writer = new SqliteWriter({ filename: file, mmapBytes: 0, cacheKiB: 1024, mergeAtRows: 1000 });
+    try {
+      await writer.write({ removals: [{ sql: 'INSERT INTO "tigraph_secrets" ("name", "value") VALUES (?, ?)', parameters: ['limits', 'written'] }], tables: [] });
+      assert.equal(WRITER_YOUNG_GENERATION_MB, 8);
+      assert.equal(writer.resourceLimits.maxYoungGenerationSizeMb, 8);
+    } finally {
+      await writer.close();
+    }
+    const db = new Database(file, { readonly: true });
+    try {
+      assert.equal(db.prepare('SELECT "value" FROM "tigraph_secrets" WHERE "name" = ?').pluck().get('limits'), 'written');
+    } finally {
+      db.close();
     }
   });
 
