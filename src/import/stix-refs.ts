@@ -64,7 +64,12 @@ export function compactStixId(id: string): string {
   return start === INDICATOR.length && id.startsWith(INDICATOR) ? packed : `${id.slice(0, sep)}${packed}`;
 }
 
-/** Indicator UUIDs → a target or a list of targets, in typed arrays (module comment). */
+/**
+ * Indicator UUIDs → a target or a list of targets, in typed arrays (module comment). A key is found by one probe
+ * whether it is read or written (slot, then valueAt / put), and growing moves the words without making an object
+ * per key: in a million-relationship bundle the table's growth and the second probe of every add took about a
+ * third of the adds' time.
+ */
 class UuidTable {
   /** Four words per slot. */
   private keys = new Uint32Array(4 << 12);
@@ -72,50 +77,55 @@ class UuidTable {
   private values = new Int32Array(1 << 12);
   private count = 0;
 
-  private static slot(k: Uint32Array, mask: number): number {
-    let h = Math.imul(k[0]! ^ Math.imul(k[1]!, 0x9e3779b1) ^ Math.imul(k[2]!, 0x85ebca6b) ^ Math.imul(k[3]!, 0xc2b2ae35), 0x27d4eb2d);
-    h ^= h >>> 15;
-    return h & mask;
-  }
-
-  /** The slot holding `k`, or the empty slot where it would go. */
-  private find(k: Uint32Array, keys: Uint32Array, values: Int32Array): number {
+  /** The slot holding the key (a, b, c, d), or the empty slot where it would go. */
+  private probe(a: number, b: number, c: number, d: number): number {
+    const { keys, values } = this;
     const mask = values.length - 1;
-    for (let i = UuidTable.slot(k, mask); ; i = (i + 1) & mask) {
+    let h = Math.imul(a ^ Math.imul(b, 0x9e3779b1) ^ Math.imul(c, 0x85ebca6b) ^ Math.imul(d, 0xc2b2ae35), 0x27d4eb2d);
+    h ^= h >>> 15;
+    for (let i = h & mask; ; i = (i + 1) & mask) {
       if (values[i] === 0) return i;
       const o = i * 4;
-      if (keys[o] === k[0] && keys[o + 1] === k[1] && keys[o + 2] === k[2] && keys[o + 3] === k[3]) return i;
+      if (keys[o] === a && keys[o + 1] === b && keys[o + 2] === c && keys[o + 3] === d) return i;
     }
   }
 
-  get(k: Uint32Array): number {
-    return this.values[this.find(k, this.keys, this.values)]!;
+  /** The slot of `k` (see probe); `forWrite` first grows the table when one more key could fill it too much. */
+  slot(k: Uint32Array, forWrite: boolean): number {
+    if (forWrite && (this.count + 1) * 10 > this.values.length * 7) this.grow();
+    return this.probe(k[0]!, k[1]!, k[2]!, k[3]!);
   }
 
-  /** Sets the value of `k` (non-zero). */
-  set(k: Uint32Array, value: number): void {
-    let i = this.find(k, this.keys, this.values);
-    if (this.values[i] === 0) {
-      if ((this.count + 1) * 10 > this.values.length * 7) {
-        this.grow();
-        i = this.find(k, this.keys, this.values);
-      }
+  valueAt(slot: number): number {
+    return this.values[slot]!;
+  }
+
+  /** Sets `slot` (from slot(k, true), nothing written since) to `k` → `value` (non-zero). */
+  put(slot: number, k: Uint32Array, value: number): void {
+    if (this.values[slot] === 0) {
       this.count++;
-      this.keys.set(k, i * 4);
+      const o = slot * 4;
+      this.keys[o] = k[0]!;
+      this.keys[o + 1] = k[1]!;
+      this.keys[o + 2] = k[2]!;
+      this.keys[o + 3] = k[3]!;
     }
-    this.values[i] = value;
+    this.values[slot] = value;
   }
 
   private grow(): void {
     const { keys, values } = this;
     this.keys = new Uint32Array(keys.length * 2);
     this.values = new Int32Array(values.length * 2);
-    const k = new Uint32Array(4);
     for (let i = 0; i < values.length; i++) {
       if (values[i] === 0) continue;
-      k.set(keys.subarray(i * 4, i * 4 + 4));
-      const j = this.find(k, this.keys, this.values);
-      this.keys.set(k, j * 4);
+      const o = i * 4;
+      const j = this.probe(keys[o]!, keys[o + 1]!, keys[o + 2]!, keys[o + 3]!);
+      const n = j * 4;
+      this.keys[n] = keys[o]!;
+      this.keys[n + 1] = keys[o + 1]!;
+      this.keys[n + 2] = keys[o + 2]!;
+      this.keys[n + 3] = keys[o + 3]!;
       this.values[j] = values[i]!;
     }
   }
@@ -145,9 +155,10 @@ export class StixRefs {
       this.targetIndex.set(target, t);
     }
     if (source.startsWith(INDICATOR) && readUuid(source, INDICATOR.length, this.scratch)) {
-      const have = this.uuids.get(this.scratch);
-      if (have === 0) this.uuids.set(this.scratch, t + 1);
-      else if (have > 0) this.uuids.set(this.scratch, -(this.lists.push([have - 1, t]) - 1) - 1);
+      const slot = this.uuids.slot(this.scratch, true);
+      const have = this.uuids.valueAt(slot);
+      if (have === 0) this.uuids.put(slot, this.scratch, t + 1);
+      else if (have > 0) this.uuids.put(slot, this.scratch, -(this.lists.push([have - 1, t]) - 1) - 1);
       else this.lists[-have - 1]!.push(t);
       return;
     }
@@ -162,7 +173,7 @@ export class StixRefs {
   /** The targets of `source`'s relationships, in the order read. */
   get(source: string): readonly string[] {
     if (source.startsWith(INDICATOR) && readUuid(source, INDICATOR.length, this.scratch)) {
-      const have = this.uuids.get(this.scratch);
+      const have = this.uuids.valueAt(this.uuids.slot(this.scratch, false));
       if (have === 0) return [];
       if (have > 0) return [this.targets[have - 1]!];
       return this.lists[-have - 1]!.map((t) => this.targets[t]!);
