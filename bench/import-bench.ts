@@ -256,7 +256,7 @@ async function main(): Promise<void> {
         const more = join(dir, 'more.json');
         await writeBundle(more, n, n);
         // The same grow the other way (--stage never where tigraph stages it by default, else always), into a copy.
-        const other = shouldStage('auto', n) ? 'never' : 'always';
+        const other = shouldStage('auto', n, statSync(more).size) ? 'never' : 'always';
         await cp(join(dir, 'data'), join(dir, 'data-other'), { recursive: true });
         const second = await runImport(more, join(dir, 'data'), args.batchSize);
         process.stderr.write(`${second.wallSeconds.toFixed(1)} s (${(second.wallSeconds / run.wallSeconds).toFixed(2)}× the first); --stage ${other}… `);

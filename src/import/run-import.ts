@@ -15,14 +15,14 @@
  *   (profile-book.ts MatchRule).
  * - Bulk loads: batches skip the lookups of keys the store cannot have (write-batch.ts): into empty tables, and
  *   into a store of at most PRELOAD_KEYS_MAX indicators when the input is large beside it (shouldPreloadKeys: the
- *   stored keys' digests are read once first, Store.keys). An input of at least DEFER_INDEXES_BYTES that is also at least about half as large as
- *   what the store holds drops the indicator and artifact tables' secondary indexes for the run and builds them
- *   at the end (Store.dropSecondaryIndexes), also when the run fails; `deferIndexes` 'always' / 'never' overrides.
- *   A killed run leaves them to the next start's migration. Such a load into a store of at least
- *   STAGE_MIN_STORED indicators also stages its batches (`stage`, WriteOptions.stage): on SQLite they become
- *   visible in parts of about 262k rows and at the end of the run, each table merged in key order
- *   (sqlite/bulk-staging.ts); a run killed before a merge leaves the store as the last one left it, and running it
- *   again completes it.
+ *   stored keys' digests are read once first, Store.keys). An input of at least DEFER_INDEXES_BYTES that is also
+ *   at least about half as large as what the store holds drops the indicator and artifact tables' secondary
+ *   indexes for the run and builds them at the end (Store.dropSecondaryIndexes), also when the run fails;
+ *   `deferIndexes` 'always' / 'never' overrides. A killed run leaves them to the next start's migration. Such a
+ *   load that leaves at least STAGE_MIN_STORED indicators in the store (stored plus the input's estimate:
+ *   shouldStage) also stages its batches (`stage`, WriteOptions.stage): on SQLite they become visible in parts of
+ *   about 262k rows and at the end of the run, each table merged in key order (sqlite/bulk-staging.ts); a run
+ *   killed before a merge leaves the store as the last one left it, and running it again completes it.
  * - `strict`: a first pass reads and validates everything without writing; any reject ends the import there,
  *   with nothing written. Otherwise rejected records are reported and the import goes on.
  */
@@ -104,7 +104,7 @@ export interface ImportOptions {
   readonly deferIndexes?: 'auto' | 'always' | 'never';
   /**
    * Whether a run that defers the indexes also stages its batches (write-batch.ts, "Staged"; shouldStage): 'auto'
-   * (the default) into a store of at least STAGE_MIN_STORED indicators, 'always', 'never'. Staged, the reading runs
+   * (the default) when the store will hold at least STAGE_MIN_STORED indicators, 'always', 'never'. Staged, the reading runs
    * at full speed, and so the heap is larger: 363–373 MiB peak anonymous memory at 1M into 1M against 319–329.
    */
   readonly stage?: 'auto' | 'always' | 'never';
@@ -236,8 +236,8 @@ class Engine {
     // Large relative to the store: rebuilding the indexes over everything costs less than maintaining them for
     // the new rows (random keys touch every index page), once the input is about half of what is stored.
     if (!shouldDeferIndexes(mode, bytes, stored)) return undefined;
-    // Into a large store, such a load also stages its batches (write-batch.ts, "Staged").
-    this.writer.stage = store.stagesWrites && shouldStage(this.options.stage ?? 'auto', stored);
+    // Into a store that it leaves large, such a load also stages its batches (write-batch.ts, "Staged").
+    this.writer.stage = store.stagesWrites && shouldStage(this.options.stage ?? 'auto', stored, bytes);
     return store.dropSecondaryIndexes([indicators, artifacts]);
   }
 

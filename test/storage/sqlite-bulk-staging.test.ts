@@ -3,7 +3,8 @@
  * thread: no read sees staged rows until they merge; the merge keeps the writes' order (later upserts merge over
  * earlier rows, an earlier insert-if-absent stays) and stamps its rows in its own transaction; writes that must
  * follow staged rows merge them first; a failed transaction leaves the staging as it was; closing merges; and the
- * staged rows merge by themselves in parts once `stagingMergeRows` of them are staged.
+ * staged rows merge by themselves in parts once `stagingMergeRows` of them are staged; a merge runs with its own page
+ * cache (MERGE_CACHE_KIB) and restores the connection's.
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -214,6 +215,24 @@ for (const writerThread of [false, true]) {
         assert.deepEqual(ids(store), ['i1', 'i2', 'i3', 'i4']);
         await store.mergeStaged();
         assert.deepEqual(ids(store), ['i1', 'i2', 'i3', 'i4', 'i5']);
+      } finally {
+        await store.close();
+      }
+    });
+
+    it("merges with an 8 MiB page cache and gives the connection its own cache back", async () => {
+      const store = open(writerThread);
+      try {
+        // Each indicator row the writing connection inserts records that connection's page cache (KiB, negative).
+        store.db.exec(`CREATE TABLE "test_cache" ("c");
+          CREATE TRIGGER "test_cache_seen" AFTER INSERT ON "intelligence_profile_indicator" BEGIN INSERT INTO "test_cache" SELECT * FROM pragma_cache_size(); END`);
+        await store.write(writesOf(profile('p0', [indicator('before', 'before.example', T1)])), { merge: true });
+        await store.write(writesOf(profile('p1', [indicator('i1', 'a.example', T1), indicator('i2', 'b.example', T1)])), { merge: true, stage: true });
+        await store.mergeStaged();
+        await store.write(writesOf(profile('p0', [indicator('after', 'after.example', T1)])), { merge: true });
+        // The writer thread's cache is 32 MiB; the store's own connection, without one, 64 MiB.
+        const own = writerThread ? -32768 : -65536;
+        assert.deepEqual(store.db.prepare('SELECT "c" FROM "test_cache" ORDER BY rowid').pluck().all(), [own, -8192, -8192, own]);
       } finally {
         await store.close();
       }

@@ -83,6 +83,16 @@ export const MERGE_AT_ROWS = 262_144;
 /** The page cache of the staging tables' temporary database, KiB. */
 const STAGING_CACHE_KIB = 2048;
 
+/**
+ * The connection's page cache during a merge, KiB (the previous size is restored after it). It also sizes the runs
+ * of the merge's ORDER BY sort, which SQLite holds in memory up to the cache size: smaller runs spill to the
+ * temporary file sooner, but sort in cache-sized pieces, and the rest of the cache is not held in the meantime.
+ * Measured at 300k indicators staged (2 cores, one import each): the merges took 2.7–3.1 s in all with 8 MiB
+ * against 4.0–4.4 s with the writer's 32 MiB, at 180–189 MiB peak anonymous memory against 226–228 MiB (16 MiB:
+ * 2.9 s, 224 MiB; 4 MiB: 3.6 s; 2 MiB: 3.6 s).
+ */
+export const MERGE_CACHE_KIB = 8192;
+
 export class BulkStaging {
   /** Staged tables by name, in the order they were first staged. */
   private staged = new Map<string, Staged>();
@@ -154,16 +164,22 @@ export class BulkStaging {
    * Merges every staged row into its table (parents first) and empties the staging, inside the caller's
    * transaction. When that fails (a row a constraint rejects, a full disk), it merges the staged writes one at a
    * time instead, in order, each all or nothing: those that fail are left out and kept for takeFailure, as a batch
-   * written directly would have failed alone.
+   * written directly would have failed alone. The connection's page cache is MERGE_CACHE_KIB meanwhile.
    */
   merge(): void {
     if (this.staged.size === 0) return;
     const tables = [...this.staged.values()].sort((a, b) => a.sql.rank - b.sql.rank);
-    if (this.attempt(tables, 1, this.writes)) {
-      for (let w = 1; w <= this.writes; w++) {
-        const failed = this.attempt(tables, w, w);
-        if (failed) this.failures.push(failed);
+    const cache = Number(this.prepare('PRAGMA main.cache_size').pluck().get());
+    this.prepare(`PRAGMA main.cache_size = -${MERGE_CACHE_KIB}`).run();
+    try {
+      if (this.attempt(tables, 1, this.writes)) {
+        for (let w = 1; w <= this.writes; w++) {
+          const failed = this.attempt(tables, w, w);
+          if (failed) this.failures.push(failed);
+        }
       }
+    } finally {
+      this.prepare(`PRAGMA main.cache_size = ${cache}`).run();
     }
     for (const { sql } of tables) this.prepare(sql.clearSql).run();
     this.staged = new Map();
