@@ -40,21 +40,22 @@ export function shouldDeferIndexes(mode: 'auto' | 'always' | 'never', bytes: num
 }
 
 /**
- * Loads that leave at least this many indicators in the store (those stored plus the input's estimate) are staged
- * by default when they defer their indexes (shouldStage): there the tables' primary keys outgrow the writer's page
- * cache and writing batch by batch is what takes the time.
+ * Stores of at least this many indicators, and inputs of at least this many (estimated), get a load that defers
+ * its indexes staged by default (shouldStage): there the tables' primary keys outgrow the writer's page cache and
+ * writing batch by batch is what takes the time.
  */
 export const STAGE_MIN_STORED = 500_000;
 
 /**
  * Whether a load of `bytes` that defers its indexes, into a store holding `stored` indicators, stages its batches
- * (write-batch.ts "Staged"), on a store that stages. 'auto' once `stored` plus the input's indicators
- * (BYTES_PER_INDICATOR_ESTIMATE, a low estimate) reach STAGE_MIN_STORED. Measured on 2 cores, SQLite, one
- * invocation each: 1M into 1M took 53.5–57.1 s staged against 57.7–61.2 s unstaged; 1M into an empty store
- * 44.1–49.8 s staged (mean of 6: 45.9 s) against 46.1–55.5 s (mean of 6: 50.2 s); 300k into 300k 15.9–19.5
- * against 16.6–17.7 s, no gain (sqlite/bulk-staging.ts MERGE_CACHE_KIB makes its merges shorter since).
+ * (write-batch.ts "Staged"), on a store that stages. 'auto' once `stored`, or the input's indicators
+ * (BYTES_PER_INDICATOR_ESTIMATE, a low estimate), reach STAGE_MIN_STORED. Measured on 2 cores, SQLite, one
+ * invocation each: 1M into 1M took 53.5–57.1 s staged against 57.7–61.2 s unstaged (bench run of 2026-12-07,
+ * with sqlite/bulk-staging.ts MERGE_CACHE_KIB: 56.2 against 69.1 s); 1M into an empty store 44.1–49.8 s staged
+ * (mean of 6: 45.9 s) against 46.1–55.5 s (mean of 6: 50.2 s); 300k into 300k, where neither is reached,
+ * 15.9–19.5 against 16.6–17.7 s, and 17.2 against 14.0 s in that bench run.
  */
 export function shouldStage(mode: 'auto' | 'always' | 'never', stored: number, bytes: number): boolean {
   if (mode !== 'auto') return mode === 'always';
-  return stored + bytes / BYTES_PER_INDICATOR_ESTIMATE >= STAGE_MIN_STORED;
+  return stored >= STAGE_MIN_STORED || bytes / BYTES_PER_INDICATOR_ESTIMATE >= STAGE_MIN_STORED;
 }

@@ -19,8 +19,8 @@
  *   at least about half as large as what the store holds drops the indicator and artifact tables' secondary
  *   indexes for the run and builds them at the end (Store.dropSecondaryIndexes), also when the run fails;
  *   `deferIndexes` 'always' / 'never' overrides. A killed run leaves them to the next start's migration. Such a
- *   load that leaves at least STAGE_MIN_STORED indicators in the store (stored plus the input's estimate:
- *   shouldStage) also stages its batches (`stage`, WriteOptions.stage): on SQLite they become visible in parts of
+ *   load into a store of at least STAGE_MIN_STORED indicators, or of an input of about as many (shouldStage), also
+ *   stages its batches (`stage`, WriteOptions.stage): on SQLite they become visible in parts of
  *   about 262k rows and at the end of the run, each table merged in key order (sqlite/bulk-staging.ts); a run
  *   killed before a merge leaves the store as the last one left it, and running it again completes it.
  * - `strict`: a first pass reads and validates everything without writing; any reject ends the import there,
@@ -104,8 +104,9 @@ export interface ImportOptions {
   readonly deferIndexes?: 'auto' | 'always' | 'never';
   /**
    * Whether a run that defers the indexes also stages its batches (write-batch.ts, "Staged"; shouldStage): 'auto'
-   * (the default) when the store will hold at least STAGE_MIN_STORED indicators, 'always', 'never'. Staged, the reading runs
-   * at full speed, and so the heap is larger: 363–373 MiB peak anonymous memory at 1M into 1M against 319–329.
+   * (the default) into a store of STAGE_MIN_STORED indicators or an input of about as many, 'always', 'never'. Staged, the
+   * reading runs at full speed, and so the heap is larger: 363–373 MiB peak anonymous memory at 1M into 1M against
+   * 319–329 (measured before the merges' smaller page cache, sqlite/bulk-staging.ts MERGE_CACHE_KIB).
    */
   readonly stage?: 'auto' | 'always' | 'never';
   /** Reading the stored keys' digests first (shouldPreloadKeys): 'auto', 'always' (any non-empty store), 'never'. */
@@ -236,7 +237,7 @@ class Engine {
     // Large relative to the store: rebuilding the indexes over everything costs less than maintaining them for
     // the new rows (random keys touch every index page), once the input is about half of what is stored.
     if (!shouldDeferIndexes(mode, bytes, stored)) return undefined;
-    // Into a store that it leaves large, such a load also stages its batches (write-batch.ts, "Staged").
+    // Into a large store, or large itself, such a load also stages its batches (write-batch.ts, "Staged").
     this.writer.stage = store.stagesWrites && shouldStage(this.options.stage ?? 'auto', stored, bytes);
     return store.dropSecondaryIndexes([indicators, artifacts]);
   }

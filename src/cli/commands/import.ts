@@ -77,7 +77,7 @@ export function registerImportCommand(program: Command): void {
         .default('auto'),
     )
     .addOption(
-      new Option('--stage <when>', 'in a load that defers its indexes, stage the batches and merge them into the store in key order (SQLite): auto (into a store of 500,000 indicators or more), always, never')
+      new Option('--stage <when>', 'in a load that defers its indexes, stage the batches and merge them into the store in key order (SQLite): auto (into a store of 500,000 indicators or more, or from an input of 500 MB or more), always, never')
         .choices(['auto', 'always', 'never'])
         .default('auto'),
     )
