@@ -52,8 +52,10 @@ export const STAGE_MIN_STORED = 500_000;
  * (BYTES_PER_INDICATOR_ESTIMATE, a low estimate), reach STAGE_MIN_STORED. Measured on 2 cores, SQLite, one
  * invocation each: 1M into 1M took 53.5–57.1 s staged against 57.7–61.2 s unstaged (bench run of 2026-12-07,
  * with sqlite/bulk-staging.ts MERGE_CACHE_KIB: 56.2 against 69.1 s); 1M into an empty store 44.1–49.8 s staged
- * (mean of 6: 45.9 s) against 46.1–55.5 s (mean of 6: 50.2 s); 300k into 300k, where neither is reached,
- * 15.9–19.5 against 16.6–17.7 s, and 17.2 against 14.0 s in that bench run.
+ * (mean of 6: 45.9 s) against 46.1–55.5 s (mean of 6: 50.2 s), and with MERGE_CACHE_KIB 38.5–51.2 s (mean of 4:
+ * 45.8 s) at 247–262 MiB peak anonymous memory against 44.7–48.3 s (46.3 s) at 265–276 MiB: no slower, less
+ * memory; 300k into 300k, where neither is reached, 15.9–19.5 against 16.6–17.7 s, and 17.2 against 14.0 s in
+ * that bench run.
  */
 export function shouldStage(mode: 'auto' | 'always' | 'never', stored: number, bytes: number): boolean {
   if (mode !== 'auto') return mode === 'always';
