@@ -104,13 +104,17 @@ class UuidTable {
   put(slot: number, k: Uint32Array, value: number): void {
     if (this.values[slot] === 0) {
       this.count++;
-      const o = slot * 4;
-      this.keys[o] = k[0]!;
-      this.keys[o + 1] = k[1]!;
-      this.keys[o + 2] = k[2]!;
-      this.keys[o + 3] = k[3]!;
+      UuidTable.copyKey(k, 0, this.keys, slot * 4);
     }
     this.values[slot] = value;
+  }
+
+  /** Copies the four words of a key at `from[o]` to `to[n]` (no view per key). */
+  private static copyKey(from: Uint32Array, o: number, to: Uint32Array, n: number): void {
+    to[n] = from[o]!;
+    to[n + 1] = from[o + 1]!;
+    to[n + 2] = from[o + 2]!;
+    to[n + 3] = from[o + 3]!;
   }
 
   private grow(): void {
@@ -121,11 +125,7 @@ class UuidTable {
       if (values[i] === 0) continue;
       const o = i * 4;
       const j = this.probe(keys[o]!, keys[o + 1]!, keys[o + 2]!, keys[o + 3]!);
-      const n = j * 4;
-      this.keys[n] = keys[o]!;
-      this.keys[n + 1] = keys[o + 1]!;
-      this.keys[n + 2] = keys[o + 2]!;
-      this.keys[n + 3] = keys[o + 3]!;
+      UuidTable.copyKey(keys, o, this.keys, j * 4);
       this.values[j] = values[i]!;
     }
   }
