@@ -35,8 +35,9 @@
  * merges its seen times with the row's), so they find only rows stored before the run.
  *
  * Pipelined: a batch's write is posted and not awaited; the next batches are read meanwhile. A flush waits until
- * fewer than `store.writesInFlight` writes are pending before it posts its own: up to 4 on a SQLite file with a
- * writer thread (sqlite-writer.ts), which runs them in order and makes every read wait for the writes posted
+ * fewer than `store.writesInFlight` writes are pending before it posts its own (`store.stagedWritesInFlight` when
+ * staged): up to 4 on a SQLite file with a writer thread (8 staged: the thread may be merging, and the batches
+ * wait serialized in its queue meanwhile, sqlite-writer.ts), which runs them in order and makes every read wait for the writes posted
  * before it; 2 on PostgreSQL, where a read does not see a write still running (Store.readsSeeWritesInFlight), so a
  * batch that must look anything up (ids this run or the store may hold, orphans) first waits for every posted
  * write. Either way each batch's lookups see every batch before it. The reading and the writing run on two cores;
@@ -182,7 +183,7 @@ export class BatchWriter {
     }
     const valid = batch.filter((p) => artifacts.get(p.artifact.id));
     if (this.o.dry) return;
-    await this.settle(this.o.store.writesInFlight - 1);
+    await this.settle((this.stage ? store.stagedWritesInFlight : store.writesInFlight) - 1);
     const dirtyProfiles = book.dirty();
     if (valid.length === 0 && dirtyProfiles.length === 0) return;
 

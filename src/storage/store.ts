@@ -140,6 +140,12 @@ export interface Store {
    */
   readonly writesInFlight: number;
   /**
+   * The same for staged writes (WriteOptions.stage): more where one waits for the store's merge of earlier ones
+   * outside the caller's heap (SQLite's writer thread: posted at once, queued serialized), so the caller reads on
+   * while the store merges. Equal to writesInFlight where the store does not stage.
+   */
+  readonly stagedWritesInFlight: number;
+  /**
    * Whether a read sees every write posted before it, settled or not (SQLite's writer thread: every read first
    * waits for them). False on PostgreSQL, where a read runs on another pooled connection: a caller that must read
    * what it wrote settles its posted writes first.

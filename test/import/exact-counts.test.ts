@@ -107,6 +107,29 @@ describe('batch writes in flight (Store.writesInFlight)', () => {
     ]);
   });
 
+  it('staged, a SQLite file with a writer thread queues up to 8 batches (4 unstaged), a store without one 1; counts and rows stay exact', async () => {
+    const hosts = Array.from({ length: 60 }, (_, i) => `staged-inflight-${i}.example`);
+    const file = join(tmp, 'apt_stagedinflightgroup.txt');
+    // Batches of 2: 30 batches write.
+    await writeFile(file, hosts.join('\n') + '\n');
+    const seen = [];
+    for (const [writerThread, stage] of [[true, 'always'], [true, 'never'], [false, 'always']] as const) {
+      const dir = await mkdtemp(join(tmp, 'staged-inflight-'));
+      const store = new SqliteStore(MODEL, { filename: join(dir, 'tigraph.db'), writerThread });
+      // A delay before each write keeps the batches in flight as long as the importer lets them be.
+      const tracked = trackWrites(store, 20);
+      const s = await importInto(store, [file], { batchSize: 2, deferIndexes: 'always', stage });
+      seen.push({ stage, stagedWritesInFlight: store.stagedWritesInFlight, max: tracked.max(), indicators: s.indicators, merged: s.mergedInBatch, batches: s.batches, stored: await counts(store) });
+      await store.close();
+    }
+    const exact = { indicators: { created: 60, updated: 0, unchanged: 0, withoutProfile: 0 }, merged: 0, batches: 30, stored: { profiles: 1, indicators: 60 } };
+    assert.deepEqual(seen, [
+      { stage: 'always', stagedWritesInFlight: 8, max: 8, ...exact },
+      { stage: 'never', stagedWritesInFlight: 8, max: 4, ...exact },
+      { stage: 'always', stagedWritesInFlight: 1, max: 1, ...exact },
+    ]);
+  });
+
   it('PostgreSQL with writesInFlight 2 (the CLI import): 2 batches in flight while no lookup is needed; a batch that looks up repeats waits for both first, so counts and rows stay exact', { skip: TEST_DATABASE_URL ? false : POSTGRES_SKIP_REASON }, async () => {
     const hosts = Array.from({ length: 40 }, (_, i) => `pg-inflight-${i}.example`);
     const file = join(tmp, 'apt_pginflightgroup.txt');

@@ -215,6 +215,36 @@ describe('sqlite writer thread', () => {
     }
   });
 
+  it('staged writes posted while the thread is busy go at once, one message each, unless a write is queued before them; all merge in order', async () => {
+    const store = new SqliteStore(MODEL, { filename: join(dir, 'writer-staged-posted.db'), writerThread: true });
+    try {
+      // 4 staged writes: each posted at once (4 messages). Then a direct write while the thread is busy (queued)
+      // and 2 staged ones behind it (queued after it, to keep the order): the three in one message.
+      const staged = [0, 1, 2, 3].map((i) => store.write([hostRecord(`s${i}.staged.example`)], { stage: true }));
+      const direct = store.write([hostRecord('d.staged.example')]);
+      const behind = [4, 5].map((i) => store.write([hostRecord(`s${i}.staged.example`)], { stage: true }));
+      await Promise.all([...staged, direct, ...behind]);
+      assert.equal(store.writerTransactions, 5, '4 staged writes posted at once, then the direct write and the 2 staged ones queued behind it');
+      await store.mergeStaged();
+      const other = new Database(join(dir, 'writer-staged-posted.db'), { readonly: true });
+      try {
+        assert.deepEqual(other.prepare('SELECT id FROM artifact ORDER BY tigraph_added').pluck().all(), [
+          's0.staged.example',
+          's1.staged.example',
+          's2.staged.example',
+          's3.staged.example',
+          'd.staged.example',
+          's4.staged.example',
+          's5.staged.example',
+        ]);
+      } finally {
+        other.close();
+      }
+    } finally {
+      await store.close();
+    }
+  });
+
   it('the thread runs with its young generation capped at 8 MiB, and writes with it', async () => {
     const file = join(dir, 'writer-limits.db');
     await new SqliteStore(MODEL, { filename: file }).close();

@@ -26,6 +26,10 @@ export abstract class SqlStore implements Store {
   get writesInFlight(): number {
     return 1;
   }
+  /** Store.stagedWritesInFlight: as many as writesInFlight unless the store stages. */
+  get stagedWritesInFlight(): number {
+    return this.writesInFlight;
+  }
   /** Store.readsSeeWritesInFlight: with one write in flight at most, a caller settles it before reading anyway. */
   get readsSeeWritesInFlight(): boolean {
     return true;
