@@ -80,7 +80,8 @@ const WRITER_QUEUE = 4;
  * the reading thread of a 1M-indicator first load stood idle 7–11 s in all, in bursts of 1–2.6 s (the merges).
  * Measured on 2 cores, in runs interleaved with one another (one import each): 4: 50.7–59.2 s, mean 54.1 s over six,
  * 248–263 MiB peak anonymous memory; 8: 44.2–53.0 s, mean 49.1 s over three, 259–271 MiB; 12: 43.4–54.2 s, mean
- * 48.1 s over six, 275–288 MiB. 8 keeps most of the gain with room under 300 MiB.
+ * 48.1 s over six, 275–288 MiB. 8 keeps most of the gain with room under 300 MiB. 1M more into a store of 1M,
+ * interleaved, two each: 70.0 and 73.0 s with 8 against 79.3 and 85.4 s with 4, at 285–288 MiB against 279–282.
  */
 const STAGED_WRITER_QUEUE = 8;
 
