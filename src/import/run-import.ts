@@ -104,9 +104,9 @@ export interface ImportOptions {
   readonly deferIndexes?: 'auto' | 'always' | 'never';
   /**
    * Whether a run that defers the indexes also stages its batches (write-batch.ts, "Staged"; shouldStage): 'auto'
-   * (the default) into a store of STAGE_MIN_STORED indicators or an input of about as many, 'always', 'never'. Staged, the
-   * reading runs at full speed, and so the heap is larger: 363–373 MiB peak anonymous memory at 1M into 1M against
-   * 319–329 (measured before the merges' smaller page cache, sqlite/bulk-staging.ts MERGE_CACHE_KIB).
+   * (the default) into a store of STAGE_MIN_STORED indicators or an input of about as many, 'always', 'never'.
+   * Staged, the reading runs at full speed, and so the heap is larger: 363–373 MiB peak anonymous memory at 1M into
+   * 1M against 319–329 (measured before the merges' smaller page cache, sqlite/bulk-staging.ts MERGE_CACHE_KIB).
    */
   readonly stage?: 'auto' | 'always' | 'never';
   /** Reading the stored keys' digests first (shouldPreloadKeys): 'auto', 'always' (any non-empty store), 'never'. */

@@ -40,8 +40,9 @@
  * wait serialized in its queue meanwhile, sqlite-writer.ts), which runs them in order and makes every read wait
  * for the writes posted before it; 2 on PostgreSQL, where a read does not see a write still running
  * (Store.readsSeeWritesInFlight), so a batch that must look anything up (ids this run or the store may hold,
- * orphans) first waits for every posted write. Either way each batch's lookups see every batch before it. The reading and the writing run on two cores;
- * a short stall of either (a GC pause, a checkpoint) no longer stops the other. When a write fails, the writes
+ * orphans) first waits for every posted write. Either way each batch's lookups see every batch before it. The
+ * reading and the writing run on two cores; a short stall of either (a GC pause, a checkpoint) no longer stops the
+ * other. When a write fails, the writes
  * posted after it may still commit (each whole); the run ends with the error, and re-running completes it.
  *
  * Harvested aliases (profile-book.ts) are recorded before the batch that stores them, so a crash can leave a
