@@ -33,6 +33,17 @@ export async function storedKeyDigests(store: Store, type: EntityType, stored: n
   return set;
 }
 
+/**
+ * The digests of the artifact keys stored (BatchWriter.storedKeys.artifacts): an empty set when the artifact table
+ * is empty, where the store appends new keys faster (Store.appendsNewKeys); else undefined. Counted only when no
+ * indicator is `stored` (a count is cheap then), and never read: a store of artifacts keeps the upsert.
+ */
+export async function storedArtifactDigests(store: Store, type: EntityType, stored: number): Promise<DigestSet | undefined> {
+  if (!store.appendsNewKeys || stored > 0) return undefined;
+  const artifacts = await store.count({ kind: 'count', type, parent: undefined, filter: undefined, search: undefined });
+  return artifacts === 0 ? new DigestSet() : undefined;
+}
+
 /** Whether a load of `bytes` into a store holding `stored` indicators defers the secondary indexes (module comment). */
 export function shouldDeferIndexes(mode: 'auto' | 'always' | 'never', bytes: number, stored: number): boolean {
   if (mode !== 'auto') return mode === 'always';

@@ -47,7 +47,7 @@ import { basename } from 'node:path';
 import type { FileSummary, ImportSummary, ReasonCount } from './import-summary.js';
 import { ArtifactRecords } from './artifact-records.js';
 import { BatchWriter } from './write-batch.js';
-import { shouldDeferIndexes, shouldPreloadKeys, shouldStage, storedKeyDigests } from './bulk-load.js';
+import { shouldDeferIndexes, shouldPreloadKeys, shouldStage, storedArtifactDigests, storedKeyDigests } from './bulk-load.js';
 import { EntityWriter } from './write-entities.js';
 import { tallyReason } from './reason-tally.js';
 
@@ -231,7 +231,7 @@ class Engine {
     const stored = await count(indicators);
     const preloadMode = this.options.preloadKeys ?? 'auto';
     const preload = preloadMode === 'auto' ? shouldPreloadKeys(bytes, stored) : preloadMode === 'always';
-    this.writer.storedKeys = { indicators: await storedKeyDigests(store, indicators, stored, preload) };
+    this.writer.storedKeys = { indicators: await storedKeyDigests(store, indicators, stored, preload), artifacts: await storedArtifactDigests(store, artifacts, stored) };
     if (preload) this.summary.storedKeysRead = this.writer.storedKeys.indicators?.size ?? 0;
     const mode = this.options.deferIndexes ?? 'auto';
     // Large relative to the store: rebuilding the indexes over everything costs less than maintaining them for

@@ -27,6 +27,12 @@
  * import), only ids whose digest is among those or among this run's own are looked up (staged: only those). A row another
  * process writes meanwhile with the same key is still merged by the write (an upsert), only counted as created.
  *
+ * New keys: an indicator counted as created (not found, or known not to be stored, and not handled before in this
+ * run) is written `expectNew` (WriteRecord), and so is an artifact when storedKeys.artifacts is known (the store
+ * appends new keys faster, Store.appendsNewKeys, and its artifact table was empty) and no earlier batch wrote it.
+ * The store may then append the row without an upsert; a key that is there after all (another process's write)
+ * is upserted as without the mark.
+ *
  * Staged (`stage`, a bulk load: run-import.ts): the batches are staged writes (WriteOptions.stage), which no read
  * sees until the store merges them, at the end of the run or when a lookup may concern this run's own rows: the
  * stored orphans of artifacts a batch lists under a profile, once this run wrote orphans; the profile indicators of
@@ -89,9 +95,15 @@ export interface BatchWriterOptions {
   readonly reject: (reason: string, position: string) => void;
 }
 
-/** The digests of the indicator keys stored when the import started; undefined when not known (every id is looked up). */
+/** The digests of the keys stored when the import started; undefined when not known. */
 export interface StoredKeys {
+  /** Undefined: every id is looked up. */
   indicators: DigestSet | undefined;
+  /**
+   * Read only where the store appends new keys faster (Store.appendsNewKeys), and only for an empty table (an empty
+   * set); undefined: no artifact write is marked new (module comment, "New keys").
+   */
+  artifacts?: DigestSet | undefined;
 }
 
 const LOOKUP_CHUNK = 2000;
@@ -122,6 +134,8 @@ export class BatchWriter {
   private readonly pending = new Map<string, PendingIndicator>();
   /** Digests of the indicator ids earlier batches of this run handled. */
   private readonly seen = new DigestSet();
+  /** Digests of the artifact ids earlier batches of this run wrote (kept while storedKeys.artifacts is known). */
+  private readonly artifactsSeen = new DigestSet();
   /** An earlier batch of this run wrote an indicator without a profile. */
   private wroteOrphans = false;
   /** Set by the engine before the first batch. */
@@ -204,13 +218,17 @@ export class BatchWriter {
     const artifactWrites = new Map<string, WriteRecord>();
     for (const [i, p] of adopt.kept.entries()) {
       const h = hashes[i]!;
-      const record = this.indicatorRecord(p, existingIndicators.get(p.id), this.seen.has(h));
+      const repeat = this.seen.has(h);
+      const ex = existingIndicators.get(p.id);
+      const record = this.indicatorRecord(p, ex, repeat);
       this.seen.add(h);
       if (!record) continue;
       if (!p.profile) this.wroteOrphans = true;
       else this.wroteProfiled = true;
-      indicatorWrites.push(p.profile ? { record, parent: { navigation: this.o.indicatorsNav, key: p.profile.id } } : { record });
-      if (!artifactWrites.has(p.artifact.id)) artifactWrites.set(p.artifact.id, { record: artifacts.get(p.artifact.id)!, ifAbsent: true });
+      // New: neither stored (looked up, or known not to be) nor handled by an earlier batch of this run.
+      const fresh = !ex && !repeat ? { expectNew: true } : {};
+      indicatorWrites.push(p.profile ? { record, parent: { navigation: this.o.indicatorsNav, key: p.profile.id }, ...fresh } : { record, ...fresh });
+      if (!artifactWrites.has(p.artifact.id)) artifactWrites.set(p.artifact.id, { record: artifacts.get(p.artifact.id)!, ifAbsent: true, ...(this.newArtifact(p.artifact.id) ? { expectNew: true } : {}) });
     }
     const writes: WriteRecord[] = [...artifactWrites.values()];
     for (const p of dirtyProfiles) {
@@ -224,6 +242,16 @@ export class BatchWriter {
     written.catch(() => undefined);
     this.inflight.push(written);
     summary.batches++;
+  }
+
+  /** Whether artifact `id` is surely not stored (storedKeys.artifacts known, and no earlier batch wrote it); remembered. */
+  private newArtifact(id: string): boolean {
+    const stored = this.storedKeys.artifacts;
+    if (!stored) return false;
+    const d = digest(id);
+    const fresh = !stored.has(d) && !this.artifactsSeen.has(d);
+    this.artifactsSeen.add(d);
+    return fresh;
   }
 
   /** Whether the key of digest `d` may be stored: it was when the run started, or this run wrote it. */

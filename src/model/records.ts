@@ -35,6 +35,13 @@ export interface WriteRecord {
   readonly parent?: ParentScope;
   /** Insert only when no entity with this key exists (a referenced artifact known only by its id). */
   readonly ifAbsent?: boolean;
+  /**
+   * The writer knows no entity with this key is stored and no other record of the write has it (an importer
+   * that knows every stored key): a store may append the row without an upsert (Store.appendsNewKeys). A hint
+   * only: where the key is there after all (another process wrote it meanwhile), the record is written as
+   * without it.
+   */
+  readonly expectNew?: boolean;
 }
 
 /** A navigation inside a stored complex value (whoisNameserver.host): the target's concrete type (or null) and id. */

@@ -134,6 +134,12 @@ export interface Store {
   /** Whether `write` stages rows (WriteOptions.stage) at all: SQLite does, PostgreSQL writes them at once. */
   readonly stagesWrites: boolean;
   /**
+   * Whether `write` appends records marked `expectNew` faster than it upserts them (PostgreSQL: COPY into the
+   * table itself), so that a caller has a reason to track what it needs to mark them. SQLite's upsert of a new
+   * key costs what its insert does: false.
+   */
+  readonly appendsNewKeys: boolean;
+  /**
    * How many `write`s a caller may have posted and not yet awaited: >1 where the store runs them one after the
    * other in the order posted (SQLite's writer thread) or where concurrent writes commit in the order they take
    * the ingestion clock (PostgreSQL: a write's rows are stamped, and the clock taken, before any row lock).

@@ -6,6 +6,8 @@ import { ODataError } from '../../errors/odata-error.js';
 const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ENOTFOUND', 'EHOSTUNREACH', '57P01', '57P02', '57P03', '53300', '08000', '08003', '08006', '08001', '08004']);
 /** query_canceled: the statement ran past statement_timeout (the server cancelled it; the connection is fine). */
 export const STATEMENT_TIMEOUT = '57014';
+/** unique_violation: a row with the key exists (a bulk write's append of keys it took for new: postgres-store.ts). */
+export const UNIQUE_VIOLATION = '23505';
 export const DEFAULT_STATEMENT_TIMEOUT_MS = 15_000;
 
 /** The catalog error for a driver error: a statement timeout says so, a lost database is 503; others unchanged. */

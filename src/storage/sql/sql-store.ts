@@ -40,6 +40,10 @@ export abstract class SqlStore implements Store {
   get stagesWrites(): boolean {
     return false;
   }
+  /** Store.appendsNewKeys: an upsert of a new key costs what an insert does, unless the store says otherwise. */
+  get appendsNewKeys(): boolean {
+    return false;
+  }
   /** One process's buckets; PostgresStore replaces them with the shared table. */
   readonly rateBuckets: RateBuckets = new MemoryRateBuckets();
   protected readonly schema: Schema;
