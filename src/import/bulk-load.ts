@@ -35,8 +35,9 @@ export async function storedKeyDigests(store: Store, type: EntityType, stored: n
 
 /**
  * The digests of the artifact keys stored (BatchWriter.storedKeys.artifacts): an empty set when the artifact table
- * is empty, where the store appends new keys faster (Store.appendsNewKeys); else undefined. Counted only when no
- * indicator is `stored` (a count is cheap then), and never read: a store of artifacts keeps the upsert.
+ * is empty, where the store appends new keys faster (Store.appendsNewKeys); else undefined. The table is counted
+ * only when no indicator is `stored` (the count is cheap then); a store that holds artifacts is not read for their
+ * keys, and its artifact writes keep the upsert.
  */
 export async function storedArtifactDigests(store: Store, type: EntityType, stored: number): Promise<DigestSet | undefined> {
   if (!store.appendsNewKeys || stored > 0) return undefined;
