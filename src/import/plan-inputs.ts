@@ -76,8 +76,8 @@ export async function spoolStdin(stdin: NodeJS.ReadableStream = process.stdin): 
  * Bytes per read of an input file. A reader handles a chunk's objects without yielding to the event loop, and the
  * database's answers to the batches in flight wait meanwhile: on PostgreSQL every batch holds the ingestion clock
  * (every other writer waits) across a dozen round trips, each answered only when the reading thread yields. With
- * 1 MiB chunks the clock was free 4.3 s of a 300k-indicator load's 14 s (from one commit to the next batch taking
- * the clock), and the event loop's delay was 15 ms at the 90th percentile; with 64 KiB, 3.0 s and 9.5 ms, and the
+ * 1 MiB chunks the clock was free 3.9–4.3 s of a 300k-indicator load's 14–16 s (from one commit to the next batch
+ * taking it), and the event loop's delay was 15 ms at the 90th percentile; with 64 KiB, 2.8–3.9 s and 9.5 ms, and the
  * import took 14.0–15.2 s against 15.4–19.3 s (3 interleaved pairs on 2 cores; 16 KiB gained nothing more).
  * SQLite's writer thread answers by message and its loads did not change (12.5–14.2 s either way).
  */
