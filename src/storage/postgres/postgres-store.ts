@@ -293,10 +293,12 @@ export class PostgresStore extends SqlStore {
   }
 
   /**
-   * With `writesInFlight` 2 (the CLI import), the next batch's COPY into its staging table runs while the one
-   * before inserts, and the importer reads on. Their INSERTs serialize on the ingestion clock, which each takes before any row lock
-   * (ingest-time-postgres.ts), so they commit in the order posted and cannot deadlock. Reads do not see a write
-   * still running (readsSeeWritesInFlight): the importer settles its writes before it looks anything up.
+   * With `writesInFlight` 2 (the CLI import), the next batch's COPY runs while the one before inserts, and the
+   * importer reads on. Their INSERTs serialize on the ingestion clock, taken before any row lock
+   * (ingest-time-postgres.ts): they commit in the order posted and cannot deadlock. Reads do not see a write still
+   * running (readsSeeWritesInFlight): the importer settles its writes before it looks anything up. Measured and not
+   * kept (300k indicators, interleaved): these writes on a thread with a pool of its own, 14.6–16.3 s against
+   * 13.8–15.4 s, with 2–5 s more CPU and 65–75 MiB more RSS; their COPY text built before the clock, 14.0–14.9 s.
    */
   override get writesInFlight(): number {
     return this.inFlight;
