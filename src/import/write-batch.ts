@@ -42,7 +42,7 @@
  *
  * Pipelined: a batch's write is posted and not awaited; the next batches are read meanwhile. A flush waits until
  * fewer than `store.writesInFlight` writes are pending before it posts its own (`store.stagedWritesInFlight` when
- * staged): up to 4 on a SQLite file with a writer thread (8 staged: the thread may be merging, and the batches
+ * staged): up to 4 on a SQLite file with a writer thread (8 staged, 12 into an empty store: the thread may be merging, and the batches
  * wait serialized in its queue meanwhile, sqlite-writer.ts), which runs them in order and makes every read wait
  * for the writes posted before it; 2 on PostgreSQL, where a read does not see a write still running
  * (Store.readsSeeWritesInFlight), so a batch that must look anything up (ids this run or the store may hold,
@@ -198,7 +198,7 @@ export class BatchWriter {
     }
     const valid = batch.filter((p) => artifacts.get(p.artifact.id));
     if (this.o.dry) return;
-    await this.settle((this.stage ? store.stagedWritesInFlight : store.writesInFlight) - 1);
+    await this.settle((this.stage ? store.stagedWritesInFlight(this.storedKeys.indicators?.size === 0) : store.writesInFlight) - 1);
     const dirtyProfiles = book.dirty();
     if (valid.length === 0 && dirtyProfiles.length === 0) return;
 

@@ -148,9 +148,11 @@ export interface Store {
   /**
    * The same for staged writes (WriteOptions.stage): more where one waits for the store's merge of earlier ones
    * outside the caller's heap (SQLite's writer thread: posted at once, queued serialized), so the caller reads on
-   * while the store merges. Equal to writesInFlight where the store does not stage.
+   * while the store merges. `intoEmptyStore`: the store held no indicator when the load started (the caller holds
+   * no digests of stored keys then, and the merges are what it waits for), where a store may allow more. Equal to
+   * writesInFlight where the store does not stage.
    */
-  readonly stagedWritesInFlight: number;
+  stagedWritesInFlight(intoEmptyStore: boolean): number;
   /**
    * Whether a read sees every write posted before it, settled or not (SQLite's writer thread: every read first
    * waits for them). False on PostgreSQL, where a read runs on another pooled connection: a caller that must read

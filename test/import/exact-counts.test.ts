@@ -107,26 +107,32 @@ describe('batch writes in flight (Store.writesInFlight)', () => {
     ]);
   });
 
-  it('staged, a SQLite file with a writer thread queues up to 8 batches (4 unstaged), a store without one 1; counts and rows stay exact', async () => {
+  it('staged, a SQLite file with a writer thread queues up to 12 batches into an empty store, 8 into one that holds indicators (4 unstaged), a store without one 1; counts and rows stay exact', async () => {
     const hosts = Array.from({ length: 60 }, (_, i) => `staged-inflight-${i}.example`);
     const file = join(tmp, 'apt_stagedinflightgroup.txt');
     // Batches of 2: 30 batches write.
     await writeFile(file, hosts.join('\n') + '\n');
+    // What the store holds before, in the case that is not a first load: one indicator of another profile.
+    const earlier = join(tmp, 'apt_stagedinflightearlier.txt');
+    await writeFile(earlier, 'staged-inflight-earlier.example\n');
     const seen = [];
-    for (const [writerThread, stage] of [[true, 'always'], [true, 'never'], [false, 'always']] as const) {
+    for (const [writerThread, stage, intoEmptyStore] of [[true, 'always', true], [true, 'always', false], [true, 'never', true], [false, 'always', true]] as const) {
       const dir = await mkdtemp(join(tmp, 'staged-inflight-'));
       const store = new SqliteStore(MODEL, { filename: join(dir, 'tigraph.db'), writerThread });
+      if (!intoEmptyStore) await importInto(store, [earlier], { deferIndexes: 'never' });
       // A delay before each write keeps the batches in flight as long as the importer lets them be.
       const tracked = trackWrites(store, 20);
       const s = await importInto(store, [file], { batchSize: 2, deferIndexes: 'always', stage });
-      seen.push({ stage, stagedWritesInFlight: store.stagedWritesInFlight, max: tracked.max(), indicators: s.indicators, merged: s.mergedInBatch, batches: s.batches, stored: await counts(store) });
+      seen.push({ stage, intoEmptyStore, stagedWritesInFlight: store.stagedWritesInFlight(intoEmptyStore), max: tracked.max(), indicators: s.indicators, merged: s.mergedInBatch, batches: s.batches, stored: await counts(store) });
       await store.close();
     }
-    const exact = { indicators: { created: 60, updated: 0, unchanged: 0, withoutProfile: 0 }, merged: 0, batches: 30, stored: { profiles: 1, indicators: 60 } };
+    const exact = { indicators: { created: 60, updated: 0, unchanged: 0, withoutProfile: 0 }, merged: 0, batches: 30 };
+    const stored = { profiles: 1, indicators: 60 };
     assert.deepEqual(seen, [
-      { stage: 'always', stagedWritesInFlight: 8, max: 8, ...exact },
-      { stage: 'never', stagedWritesInFlight: 8, max: 4, ...exact },
-      { stage: 'always', stagedWritesInFlight: 1, max: 1, ...exact },
+      { stage: 'always', intoEmptyStore: true, stagedWritesInFlight: 12, max: 12, ...exact, stored },
+      { stage: 'always', intoEmptyStore: false, stagedWritesInFlight: 8, max: 8, ...exact, stored: { profiles: 2, indicators: 61 } },
+      { stage: 'never', intoEmptyStore: true, stagedWritesInFlight: 12, max: 4, ...exact, stored },
+      { stage: 'always', intoEmptyStore: true, stagedWritesInFlight: 1, max: 1, ...exact, stored },
     ]);
   });
 

@@ -27,7 +27,7 @@ export abstract class SqlStore implements Store {
     return 1;
   }
   /** Store.stagedWritesInFlight: as many as writesInFlight unless the store stages. */
-  get stagedWritesInFlight(): number {
+  stagedWritesInFlight(_intoEmptyStore: boolean): number {
     return this.writesInFlight;
   }
   /** Store.readsSeeWritesInFlight: with one write in flight at most, a caller settles it before reading anyway. */

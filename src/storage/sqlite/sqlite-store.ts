@@ -84,6 +84,14 @@ const WRITER_QUEUE = 4;
  * interleaved, two each: 70.0 and 73.0 s with 8 against 79.3 and 85.4 s with 4, at 285–288 MiB against 279–282.
  */
 const STAGED_WRITER_QUEUE = 8;
+/**
+ * The same into a store that held no indicator (a first load), where the reading thread waits out the merges (1–2.6 s
+ * each; 8 batches cover about 1.3 s of its reading) and holds no digests of stored keys (about 25 MiB at 1M). 1M
+ * into an empty store, 2 cores, 9 interleaved imports each: 8: 32.7–45.6 s, mean 40.5 s, 252–258 MiB peak anonymous
+ * memory; 12: 30.1–41.6 s, mean 36.0 s, 267–277 MiB; 16: 29.5–42.2 s, mean 33.8 s, 285–308 MiB. Into a store of 1M
+ * (the thread's merges are the bottleneck there) 12 gained nothing: 49.9, 51.8 s against 47.7, 54.3 s, at 298–303 MiB.
+ */
+const FIRST_LOAD_STAGED_WRITER_QUEUE = 12;
 
 export class SqliteStore extends SqlStore {
   readonly kind = 'sqlite';
@@ -149,8 +157,8 @@ export class SqliteStore extends SqlStore {
     return this.writerSetup ? WRITER_QUEUE : 1;
   }
 
-  override get stagedWritesInFlight(): number {
-    return this.writerSetup ? STAGED_WRITER_QUEUE : 1;
+  override stagedWritesInFlight(intoEmptyStore: boolean): number {
+    return this.writerSetup ? (intoEmptyStore ? FIRST_LOAD_STAGED_WRITER_QUEUE : STAGED_WRITER_QUEUE) : 1;
   }
 
   /** Transactions the writer thread was sent (writes queued together share one); 0 without a thread. */
