@@ -42,11 +42,11 @@
  *
  * Pipelined: a batch's write is posted and not awaited; the next batches are read meanwhile. A flush waits until
  * fewer than `store.writesInFlight` writes are pending before it posts its own (`store.stagedWritesInFlight` when
- * staged): up to 4 on a SQLite file with a writer thread (8 staged, 12 into an empty store: the thread may be merging, and the batches
- * wait serialized in its queue meanwhile, sqlite-writer.ts), which runs them in order and makes every read wait
- * for the writes posted before it; 2 on PostgreSQL, where a read does not see a write still running
- * (Store.readsSeeWritesInFlight), so a batch that must look anything up (ids this run or the store may hold,
- * orphans) first waits for every posted write. Either way each batch's lookups see every batch before it. The
+ * staged): up to 4 on a SQLite file with a writer thread (8 staged, 12 into an empty store: the thread may be
+ * merging, and the batches wait serialized in its queue meanwhile, sqlite-writer.ts), which runs them in order
+ * and makes every read wait for the writes posted before it; 2 on PostgreSQL, where a read does not see a write
+ * still running (Store.readsSeeWritesInFlight), so a batch that must look anything up (ids this run or the store
+ * may hold, orphans) first waits for every posted write. Either way each batch's lookups see every batch before it. The
  * reading and the writing run on two cores; a short stall of either (a GC pause, a checkpoint) no longer stops the
  * other. When a write fails, the writes
  * posted after it may still commit (each whole); the run ends with the error, and re-running completes it.
