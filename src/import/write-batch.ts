@@ -199,6 +199,8 @@ export class BatchWriter {
     const valid = batch.filter((p) => artifacts.get(p.artifact.id));
     if (this.o.dry) return;
     await this.settle((this.stage ? store.stagedWritesInFlight(this.storedKeys.indicators?.size === 0) : store.writesInFlight) - 1);
+    // And by bytes (rows of long values): down to one write in flight beside this one, so reading still overlaps.
+    while (this.inflight.length > 1 && store.writeQueueFull()) await this.inflight.shift();
     const dirtyProfiles = book.dirty();
     if (valid.length === 0 && dirtyProfiles.length === 0) return;
 

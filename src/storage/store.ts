@@ -154,6 +154,12 @@ export interface Store {
    */
   stagedWritesInFlight(intoEmptyStore: boolean): number;
   /**
+   * Whether the writes posted and not committed yet hold more than the store lets queue, in bytes (SQLite's writer
+   * thread: their rows, serialized, past its budget), so that a caller keeping several in flight settles the
+   * oldest first, however few they are. False where writes do not queue.
+   */
+  writeQueueFull(): boolean;
+  /**
    * Whether a read sees every write posted before it, settled or not (SQLite's writer thread: every read first
    * waits for them). False on PostgreSQL, where a read runs on another pooled connection: a caller that must read
    * what it wrote settles its posted writes first.

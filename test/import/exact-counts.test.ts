@@ -136,6 +136,30 @@ describe('batch writes in flight (Store.writesInFlight)', () => {
     ]);
   });
 
+  it('a SQLite writer thread whose queue is full in bytes (writeQueueFull: rows of long values) gets one batch in flight beside the one posted, staged or not; counts and rows stay exact', async () => {
+    const hosts = Array.from({ length: 60 }, (_, i) => `full-queue-${i}.example`);
+    const file = join(tmp, 'apt_fullqueuegroup.txt');
+    // Batches of 2: 30 batches write.
+    await writeFile(file, hosts.join('\n') + '\n');
+    const seen = [];
+    for (const stage of ['always', 'never'] as const) {
+      const dir = await mkdtemp(join(tmp, 'full-queue-'));
+      const store = new SqliteStore(MODEL, { filename: join(dir, 'tigraph.db'), writerThread: true });
+      // The store reports its queue full whatever it holds; each write starts late, so batches stay in flight.
+      store.writeQueueFull = () => true;
+      const tracked = trackWrites(store, 20);
+      const s = await importInto(store, [file], { batchSize: 2, deferIndexes: 'always', stage });
+      seen.push({ stage, max: tracked.max(), indicators: s.indicators, merged: s.mergedInBatch, batches: s.batches, stored: await counts(store) });
+      await store.close();
+    }
+    const exact = { indicators: { created: 60, updated: 0, unchanged: 0, withoutProfile: 0 }, merged: 0, batches: 30, stored: { profiles: 1, indicators: 60 } };
+    // Without the byte check: 12 staged and 4 unstaged (the test above).
+    assert.deepEqual(seen, [
+      { stage: 'always', max: 2, ...exact },
+      { stage: 'never', max: 2, ...exact },
+    ]);
+  });
+
   it('PostgreSQL with writesInFlight 2 (the CLI import): 2 batches in flight while no lookup is needed; a batch that looks up repeats waits for both first, so counts and rows stay exact', { skip: TEST_DATABASE_URL ? false : POSTGRES_SKIP_REASON }, async () => {
     const hosts = Array.from({ length: 40 }, (_, i) => `pg-inflight-${i}.example`);
     const file = join(tmp, 'apt_pginflightgroup.txt');

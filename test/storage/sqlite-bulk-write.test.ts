@@ -13,8 +13,8 @@ import { MODEL } from '../../src/model/model.js';
 import { SqliteStore } from '../../src/storage/sqlite/sqlite-store.js';
 import type { WriteRecord } from '../../src/model/records.js';
 import { profile, indicator, runStoreCases, writesOf } from './store-cases.js';
-import { applyBulkWrites, type BulkTable, type BulkWrite } from '../../src/storage/sqlite/bulk-write.js';
-import { SqliteWriter, WRITER_YOUNG_GENERATION_MB } from '../../src/storage/sqlite/sqlite-writer.js';
+import { applyBulkWrites, bulkWriteBytes, type BulkTable, type BulkWrite } from '../../src/storage/sqlite/bulk-write.js';
+import { SqliteWriter, WRITER_QUEUE_BYTES, WRITER_YOUNG_GENERATION_MB } from '../../src/storage/sqlite/sqlite-writer.js';
 
 const INDICATORS = MODEL.entitySet('intelligenceProfileIndicators')!;
 const ARTIFACTS = INDICATORS.entityType.navigation('artifact')!.target;
@@ -262,6 +262,59 @@ describe('sqlite writer thread', () => {
     } finally {
       db.close();
     }
+  });
+
+  it('the thread counts the bytes of the writes posted and not answered (bulkWriteBytes); committed or failed, they no longer count', async () => {
+    const file = join(dir, 'writer-bytes.db');
+    await new SqliteStore(MODEL, { filename: file }).close();
+    const writer = new SqliteWriter({ filename: file, mmapBytes: 0, cacheKiB: 1024, mergeAtRows: 1000 });
+    try {
+      // A row of the secrets table (the stamp, bound last, only has to be there): 71 characters of SQL, twice.
+      const sql = 'INSERT INTO "tigraph_secrets" ("name", "value") SELECT ?, ? WHERE ? > 0';
+      assert.equal(sql.length, 71);
+      const secret = (name: string, value: string | number): BulkWrite => ({ removals: [], tables: [{ table: 'tigraph_secrets', keepSql: sql, writeSql: sql, width: 2, key: 0, values: [name, value], keep: Uint8Array.of(0) }] });
+      const long = secret('bytes-long', 'x'.repeat(1000));
+      const number = secret('bytes-number', 42);
+      // The same statements on a table that does not exist: the thread fails it, alone.
+      const missing = sql.replace('tigraph_secrets', 'no_such_table');
+      const failing: BulkWrite = { removals: [], tables: [{ ...number.tables[0]!, keepSql: missing, writeSql: missing }] };
+      // Per write: 1 row flag, the two statements (2 × 71 characters; 2 × 69 for no_such_table), the values (10 +
+      // 1,000 characters; 12 characters and a number, 9).
+      assert.deepEqual([long, number, failing].map(bulkWriteBytes), [1 + 142 + 1010, 1 + 142 + 12 + 9, 1 + 138 + 12 + 9]);
+      const posted = [long, number, failing].map((w) => writer.write(w));
+      assert.equal(writer.queuedBytes, 1153 + 164 + 160);
+      await posted[0];
+      await posted[1];
+      await assert.rejects(posted[2]!, /no such table: no_such_table/);
+      assert.equal(writer.queuedBytes, 0);
+    } finally {
+      await writer.close();
+    }
+  });
+
+  it('writeQueueFull: while the writes posted to the thread hold more bytes than writerQueueBytes (16 MiB by default); not once they committed, nor without a thread', async () => {
+    assert.equal(WRITER_QUEUE_BYTES, 16 * 1024 * 1024);
+    const hosts = (n: number, tag: string): WriteRecord[] => Array.from({ length: n }, (_, i) => hostRecord(`h${i}.${tag}.full.example`));
+    const seen: Record<string, unknown>[] = [];
+    for (const [writerThread, writerQueueBytes] of [[true, 20_000], [true, undefined], [false, 1]] as const) {
+      const store: SqliteStore = new SqliteStore(MODEL, { filename: join(dir, `writer-full-${seen.length}.db`), writerThread, ...(writerQueueBytes ? { writerQueueBytes } : {}) });
+      try {
+        // One host (its statements and a few values: under 20,000 bytes), then 2,000 hosts (over 60,000).
+        const one = store.write(hosts(1, 'one'));
+        const afterOne = store.writeQueueFull();
+        const many = store.write(hosts(2000, 'many'));
+        const afterMany = store.writeQueueFull();
+        await Promise.all([one, many]);
+        seen.push({ writerThread, writerQueueBytes, afterOne, afterMany, committed: store.writeQueueFull() });
+      } finally {
+        await store.close();
+      }
+    }
+    assert.deepEqual(seen, [
+      { writerThread: true, writerQueueBytes: 20_000, afterOne: false, afterMany: true, committed: false },
+      { writerThread: true, writerQueueBytes: undefined, afterOne: false, afterMany: false, committed: false },
+      { writerThread: false, writerQueueBytes: 1, afterOne: false, afterMany: false, committed: false },
+    ]);
   });
 
   it('a read right after a posted write waits for it: the count is the written one, not the one before', async () => {

@@ -30,6 +30,11 @@ export abstract class SqlStore implements Store {
   stagedWritesInFlight(_intoEmptyStore: boolean): number {
     return this.writesInFlight;
   }
+
+  /** Store.writeQueueFull: false unless the store queues posted writes (a writer thread). */
+  writeQueueFull(): boolean {
+    return false;
+  }
   /** Store.readsSeeWritesInFlight: with one write in flight at most, a caller settles it before reading anyway. */
   get readsSeeWritesInFlight(): boolean {
     return true;

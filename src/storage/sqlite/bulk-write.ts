@@ -45,6 +45,20 @@ export interface BulkWrite {
   readonly mergeStaged?: boolean;
 }
 
+/**
+ * About the bytes `w` takes serialized, as posted to the writer thread (sqlite-writer.ts): the length of each string
+ * value and statement (V8 writes Latin-1 text a byte per character, other text two: the estimate counts one), 9 per
+ * other value, 1 per row's flag.
+ */
+export function bulkWriteBytes(w: BulkWrite): number {
+  let n = 0;
+  for (const t of w.tables) {
+    n += t.keep.length + t.keepSql.length + t.writeSql.length;
+    for (const v of t.values) n += typeof v === 'string' ? v.length : 9;
+  }
+  return n;
+}
+
 export function bulkRowCount(w: BulkWrite): number {
   let n = 0;
   for (const t of w.tables) n += t.keep.length;

@@ -29,7 +29,7 @@ import { sql } from 'kysely';
 import type { TableDef } from '../schema/derive-schema.js';
 import { INGEST_COLUMN } from '../sql/ingest-time.js';
 import { insertFrom, writeRank } from '../sql/upsert-sql.js';
-import { SqliteWriter } from './sqlite-writer.js';
+import { FIRST_LOAD_STAGED_WRITER_QUEUE, SqliteWriter, STAGED_WRITER_QUEUE, WRITER_QUEUE, WRITER_QUEUE_BYTES } from './sqlite-writer.js';
 import type { WriterSetup } from './sqlite-writer-thread.js';
 import type { ReadOptions } from '../store.js';
 
@@ -46,6 +46,8 @@ export interface SqliteStoreOptions {
   readonly clientShare?: number;
   /** `write` runs on a writer thread (a file only), so that a bulk import writes on one core and reads on the other. */
   readonly writerThread?: boolean;
+  /** The writer thread's byte budget (Store.writeQueueFull; sqlite-writer.ts WRITER_QUEUE_BYTES, the default). */
+  readonly writerQueueBytes?: number;
   /** Staged rows at which a staged write merges them (bulk-staging.ts MERGE_AT_ROWS, the default). */
   readonly stagingMergeRows?: number;
 }
@@ -65,33 +67,6 @@ const DEFAULT_MMAP_BYTES = 1 << 30;
 const INDEX_BUILD_CACHE_KIB = 1024;
 const INDEX_BUILD_THREADS = 2;
 
-/**
- * Bulk writes the writer thread may have queued (Store.writesInFlight). 4 rather than 8: queued batches live on
- * both heaps until their transaction ends (the main thread's until posted, the thread's while it runs them), and
- * with 4 the peak anonymous memory of a 1M-indicator import was 274–300 MiB against 289–376 MiB, at the same wall
- * time (300k: 7.2–7.3 s against 6.8–7.5 s; 1M, measured with a heap growth factor of 1.5
- * rather than the import's 2: 28.5 s for both).
- */
-const WRITER_QUEUE = 4;
-
-/**
- * Staged writes the writer thread may have queued (Store.stagedWritesInFlight): they are posted at once and wait
- * serialized in the thread's queue (sqlite-writer.ts), about 1.1 MB per 5,000 indicators, while a merge runs. With 4,
- * the reading thread of a 1M-indicator first load stood idle 7–11 s in all, in bursts of 1–2.6 s (the merges).
- * Measured on 2 cores, in runs interleaved with one another (one import each): 4: 50.7–59.2 s, mean 54.1 s over six,
- * 248–263 MiB peak anonymous memory; 8: 44.2–53.0 s, mean 49.1 s over three, 259–271 MiB; 12: 43.4–54.2 s, mean
- * 48.1 s over six, 275–288 MiB. 8 keeps most of the gain with room under 300 MiB. 1M more into a store of 1M,
- * interleaved, two each: 70.0 and 73.0 s with 8 against 79.3 and 85.4 s with 4, at 285–288 MiB against 279–282.
- */
-const STAGED_WRITER_QUEUE = 8;
-/**
- * The same into a store that held no indicator (a first load), where the reading thread waits out the merges (1–2.6 s
- * each; 8 batches cover about 1.3 s of its reading) and holds no digests of stored keys (about 25 MiB at 1M). 1M
- * into an empty store, 2 cores, 9 interleaved imports each: 8: 32.7–45.6 s, mean 40.5 s, 252–258 MiB peak anonymous
- * memory; 12: 30.1–41.6 s, mean 36.0 s, 267–277 MiB; 16: 29.5–42.2 s, mean 33.8 s, 285–308 MiB. Into a store of 1M
- * (the thread's merges are the bottleneck there) 12 gained nothing: 49.9, 51.8 s against 47.7, 54.3 s, at 298–303 MiB.
- */
-const FIRST_LOAD_STAGED_WRITER_QUEUE = 12;
 
 export class SqliteStore extends SqlStore {
   readonly kind = 'sqlite';
@@ -159,6 +134,10 @@ export class SqliteStore extends SqlStore {
 
   override stagedWritesInFlight(intoEmptyStore: boolean): number {
     return this.writerSetup ? (intoEmptyStore ? FIRST_LOAD_STAGED_WRITER_QUEUE : STAGED_WRITER_QUEUE) : 1;
+  }
+
+  override writeQueueFull(): boolean {
+    return (this.writer?.queuedBytes ?? 0) > (this.options.writerQueueBytes ?? WRITER_QUEUE_BYTES);
   }
 
   /** Transactions the writer thread was sent (writes queued together share one); 0 without a thread. */
