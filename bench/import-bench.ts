@@ -1,10 +1,12 @@
 /**
- * `npm run bench:import [-- --sizes 10000,100000,1000000] [--grow] [--postgres URL] [--out DIR] [--keep]`: import throughput against a bare
+ * `npm run bench:import [-- --sizes 10000,100000,1000000] [--grow] [--postgres URL] [--url-length CHARS] [--out DIR] [--keep]`: import throughput against a bare
  * insert baseline measured in the same run, per size N:
  *
  * 1. writes N synthetic indicators as a STIX 2.1 bundle on disk, streamed (N/1000 intrusion-sets, at least 1;
  *    per indicator an `indicator` object and an `indicates` relationship; values 50% domain names, 25% IPv4,
- *    15% IPv6, 10% URLs, all distinct and already canonical; dates spread over 2024);
+ *    15% IPv6, 10% URLs, all distinct and already canonical; dates spread over 2024; with `--url-length CHARS`,
+ *    every indicator a URL of that many characters, its query padded: what the memory of rows of long values
+ *    is measured with);
  * 2. runs the real `tigraph import <bundle> --data-dir <empty dir>` as a child process and times it wall-clock,
  *    process start-up included (indicators/s = N / wall seconds); memory from /proc/<pid>/status: VmHWM (peak
  *    RSS, which includes the database file pages SQLite maps, so it grows with the database) and the largest
@@ -47,10 +49,12 @@ interface Args {
   grow: boolean;
   /** Also run each size on PostgreSQL (import into a fresh schema) against a bare COPY baseline. */
   postgres: string | undefined;
+  /** Every indicator a URL of this many characters (0: the usual mix). */
+  urlLength: number;
 }
 
 function parseArgs(argv: string[]): Args {
-  const a: Args = { sizes: [10_000, 100_000, 1_000_000], out: join(ROOT, 'bench/results'), keep: false, batchSize: undefined, grow: false, postgres: undefined };
+  const a: Args = { sizes: [10_000, 100_000, 1_000_000], out: join(ROOT, 'bench/results'), keep: false, batchSize: undefined, grow: false, postgres: undefined, urlLength: 0 };
   for (let i = 0; i < argv.length; i++) {
     const k = argv[i];
     const v = argv[i + 1];
@@ -60,9 +64,11 @@ function parseArgs(argv: string[]): Args {
     else if (k === '--keep') a.keep = true;
     else if (k === '--grow') a.grow = true;
     else if (k === '--postgres' && v) (a.postgres = v), i++;
+    else if (k === '--url-length' && v) (a.urlLength = Number(v)), i++;
     else throw new Error(`unknown option ${k}`);
   }
   if (a.sizes.some((n) => !Number.isInteger(n) || n < 1)) throw new Error('--sizes: positive integers, comma-separated');
+  if (!Number.isInteger(a.urlLength) || a.urlLength < 0 || (a.urlLength > 0 && a.urlLength < 64)) throw new Error('--url-length: an integer of at least 64 (characters)');
   return a;
 }
 
@@ -81,11 +87,18 @@ const profilesFor = (n: number): number => Math.max(1, Math.floor(n / 1000));
 const profileTitle = (p: number): string => `Bench Group ${String(p).padStart(5, '0')}`;
 const profileSlug = (p: number): string => `bench-group-${String(p).padStart(5, '0')}`;
 
+/** --url-length: every row a URL of this many characters (0: the mix below). Set once, from the arguments. */
+let urlLength = 0;
+
 function row(i: number, n: number): Row {
   const profile = i % profilesFor(n);
   const r = i % 20;
   const firstSeen = YEAR_START + ((i * 7919) % 31_536_000) * 1000;
   const lastSeen = i % 5 === 0 ? null : firstSeen + ((i * 104_729) % 8_640_000) * 1000;
+  if (urlLength > 0) {
+    const url = `https://u${i.toString(36)}.bench.example/p/${i}?q=`;
+    return { profile, kind: 'url', value: url + 'x'.repeat(urlLength - url.length), firstSeen, lastSeen };
+  }
   if (r < 10) return { profile, kind: 'domain', value: `h${i.toString(36)}.g${profile}.bench.example`, firstSeen, lastSeen };
   if (r < 15) return { profile, kind: 'ipv4', value: `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`, firstSeen, lastSeen };
   if (r < 18) return { profile, kind: 'ipv6', value: `2001:db8:${(i >>> 16).toString(16)}:${(i & 0xffff).toString(16)}::1`, firstSeen, lastSeen };
@@ -231,6 +244,8 @@ const fmt = (x: number): string => Math.round(x).toLocaleString('en-US');
 
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
+  urlLength = args.urlLength;
+  const label = (store: string): string => (urlLength ? `${store} (URLs of ${fmt(urlLength)} characters)` : store);
   const results: Record<string, unknown>[] = [];
   const table = ['| store | N | import indicators/s | baseline indicators/s | ratio | peak RSS (MiB) | peak anon RSS (MiB) | bundle (MB) | import wall (s) |', '|---|---:|---:|---:|---:|---:|---:|---:|---:|'];
   for (const n of args.sizes) {
@@ -249,8 +264,8 @@ async function main(): Promise<void> {
       process.stderr.write(`${base.seconds.toFixed(1)} s\n`);
       const rate = n / run.wallSeconds;
       const limitRate = n / base.seconds;
-      results.push({ n, rows: base.rows, bundleBytes: bytes, importWallSeconds: run.wallSeconds, importIndicatorsPerSecond: rate, baselineSeconds: base.seconds, baselineIndicatorsPerSecond: limitRate, ratio: rate / limitRate, peakRssMiB: run.peakRssMiB, peakAnonMiB: run.peakAnonMiB, summary: run.stdout.trim().split('\n').slice(0, 4).join('\n') });
-      table.push(`| SQLite | ${fmt(n)} | ${fmt(rate)} | ${fmt(limitRate)} | ${(rate / limitRate).toFixed(2)} | ${run.peakRssMiB.toFixed(0)} | ${run.peakAnonMiB.toFixed(0)} | ${(bytes / 1e6).toFixed(0)} | ${run.wallSeconds.toFixed(1)} |`);
+      results.push({ n, ...(urlLength ? { urlLength } : {}), rows: base.rows, bundleBytes: bytes, importWallSeconds: run.wallSeconds, importIndicatorsPerSecond: rate, baselineSeconds: base.seconds, baselineIndicatorsPerSecond: limitRate, ratio: rate / limitRate, peakRssMiB: run.peakRssMiB, peakAnonMiB: run.peakAnonMiB, summary: run.stdout.trim().split('\n').slice(0, 4).join('\n') });
+      table.push(`| ${label('SQLite')} | ${fmt(n)} | ${fmt(rate)} | ${fmt(limitRate)} | ${(rate / limitRate).toFixed(2)} | ${run.peakRssMiB.toFixed(0)} | ${run.peakAnonMiB.toFixed(0)} | ${(bytes / 1e6).toFixed(0)} | ${run.wallSeconds.toFixed(1)} |`);
       if (args.grow) {
         process.stderr.write(`N=${n}: ${n} more into the store holding ${n}… `);
         const more = join(dir, 'more.json');
@@ -268,8 +283,8 @@ async function main(): Promise<void> {
         const [staged, unstaged] = other === 'never' ? [second, third] : [third, second];
         results.push({ n, grow: true, secondWallSeconds: second.wallSeconds, secondOverFirst: second.wallSeconds / run.wallSeconds, peakRssMiB: second.peakRssMiB, peakAnonMiB: second.peakAnonMiB });
         results.push({ n, grow: true, stage: other, secondWallSeconds: third.wallSeconds, secondOverFirst: third.wallSeconds / run.wallSeconds, stagedOverUnstaged: staged.wallSeconds / unstaged.wallSeconds, peakRssMiB: third.peakRssMiB, peakAnonMiB: third.peakAnonMiB });
-        const growRow = (label: string, r: Run): string =>
-          `| SQLite, ${fmt(n)} more into ${fmt(n)}${label} | ${fmt(n)} | ${fmt(n / r.wallSeconds)} | — | ${(r.wallSeconds / run.wallSeconds).toFixed(2)}× the first's time | ${r.peakRssMiB.toFixed(0)} | ${r.peakAnonMiB.toFixed(0)} | — | ${r.wallSeconds.toFixed(1)} |`;
+        const growRow = (suffix: string, r: Run): string =>
+          `| ${label('SQLite')}, ${fmt(n)} more into ${fmt(n)}${suffix} | ${fmt(n)} | ${fmt(n / r.wallSeconds)} | — | ${(r.wallSeconds / run.wallSeconds).toFixed(2)}× the first's time | ${r.peakRssMiB.toFixed(0)} | ${r.peakAnonMiB.toFixed(0)} | — | ${r.wallSeconds.toFixed(1)} |`;
         table.push(growRow('', second), growRow(`, --stage ${other} (staged: ${(staged.wallSeconds / unstaged.wallSeconds).toFixed(2)} of unstaged)`, third));
       }
       if (args.postgres) {
@@ -285,8 +300,8 @@ async function main(): Promise<void> {
         const copySeconds = await postgresBaseline(args.postgres, rows);
         process.stderr.write(`${copySeconds.toFixed(1)} s\n`);
         const pgRate = n / pgRun.wallSeconds;
-        results.push({ n, store: 'postgres', importWallSeconds: pgRun.wallSeconds, importIndicatorsPerSecond: pgRate, copySeconds, copyIndicatorsPerSecond: n / copySeconds, ratio: pgRate / (n / copySeconds), peakRssMiB: pgRun.peakRssMiB, peakAnonMiB: pgRun.peakAnonMiB });
-        table.push(`| PostgreSQL | ${fmt(n)} | ${fmt(pgRate)} | ${fmt(n / copySeconds)} (COPY) | ${(pgRate / (n / copySeconds)).toFixed(2)} | ${pgRun.peakRssMiB.toFixed(0)} | ${pgRun.peakAnonMiB.toFixed(0)} | ${(bytes / 1e6).toFixed(0)} | ${pgRun.wallSeconds.toFixed(1)} |`);
+        results.push({ n, store: 'postgres', ...(urlLength ? { urlLength } : {}), importWallSeconds: pgRun.wallSeconds, importIndicatorsPerSecond: pgRate, copySeconds, copyIndicatorsPerSecond: n / copySeconds, ratio: pgRate / (n / copySeconds), peakRssMiB: pgRun.peakRssMiB, peakAnonMiB: pgRun.peakAnonMiB });
+        table.push(`| ${label('PostgreSQL')} | ${fmt(n)} | ${fmt(pgRate)} | ${fmt(n / copySeconds)} (COPY) | ${(pgRate / (n / copySeconds)).toFixed(2)} | ${pgRun.peakRssMiB.toFixed(0)} | ${pgRun.peakAnonMiB.toFixed(0)} | ${(bytes / 1e6).toFixed(0)} | ${pgRun.wallSeconds.toFixed(1)} |`);
       }
     } finally {
       if (!args.keep) await rm(dir, { recursive: true, force: true });
