@@ -200,7 +200,7 @@ export class BatchWriter {
     if (this.o.dry) return;
     await this.settle((this.stage ? store.stagedWritesInFlight(this.storedKeys.indicators?.size === 0) : store.writesInFlight) - 1);
     // And by bytes (rows of long values): down to one write in flight beside this one, so reading still overlaps.
-    while (this.inflight.length > 1 && store.writeQueueFull()) await this.inflight.shift();
+    while (this.inflight.length > 1 && store.writeQueueFull(this.stage)) await this.inflight.shift();
     const dirtyProfiles = book.dirty();
     if (valid.length === 0 && dirtyProfiles.length === 0) return;
 

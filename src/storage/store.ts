@@ -155,10 +155,10 @@ export interface Store {
   stagedWritesInFlight(intoEmptyStore: boolean): number;
   /**
    * Whether the writes posted and not committed yet hold more than the store lets queue, in bytes (SQLite's writer
-   * thread: their rows, serialized, past its budget), so that a caller keeping several in flight settles the
-   * oldest first, however few they are. False where writes do not queue.
+   * thread: their rows past its budget for `staged` writes or for direct ones), so that a caller keeping several in
+   * flight settles the oldest first, however few they are. False where writes do not queue.
    */
-  writeQueueFull(): boolean;
+  writeQueueFull(staged: boolean): boolean;
   /**
    * Whether a read sees every write posted before it, settled or not (SQLite's writer thread: every read first
    * waits for them). False on PostgreSQL, where a read runs on another pooled connection: a caller that must read

@@ -145,18 +145,23 @@ describe('batch writes in flight (Store.writesInFlight)', () => {
     for (const stage of ['always', 'never'] as const) {
       const dir = await mkdtemp(join(tmp, 'full-queue-'));
       const store = new SqliteStore(MODEL, { filename: join(dir, 'tigraph.db'), writerThread: true });
-      // The store reports its queue full whatever it holds; each write starts late, so batches stay in flight.
-      store.writeQueueFull = () => true;
+      // The store reports its queue full whatever it holds (and records for which kind of write it was asked);
+      // each write starts late, so batches stay in flight.
+      const asked = new Set<boolean>();
+      store.writeQueueFull = (staged) => {
+        asked.add(staged);
+        return true;
+      };
       const tracked = trackWrites(store, 20);
       const s = await importInto(store, [file], { batchSize: 2, deferIndexes: 'always', stage });
-      seen.push({ stage, max: tracked.max(), indicators: s.indicators, merged: s.mergedInBatch, batches: s.batches, stored: await counts(store) });
+      seen.push({ stage, asked: [...asked], max: tracked.max(), indicators: s.indicators, merged: s.mergedInBatch, batches: s.batches, stored: await counts(store) });
       await store.close();
     }
     const exact = { indicators: { created: 60, updated: 0, unchanged: 0, withoutProfile: 0 }, merged: 0, batches: 30, stored: { profiles: 1, indicators: 60 } };
     // Without the byte check: 12 staged and 4 unstaged (the test above).
     assert.deepEqual(seen, [
-      { stage: 'always', max: 2, ...exact },
-      { stage: 'never', max: 2, ...exact },
+      { stage: 'always', asked: [true], max: 2, ...exact },
+      { stage: 'never', asked: [false], max: 2, ...exact },
     ]);
   });
 

@@ -14,7 +14,7 @@ import { SqliteStore } from '../../src/storage/sqlite/sqlite-store.js';
 import type { WriteRecord } from '../../src/model/records.js';
 import { profile, indicator, runStoreCases, writesOf } from './store-cases.js';
 import { applyBulkWrites, bulkWriteBytes, type BulkTable, type BulkWrite } from '../../src/storage/sqlite/bulk-write.js';
-import { SqliteWriter, WRITER_QUEUE_BYTES, WRITER_YOUNG_GENERATION_MB } from '../../src/storage/sqlite/sqlite-writer.js';
+import { SqliteWriter, STAGED_WRITER_QUEUE_BYTES, WRITER_QUEUE_BYTES, WRITER_YOUNG_GENERATION_MB } from '../../src/storage/sqlite/sqlite-writer.js';
 
 const INDICATORS = MODEL.entitySet('intelligenceProfileIndicators')!;
 const ARTIFACTS = INDICATORS.entityType.navigation('artifact')!.target;
@@ -292,28 +292,36 @@ describe('sqlite writer thread', () => {
     }
   });
 
-  it('writeQueueFull: while the writes posted to the thread hold more bytes than writerQueueBytes (16 MiB by default); not once they committed, nor without a thread', async () => {
-    assert.equal(WRITER_QUEUE_BYTES, 16 * 1024 * 1024);
+  it('writeQueueFull: while the writes posted to the thread hold more bytes than the budget of their kind (8 MiB direct, 16 MiB staged by default); not once they committed, nor without a thread', async () => {
+    assert.deepEqual([WRITER_QUEUE_BYTES, STAGED_WRITER_QUEUE_BYTES], [8 * 1024 * 1024, 16 * 1024 * 1024]);
     const hosts = (n: number, tag: string): WriteRecord[] => Array.from({ length: n }, (_, i) => hostRecord(`h${i}.${tag}.full.example`));
     const seen: Record<string, unknown>[] = [];
-    for (const [writerThread, writerQueueBytes] of [[true, 20_000], [true, undefined], [false, 1]] as const) {
+    const budgets = [
+      [true, { direct: 20_000, staged: 1_000_000 }],
+      [true, { direct: 1_000_000, staged: 20_000 }],
+      [true, undefined],
+      [false, { direct: 1, staged: 1 }],
+    ] as const;
+    for (const [writerThread, writerQueueBytes] of budgets) {
       const store: SqliteStore = new SqliteStore(MODEL, { filename: join(dir, `writer-full-${seen.length}.db`), writerThread, ...(writerQueueBytes ? { writerQueueBytes } : {}) });
       try {
         // One host (its statements and a few values: under 20,000 bytes), then 2,000 hosts (over 60,000).
         const one = store.write(hosts(1, 'one'));
-        const afterOne = store.writeQueueFull();
+        const afterOne = [store.writeQueueFull(false), store.writeQueueFull(true)];
         const many = store.write(hosts(2000, 'many'));
-        const afterMany = store.writeQueueFull();
+        const afterMany = [store.writeQueueFull(false), store.writeQueueFull(true)];
         await Promise.all([one, many]);
-        seen.push({ writerThread, writerQueueBytes, afterOne, afterMany, committed: store.writeQueueFull() });
+        seen.push({ writerThread, writerQueueBytes, afterOne, afterMany, committed: [store.writeQueueFull(false), store.writeQueueFull(true)] });
       } finally {
         await store.close();
       }
     }
     assert.deepEqual(seen, [
-      { writerThread: true, writerQueueBytes: 20_000, afterOne: false, afterMany: true, committed: false },
-      { writerThread: true, writerQueueBytes: undefined, afterOne: false, afterMany: false, committed: false },
-      { writerThread: false, writerQueueBytes: 1, afterOne: false, afterMany: false, committed: false },
+      // [direct, staged]: 2,000 hosts are past a budget of 20,000 bytes, not of 1,000,000 or the defaults.
+      { writerThread: true, writerQueueBytes: budgets[0][1], afterOne: [false, false], afterMany: [true, false], committed: [false, false] },
+      { writerThread: true, writerQueueBytes: budgets[1][1], afterOne: [false, false], afterMany: [false, true], committed: [false, false] },
+      { writerThread: true, writerQueueBytes: undefined, afterOne: [false, false], afterMany: [false, false], committed: [false, false] },
+      { writerThread: false, writerQueueBytes: budgets[3][1], afterOne: [false, false], afterMany: [false, false], committed: [false, false] },
     ]);
   });
 

@@ -32,7 +32,7 @@ export abstract class SqlStore implements Store {
   }
 
   /** Store.writeQueueFull: false unless the store queues posted writes (a writer thread). */
-  writeQueueFull(): boolean {
+  writeQueueFull(_staged: boolean): boolean {
     return false;
   }
   /** Store.readsSeeWritesInFlight: with one write in flight at most, a caller settles it before reading anyway. */

@@ -29,7 +29,7 @@ import { sql } from 'kysely';
 import type { TableDef } from '../schema/derive-schema.js';
 import { INGEST_COLUMN } from '../sql/ingest-time.js';
 import { insertFrom, writeRank } from '../sql/upsert-sql.js';
-import { FIRST_LOAD_STAGED_WRITER_QUEUE, SqliteWriter, STAGED_WRITER_QUEUE, WRITER_QUEUE, WRITER_QUEUE_BYTES } from './sqlite-writer.js';
+import { FIRST_LOAD_STAGED_WRITER_QUEUE, SqliteWriter, STAGED_WRITER_QUEUE, STAGED_WRITER_QUEUE_BYTES, WRITER_QUEUE, WRITER_QUEUE_BYTES } from './sqlite-writer.js';
 import type { WriterSetup } from './sqlite-writer-thread.js';
 import type { ReadOptions } from '../store.js';
 
@@ -46,8 +46,11 @@ export interface SqliteStoreOptions {
   readonly clientShare?: number;
   /** `write` runs on a writer thread (a file only), so that a bulk import writes on one core and reads on the other. */
   readonly writerThread?: boolean;
-  /** The writer thread's byte budget (Store.writeQueueFull; sqlite-writer.ts WRITER_QUEUE_BYTES, the default). */
-  readonly writerQueueBytes?: number;
+  /**
+   * The writer thread's byte budgets for direct and staged writes (Store.writeQueueFull; by default sqlite-writer.ts
+   * WRITER_QUEUE_BYTES and STAGED_WRITER_QUEUE_BYTES).
+   */
+  readonly writerQueueBytes?: { readonly direct: number; readonly staged: number };
   /** Staged rows at which a staged write merges them (bulk-staging.ts MERGE_AT_ROWS, the default). */
   readonly stagingMergeRows?: number;
 }
@@ -136,8 +139,9 @@ export class SqliteStore extends SqlStore {
     return this.writerSetup ? (intoEmptyStore ? FIRST_LOAD_STAGED_WRITER_QUEUE : STAGED_WRITER_QUEUE) : 1;
   }
 
-  override writeQueueFull(): boolean {
-    return (this.writer?.queuedBytes ?? 0) > (this.options.writerQueueBytes ?? WRITER_QUEUE_BYTES);
+  override writeQueueFull(staged: boolean): boolean {
+    const budget = this.options.writerQueueBytes ?? { direct: WRITER_QUEUE_BYTES, staged: STAGED_WRITER_QUEUE_BYTES };
+    return (this.writer?.queuedBytes ?? 0) > (staged ? budget.staged : budget.direct);
   }
 
   /** Transactions the writer thread was sent (writes queued together share one); 0 without a thread. */

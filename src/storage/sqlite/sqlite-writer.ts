@@ -48,7 +48,7 @@ export const STAGED_WRITER_QUEUE = 8;
  */
 export const FIRST_LOAD_STAGED_WRITER_QUEUE = 12;
 /**
- * The bytes (bulkWriteBytes) the writes posted and not committed may hold before a caller settles the oldest
+ * The bytes (bulkWriteBytes) the staged writes posted and not committed may hold before a caller settles the oldest
  * (Store.writeQueueFull), whatever their count: the counts above were measured on the benchmark's rows, about
  * 1.1 MB per batch of 5,000 indicators, and rows of long values (URLs of kilobytes) make every batch several times
  * larger. Measured on 2 cores, 200,000 indicators with URLs of 2,000 characters (a 528 MB bundle, staged; about
@@ -56,7 +56,14 @@ export const FIRST_LOAD_STAGED_WRITER_QUEUE = 12;
  * 253–265 MiB, 24.3–30.1 s (six); 24 MiB: 284 MiB, 25.5 s; 32 MiB: 308 MiB, 27.7 s (one each). The benchmark's
  * batches (0.94 MB) stay under it with 12 queued (1M indicators: 38.9 s, 275 MiB against 36.5 s, 280 MiB without).
  */
-export const WRITER_QUEUE_BYTES = 16 << 20;
+export const STAGED_WRITER_QUEUE_BYTES = 16 << 20;
+/**
+ * The same for direct writes, which wait on this heap as objects while the thread is busy and then go to it in one
+ * message (one transaction). 100,000 indicators with URLs of 2,000 characters, not staged, 2 cores, two imports each:
+ * 8 MiB: 240–245 MiB peak anonymous memory, 10.9–11.1 s; 16 MiB: 289–294 MiB, 11.7–11.9 s. The benchmark's direct
+ * batches (4 queued, about 3.8 MB) stay under it.
+ */
+export const WRITER_QUEUE_BYTES = 8 << 20;
 
 const THREAD_URL = new URL('./sqlite-writer-thread.js', import.meta.url);
 
