@@ -70,7 +70,6 @@ const DEFAULT_MMAP_BYTES = 1 << 30;
 const INDEX_BUILD_CACHE_KIB = 1024;
 const INDEX_BUILD_THREADS = 2;
 
-
 export class SqliteStore extends SqlStore {
   readonly kind = 'sqlite';
   readonly db: Database.Database;

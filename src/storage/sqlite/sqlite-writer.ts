@@ -14,7 +14,7 @@
  *
  * How many writes a caller keeps posted is bounded twice: by count (the constants below, the store's
  * writesInFlight and stagedWritesInFlight) and, whatever their count, by the bytes they take (queuedBytes against
- * WRITER_QUEUE_BYTES, the store's writeQueueFull).
+ * STAGED_WRITER_QUEUE_BYTES or WRITER_QUEUE_BYTES: the store's writeQueueFull).
  */
 import { Worker } from 'node:worker_threads';
 import { bulkWriteBytes, type BulkWrite } from './bulk-write.js';
