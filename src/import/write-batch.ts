@@ -1,6 +1,7 @@
 /**
  * Batch writing for the importer: collects distinct indicators (repeats within a batch merge by the model's
- * merge rules), and every `batchSize` of them makes one `store.write` call = one transaction holding the new
+ * merge rules), and every `batchSize` of them (fewer once they hold BATCH_BYTES of text: batch-bytes.ts) makes one
+ * `store.write` call = one transaction holding the new
  * artifacts, the profiles changed since the last batch and the indicators. An interrupted import leaves exactly
  * the batches that committed; running it again completes it (ids are deterministic).
  *
@@ -66,6 +67,7 @@ import type { ProfileBook, ProfileState } from './profile-book.js';
 import { byKeys, byNavigationKeys } from './queries.js';
 import { indicatorId } from '../model/ids.js';
 import { DigestSet } from './digest-set.js';
+import { BATCH_BYTES, pendingBytes } from './batch-bytes.js';
 
 /** The id of the artifact a stored indicator points at. */
 function artifactIdOf(r: EntityRecord): string {
@@ -148,6 +150,8 @@ export class BatchWriter {
   /** An earlier batch of this run wrote an indicator listed by a profile. */
   private wroteProfiled = false;
   private readonly batchSize: number;
+  /** pendingBytes of the pending indicators: at BATCH_BYTES the batch is written, however few they are. */
+  private heldBytes = 0;
   private readonly firstRule: MergeRule;
   private readonly lastRule: MergeRule;
   /** The batch writes posted and not awaited yet, oldest first (at most store.writesInFlight). */
@@ -178,12 +182,14 @@ export class BatchWriter {
       return undefined;
     }
     this.pending.set(p.id, p);
-    return this.pending.size >= this.batchSize ? this.flush() : undefined;
+    this.heldBytes += pendingBytes(p.id, p.position, p.artifact);
+    return this.pending.size >= this.batchSize || this.heldBytes >= BATCH_BYTES ? this.flush() : undefined;
   }
 
   async flush(): Promise<void> {
     const batch = [...this.pending.values()];
     this.pending.clear();
+    this.heldBytes = 0;
     const { store, artifacts: records, book, summary } = this.o;
     // Artifacts: validated by the model; written insert-if-absent.
     const artifacts = new Map<string, EntityRecord | undefined>();

@@ -66,7 +66,7 @@ export function registerImportCommand(program: Command): void {
     .option('--profile <name>', 'attach every indicator to this profile (matched by id, title or alias, or created)')
     .option('--host <host[:port]>', 'X.509 certificates: the host (and port) that served them, recorded as an observation of each certificate there')
     .option('--strict', 'abort without writing anything when any record is rejected', false)
-    .option('--batch-size <n>', 'indicators per batch (a batch commits whole, in one transaction)', (v) => {
+    .option('--batch-size <n>', 'indicators per batch, at most: fewer once they hold 8 MiB of text (long values); a batch commits whole, in one transaction', (v) => {
       const n = Number(v);
       if (!Number.isInteger(n) || n < 1 || n > 100000) throw new Error('--batch-size must be an integer from 1 to 100000');
       return n;

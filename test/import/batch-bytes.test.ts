@@ -1,0 +1,48 @@
+/**
+ * A batch is written once its pending indicators hold BATCH_BYTES (8 MiB) of text, however few they are
+ * (src/import/batch-bytes.ts): rows of long values make smaller batches, not batches of more memory.
+ */
+import assert from 'node:assert/strict';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { counts, importInto, memoryStore } from './helpers.js';
+import { BATCH_BYTES, pendingBytes } from '../../src/import/batch-bytes.js';
+
+let tmp: string;
+before(async () => {
+  tmp = await mkdtemp(join(tmpdir(), 'tigraph-batch-bytes-'));
+});
+after(() => rm(tmp, { recursive: true, force: true }));
+
+describe('batch bytes', () => {
+  it('pendingBytes: id, position, property names and string values; 8 per other value, a nested one by its JSON', () => {
+    assert.equal(BATCH_BYTES, 8 * 1024 * 1024);
+    // 3 + 6, then '@odata.type' (11) + '#x' (2), 'id' (2) + 'h.example' (9).
+    assert.equal(pendingBytes('abc', 'line 1', { '@odata.type': '#x', id: 'h.example' }), 33);
+    // 11 + 0, 2 + 0, 'port' (4) + 8, 'nested' (6) + '{"a":1}' (7).
+    assert.equal(pendingBytes('', '', { '@odata.type': '', id: '', port: 443, nested: { a: 1 } }), 38);
+  });
+
+  it('10 URLs of 1,000,000 characters with the default --batch-size (5,000): 2 batches, not 1, every URL stored whole', async () => {
+    const url = (i: number): string => {
+      const head = `https://big-${i}.example/p?q=`;
+      return head + 'x'.repeat(1_000_000 - head.length);
+    };
+    const file = join(tmp, 'apt_bigurlgroup.txt');
+    await writeFile(file, Array.from({ length: 10 }, (_, i) => url(i)).join('\n') + '\n');
+    const store = memoryStore();
+    try {
+      const s = await importInto(store, [file]);
+      // 10 URL indicators and the 10 host indicators derived from them (an IOC list's lines are at most 1 MiB). A
+      // batch is written at the indicator that brings it to 8 MiB (8,388,608 bytes): the ninth URL (8 URLs and their
+      // hosts hold a little over 8,000,000), then the rest at the end. Counted by indicators alone: 1 batch.
+      assert.deepEqual({ indicators: s.indicators, batches: s.batches, stored: await counts(store) }, { indicators: { created: 20, updated: 0, unchanged: 0, withoutProfile: 0 }, batches: 2, stored: { profiles: 1, indicators: 20 } });
+      const lengths = store.db.prepare(`SELECT length("value") FROM "artifact" WHERE "value" LIKE 'https://big-%' ORDER BY 1`).pluck().all();
+      assert.deepEqual(lengths, Array.from({ length: 10 }, () => 1_000_000));
+    } finally {
+      await store.close();
+    }
+  });
+});
