@@ -3,7 +3,7 @@
  * records, certificates…): each draft is read by the model (read-entity.ts) into its write records — the
  * entity, the references it creates when absent (hosts) and its deep-inserted children (components, article
  * indicators) — so an invalid draft is rejected whole, before anything of it is written. Every `batchSize`
- * drafts make one `store.write` call (one transaction, merge mode: the model's merge rules keep the earliest
+ * drafts (fewer once they hold BATCH_BYTES of text: batch-bytes.ts) make one `store.write` call (one transaction, merge mode: the model's merge rules keep the earliest
  * first seen and the latest last seen).
  *
  * Counting, per entity type name: a record is 'created' (no stored row), 'updated' (its merged values differ
@@ -15,6 +15,7 @@
  * the entity and every other one is written to the history collection under `<id>-<observed>`; links
  * (EntityDraft.links: host.whois) follow the latest.
  */
+import { createHash } from 'node:crypto';
 import type { EntityType, Model } from '../model/model.js';
 import { mergeByRule } from '../model/merge-values.js';
 import type { EntityRecord, EntityRef, WriteRecord } from '../model/records.js';
@@ -22,6 +23,7 @@ import { readEntity } from '../odata/deserialize/read-entity.js';
 import type { Store } from '../storage/store.js';
 import { byKeys } from './queries.js';
 import type { EntityDraft } from './types.js';
+import { BATCH_BYTES, recordBytes } from './batch-bytes.js';
 
 export interface EntityCounts {
   created: number;
@@ -59,13 +61,22 @@ const refId = (n: EntityRef | EntityRecord | null | undefined): string | null =>
 /** `2024-06-18T00:00:00.000Z` → `20240618T000000Z` (a history id suffix: no ':' or '.'). */
 export const observedSuffix = (ms: number): string => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z').replace(/[-:]/g, '');
 
+/**
+ * What EntityWriter.written keeps of a record's canonical form: 128 bits of its SHA-256, not the form itself, whose
+ * text grows with the record (a CVE record's description: kilobytes) and would hold every record of the run. Two
+ * different forms sharing a digest would skip one write of a changed repeat: about 1 in 10^29 for a million.
+ */
+export const formDigest = (form: string): string => createHash('sha256').update(form).digest('base64url').slice(0, 22);
+
 export class EntityWriter {
   private pending: Pending[] = [];
-  /** Records this run wrote, by type name and id: canonical form (a repeat counts once). */
+  /** Records this run wrote, by type name and id: formDigest of their canonical form (a repeat counts once). */
   private readonly written = new Map<string, string>();
   readonly counts = new Map<string, EntityCounts>();
   /** Transactions written. */
   batches = 0;
+  /** recordBytes of the pending drafts: at BATCH_BYTES the batch is written, however few they are. */
+  private heldBytes = 0;
 
   constructor(
     private readonly o: {
@@ -114,12 +125,14 @@ export class EntityWriter {
     }
     if (this.o.dry) return;
     this.pending.push({ draft, position, writes, main, ...(draft.snapshot ? { observed: draft.snapshot.observed } : {}) });
-    if (this.pending.length >= this.o.batchSize) await this.flush();
+    this.heldBytes += recordBytes(position, writes);
+    if (this.pending.length >= this.o.batchSize || this.heldBytes >= BATCH_BYTES) await this.flush();
   }
 
   async flush(): Promise<void> {
     const batch = this.pending;
     this.pending = [];
+    this.heldBytes = 0;
     if (batch.length === 0) return;
     const writes: WriteRecord[] = [];
     await this.resolveSnapshots(batch, writes);
@@ -150,9 +163,10 @@ export class EntityWriter {
       }
       const record = ex ? this.merged(w.record, ex) : w.record;
       const form = this.form(record, w.parent?.key);
+      const digest = formDigest(form);
       const before = this.written.get(k);
-      this.written.set(k, form);
-      if (before === form) continue; // a repeat within the run, already counted and written
+      this.written.set(k, digest);
+      if (before === digest) continue; // a repeat within the run, already counted and written
       if (before === undefined) {
         if (!ex) this.count(record.type, 'created');
         else if (this.form(ex, ex.listedBy?.key) === form) {
