@@ -1,9 +1,8 @@
 /**
  * The memory bound of an import batch (write-batch.ts; write-entities.ts the same for entity records). A batch holds
  * at most `--batch-size` indicators, and is also written once its pending indicators hold BATCH_BYTES of text
- * (pendingBytes; recordBytes for entities), so that rows of long values
- * (URLs of kilobytes, or more) make batches of fewer indicators rather than batches of more memory: every batch
- * lives several times over until it commits (the pending indicators, their encoded rows, the copy posted to
+ * (pendingBytes; recordBytes for entities), so that rows of long values (URLs of kilobytes, or more) make batches
+ * of fewer indicators rather than batches of more memory: every batch lives several times over until it commits (the pending indicators, their encoded rows, the copy posted to
  * SQLite's writer thread or sent to PostgreSQL). Measured on 2 cores, SQLite, 20,000 indicators with URLs of 20,000
  * characters (a 413 MB STIX bundle, 5,000 of them 100 MB): without the bound, 677–689 MiB peak anonymous memory,
  * 6.8–7.6 s; 16 MiB: 341 MiB, 6.4 s; 8 MiB: 254–260 MiB, 6.0–6.8 s; 4 MiB: 202 MiB, 7.5 s (more transactions).

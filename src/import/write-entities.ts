@@ -3,8 +3,8 @@
  * records, certificates…): each draft is read by the model (read-entity.ts) into its write records — the
  * entity, the references it creates when absent (hosts) and its deep-inserted children (components, article
  * indicators) — so an invalid draft is rejected whole, before anything of it is written. Every `batchSize`
- * drafts (fewer once they hold BATCH_BYTES of text: batch-bytes.ts) make one `store.write` call (one transaction, merge mode: the model's merge rules keep the earliest
- * first seen and the latest last seen).
+ * drafts (fewer once they hold BATCH_BYTES of text: batch-bytes.ts) make one `store.write` call (one transaction,
+ * merge mode: the model's merge rules keep the earliest first seen and the latest last seen).
  *
  * Counting, per entity type name: a record is 'created' (no stored row), 'updated' (its merged values differ
  * from the stored row) or 'unchanged' (nothing to write); a reference (a host, written only when absent) is
@@ -64,7 +64,8 @@ export const observedSuffix = (ms: number): string => new Date(ms).toISOString()
 /**
  * What EntityWriter.written keeps of a record's canonical form: 128 bits of its SHA-256, not the form itself, whose
  * text grows with the record (a CVE record's description: kilobytes) and would hold every record of the run. Two
- * different forms sharing a digest would skip one write of a changed repeat: about 1 in 10^29 for a million.
+ * different forms of one id sharing a digest would skip the write of that changed repeat: 1 in 2^128 (about 10^38)
+ * per changed repeat.
  */
 export const formDigest = (form: string): string => createHash('sha256').update(form).digest('base64url').slice(0, 22);
 
