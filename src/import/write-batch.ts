@@ -1,8 +1,8 @@
 /**
  * Batch writing for the importer: collects distinct indicators (repeats within a batch merge by the model's
  * merge rules), and every `batchSize` of them (fewer once they hold BATCH_BYTES of text: batch-bytes.ts) makes one
- * `store.write` call = one transaction holding the new
- * artifacts, the profiles changed since the last batch and the indicators. An interrupted import leaves exactly
+ * `store.write` call = one transaction holding the new artifacts, the profiles changed since the last batch and
+ * the indicators. An interrupted import leaves exactly
  * the batches that committed; running it again completes it (ids are deterministic).
  *
  * Counting: per batch, one query fetches the batch's indicators that already exist. Artifacts are not looked up:

@@ -3,19 +3,13 @@
  * (src/import/batch-bytes.ts): rows of long values make smaller batches, not batches of more memory.
  */
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
-import { counts, importInto, memoryStore } from './helpers.js';
+import { describe, it } from 'node:test';
+import { counts, importInto, inputFiles, memoryStore } from './helpers.js';
 import { BATCH_BYTES, pendingBytes, recordBytes } from '../../src/import/batch-bytes.js';
 import { MODEL } from '../../src/model/model.js';
+import { createTestPostgresStore, POSTGRES_SKIP_REASON, TEST_DATABASE_URL } from '../support/postgres.js';
 
-let tmp: string;
-before(async () => {
-  tmp = await mkdtemp(join(tmpdir(), 'tigraph-batch-bytes-'));
-});
-after(() => rm(tmp, { recursive: true, force: true }));
+const input = inputFiles('tigraph-batch-bytes-');
 
 describe('batch bytes', () => {
   it('pendingBytes: id, position, property names and string values; 8 per other value, a nested one by its JSON', () => {
@@ -33,8 +27,7 @@ describe('batch bytes', () => {
       const head = `https://big-${i}.example/p?q=`;
       return head + 'x'.repeat(1_000_000 - head.length);
     };
-    const file = join(tmp, 'apt_bigurlgroup.txt');
-    await writeFile(file, Array.from({ length: 10 }, (_, i) => url(i)).join('\n') + '\n');
+    const file = await input('apt_bigurlgroup.txt', Array.from({ length: 10 }, (_, i) => url(i)).join('\n') + '\n');
     const store = memoryStore();
     try {
       const s = await importInto(store, [file]);
@@ -49,6 +42,20 @@ describe('batch bytes', () => {
     }
   });
 
+  it('PostgreSQL the same: the 10 URLs of 1,000,000 characters make 2 batches, every URL stored whole', { skip: TEST_DATABASE_URL ? false : POSTGRES_SKIP_REASON }, async () => {
+    const head = (i: number): string => `https://pg-big-${i}.example/p?q=`;
+    const file = await input('apt_pgbigurlgroup.txt', Array.from({ length: 10 }, (_, i) => head(i) + 'x'.repeat(1_000_000 - head(i).length)).join('\n') + '\n');
+    const store = await createTestPostgresStore();
+    try {
+      const s = await importInto(store, [file]);
+      assert.deepEqual({ indicators: s.indicators, batches: s.batches, stored: await counts(store) }, { indicators: { created: 20, updated: 0, unchanged: 0, withoutProfile: 0 }, batches: 2, stored: { profiles: 1, indicators: 20 } });
+      const rows = await store.pool.query(`SELECT length("value") AS n FROM "artifact" WHERE "value" LIKE 'https://pg-big-%'`);
+      assert.deepEqual(rows.rows.map((r: { n: number }) => Number(r.n)), Array.from({ length: 10 }, () => 1_000_000));
+    } finally {
+      await store.close();
+    }
+  });
+
   it('entity records too: 10 CVE records with descriptions of 1,000,000 characters make 2 batches, not 1, each description stored whole', async () => {
     const record = (i: number): Record<string, unknown> => ({
       dataType: 'CVE_RECORD',
@@ -57,8 +64,7 @@ describe('batch bytes', () => {
       containers: { cna: { descriptions: [{ lang: 'en', value: 'd'.repeat(1_000_000) }], affected: [{ vendor: 'Example', product: `Widget ${i}` }] } },
     });
     // One file of about 10 MB (a CVE file may hold 16 MiB).
-    const file = join(tmp, 'big-descriptions.json');
-    await writeFile(file, JSON.stringify(Array.from({ length: 10 }, (_, i) => record(i))));
+    const file = await input('big-descriptions.json', JSON.stringify(Array.from({ length: 10 }, (_, i) => record(i))));
     const store = memoryStore();
     try {
       const s = await importInto(store, [file]);

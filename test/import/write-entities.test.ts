@@ -4,20 +4,13 @@
  * within the run is still told from a changed one.
  */
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { createHash } from 'node:crypto';
-import { importInto, memoryStore } from './helpers.js';
+import { importInto, inputFiles, memoryStore } from './helpers.js';
 import { formDigest } from '../../src/import/write-entities.js';
 import { MODEL } from '../../src/model/model.js';
 
-let tmp: string;
-before(async () => {
-  tmp = await mkdtemp(join(tmpdir(), 'tigraph-write-entities-'));
-});
-after(() => rm(tmp, { recursive: true, force: true }));
+const input = inputFiles('tigraph-write-entities-');
 
 describe('entity writer', () => {
   it('formDigest: the first 22 base64url characters of the form\'s SHA-256 (128 bits), whatever its length', () => {
@@ -35,8 +28,7 @@ describe('entity writer', () => {
       cveMetadata: { cveId: 'CVE-2099-7001', state: 'PUBLISHED', datePublished: '2024-01-02T03:04:05.000Z', dateUpdated: '2024-02-01T00:00:00.000Z' },
       containers: { cna: { descriptions: [{ lang: 'en', value: description }], affected: [{ vendor: 'Example', product: 'Widget' }] } },
     });
-    const file = join(tmp, 'repeats.json');
-    await writeFile(file, JSON.stringify([record('first'), record('first'), record('second')]));
+    const file = await input('repeats.json', JSON.stringify([record('first'), record('first'), record('second')]));
     const store = memoryStore();
     try {
       const s = await importInto(store, [file], { batchSize: 1 });

@@ -89,9 +89,12 @@ export class SqliteStore extends SqlStore {
   /** Writes posted with WriteOptions.stage. */
   stagedWrites = 0;
   private readonly stagedSqlCache = new Map<string, StagedTableSql>();
+  /** The writer thread's byte budgets (writeQueueFull). */
+  private readonly queueBudget: { readonly direct: number; readonly staged: number };
 
   constructor(model: Model, private readonly options: SqliteStoreOptions) {
     super(model, sqliteDialect);
+    this.queueBudget = options.writerQueueBytes ?? { direct: WRITER_QUEUE_BYTES, staged: STAGED_WRITER_QUEUE_BYTES };
     if (options.filename !== ':memory:') mkdirSync(dirname(options.filename), { recursive: true });
     this.db = new Database(options.filename);
     try {
@@ -139,8 +142,7 @@ export class SqliteStore extends SqlStore {
   }
 
   override writeQueueFull(staged: boolean): boolean {
-    const budget = this.options.writerQueueBytes ?? { direct: WRITER_QUEUE_BYTES, staged: STAGED_WRITER_QUEUE_BYTES };
-    return (this.writer?.queuedBytes ?? 0) > (staged ? budget.staged : budget.direct);
+    return (this.writer?.queuedBytes ?? 0) > (staged ? this.queueBudget.staged : this.queueBudget.direct);
   }
 
   /** Transactions the writer thread was sent (writes queued together share one); 0 without a thread. */
