@@ -11,7 +11,8 @@
  *   other prefix is a network and is skipped ('network, not a host');
  * - URLs: with a scheme, the WHATWG serialization (lower-case scheme and host, punycode, default port dropped);
  *   without a scheme (`host/path`, as in maltrail trails) the host part is canonicalized and the rest kept
- *   verbatim. URLs become unclassifiedArtifact of kind 'url' with id unclassifiedArtifactId(value).
+ *   verbatim, unless it holds a control character or text the stores cannot hold (a NUL, a lone surrogate): those
+ *   are rejected, as the WHATWG parser would have percent-encoded them; a port must be 0–65535. URLs become unclassifiedArtifact of kind 'url' with id unclassifiedArtifactId(value).
  *
  * The result is the artifact's Graph JSON (with "@odata.type"), or a skip (valid input tigraph does not
  * store) or a reject (malformed input), each with a reason that the import summary groups by.
@@ -19,6 +20,7 @@
 import { isIP } from 'node:net';
 import { domainToASCII } from 'node:url';
 import { unclassifiedArtifactId } from '../model/ids.js';
+import { findUnstorable } from '../odata/bind/unstorable-text.js';
 import { T_HOSTNAME, T_IP_ADDRESS, T_UNCLASSIFIED } from '../seed/seed-dataset.js';
 
 export interface ArtifactJson {
@@ -134,12 +136,23 @@ export function canonicalizeUrl(raw: string): Canonical {
     return { ok: true, artifact: urlArtifact(url.href) };
   }
   if (v.startsWith('/')) return skip('URL path without host');
+  const unstorable = findUnstorable(v);
+  if (unstorable) return reject(`invalid URL: ${unstorable.describe} at index ${unstorable.index}`);
+  const control = /[\u0001-\u001f\u007f]/.exec(v);
+  if (control) return reject(`invalid URL: a control character (U+${control[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}) at index ${control.index}`);
   const slash = v.indexOf('/');
   const hostPart = slash < 0 ? v : v.slice(0, slash);
+  if (!validPort(hostPart)) return reject('invalid port');
   const host = canonicalHostPort(hostPart);
   if (!host) return reject('invalid URL host');
   return { ok: true, artifact: urlArtifact(host + (slash < 0 ? '' : v.slice(slash))) };
 }
+
+/** False when `hostPort` ends in a port (`:digits`) above 65535. */
+const validPort = (hostPort: string): boolean => {
+  const m = /:([0-9]+)$/.exec(hostPort);
+  return !m || (m[1]!.length <= 5 && Number(m[1]) <= 65535);
+};
 
 /** `host`, `host:port`, `ip`, `ip:port`, `[v6]:port` → canonical host (port kept), or undefined. */
 function canonicalHostPort(v: string): string | undefined {
@@ -173,7 +186,9 @@ export function hostOfUrl(artifact: ArtifactJson): ArtifactJson | undefined {
     }
   } else {
     const end = value.search(/[/?#]/);
-    host = (end < 0 ? value : value.slice(0, end)).replace(/^\[([^\]]+)\](?::\d+)?$/, '$1').replace(/:\d+$/, '');
+    const hostPort = end < 0 ? value : value.slice(0, end);
+    const bracketed = /^\[([^\]]+)\](?::\d+)?$/.exec(hostPort);
+    host = bracketed ? bracketed[1]! : hostPort.replace(/:\d+$/, '');
   }
   host = host.replace(/^\[|\]$/g, '');
   const ip = canonicalIp(host);
@@ -189,12 +204,16 @@ export function hostOfUrl(artifact: ArtifactJson): ArtifactJson | undefined {
 export function canonicalizeAuto(raw: string): Canonical {
   const v = refang(raw);
   if (v.length === 0) return reject('empty value');
-  if (SCHEME.test(v) || v.includes('/') && !/^[0-9a-f:.]+\/[0-9]{1,3}$/i.test(v)) return canonicalizeUrl(v);
-  if (isIP(v) || /^[0-9a-f:.]+\/[0-9]{1,3}$/i.test(v)) return canonicalizeIp(v);
+  // A CIDR has an address of digits and dots (IPv4) or with a colon (IPv6) before its slash: `dead.beef/24`,
+  // hex letters and dots, is a host and a path.
+  const cidr = /^([0-9a-f:.]+)\/[0-9]{1,3}$/i.exec(v);
+  const isCidr = cidr !== null && (/^[0-9.]+$/.test(cidr[1]!) || cidr[1]!.includes(':'));
+  if (SCHEME.test(v) || (v.includes('/') && !isCidr)) return canonicalizeUrl(v);
+  if (isIP(v) || isCidr) return canonicalizeIp(v);
   const bracketed = /^\[([^\]]+)\](?::[0-9]{1,5})*$/.exec(v);
-  if (bracketed) return canonicalizeIp(bracketed[1]!);
+  if (bracketed) return validPort(v) ? canonicalizeIp(bracketed[1]!) : reject('invalid port');
   const portless = /^([^:]+)(?::[0-9]{1,5})+$/.exec(v);
-  if (portless) return canonicalizeAuto(portless[1]!);
+  if (portless) return v.split(':').slice(1).every((p) => Number(p) <= 65535) ? canonicalizeAuto(portless[1]!) : reject('invalid port');
   const badPort = /^([^:]+):([0-9]+)$/.exec(v);
   if (badPort) return reject('invalid port');
   if (/^[0-9.]+$/.test(v)) return reject('invalid IPv4 address');

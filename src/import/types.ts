@@ -122,35 +122,63 @@ export interface ReaderContext {
 /** A reader yields items one by one or, where it has many at once (a chunk's worth), as an array. */
 export type Reader = (ctx: ReaderContext) => AsyncIterable<ImportItem | readonly ImportItem[]>;
 
-const CANONICAL_ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,3})?Z$/;
+const CANONICAL_ISO = /^(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d)(?:\.\d{1,3})?Z$/;
+const ISO_LIKE = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/i;
 
-/** ISO 8601 / RFC 3339 timestamp → epoch ms, or undefined. */
+/** The earliest and latest instants imported (0001-01-01T00:00:00Z, 9999-12-31T23:59:59.999Z): Edm.DateTimeOffset's years. */
+export const MIN_TIME_MS = -62135596800000;
+export const MAX_TIME_MS = 253402300799999;
+
+const isLeap = (y: number): boolean => (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
+const DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/**
+ * Whether the fields name a real instant: Date.parse and Date.UTC roll impossible ones over (February 30 → March 1,
+ * 10:75 → 11:15, 24:00 → the next day), and an impossible date in a feed is an error, not a neighbouring day.
+ */
+export function realDateTime(year: number, month: number, day: number, hour = 0, minute = 0, second = 0): boolean {
+  if (year < 1 || month < 1 || month > 12 || day < 1 || hour > 23 || minute > 59 || second > 59) return false;
+  return day <= (month === 2 && isLeap(year) ? 29 : DAYS[month - 1]!);
+}
+
+/** `ms` when it lies within the years imported (MIN_TIME_MS…MAX_TIME_MS), else undefined. */
+export const inTimeRange = (ms: number): number | undefined => (Number.isFinite(ms) && ms >= MIN_TIME_MS && ms <= MAX_TIME_MS ? ms : undefined);
+
+const fieldsReal = (m: RegExpExecArray): boolean => realDateTime(Number(m[1]), Number(m[2]), Number(m[3]), Number(m[4] ?? 0), Number(m[5] ?? 0), Number(m[6] ?? 0));
+
+/** ISO 8601 / RFC 3339 timestamp → epoch ms, or undefined (also for impossible dates and times: realDateTime). */
 export function parseIsoTime(value: unknown): number | undefined {
   if (typeof value !== 'string') return undefined;
   // The form nearly every feed writes (STIX requires it): Date.parse reads it exactly, with no rewriting.
-  if (CANONICAL_ISO.test(value)) {
-    const ms = Date.parse(value);
-    return Number.isNaN(ms) ? undefined : ms;
-  }
-  if (!/^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/i.test(value.trim())) return undefined;
+  const canonical = CANONICAL_ISO.exec(value);
+  if (canonical) return fieldsReal(canonical) ? inTimeRange(Date.parse(value)) : undefined;
+  const m = ISO_LIKE.exec(value.trim());
+  if (!m || !fieldsReal(m)) return undefined;
   let v = value.trim().replace(' ', 'T');
   // Date.parse keeps at most millisecond precision but rejects more than 3 fraction digits on some inputs.
   v = v.replace(/(\.\d{3})\d+/, '$1');
   if (/T\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/.test(v)) v += 'Z';
-  const ms = Date.parse(v);
-  return Number.isNaN(ms) ? undefined : ms;
+  return inTimeRange(Date.parse(v));
 }
 
-/** `M/D/YYYY` (Microsoft's US-style CSV dates) or ISO 8601 → epoch ms at UTC midnight / the given time. */
+/**
+ * `M/D/YYYY` (Microsoft's US-style CSV dates, optionally with `h:mm[:ss]` and AM/PM) or ISO 8601 → epoch ms at UTC
+ * midnight / the given time; undefined for impossible dates and times (realDateTime; with AM/PM the hour is 1–12).
+ */
 export function parseCsvDate(value: string): number | undefined {
   const m = /^\s*(\d{1,2})\/(\d{1,2})\/(\d{4})(?:\s+(\d{1,2}):(\d{2})(?::(\d{2}))?\s*(AM|PM)?)?\s*$/i.exec(value);
   if (m) {
     const [month, day, year] = [Number(m[1]), Number(m[2]), Number(m[3])];
-    if (month < 1 || month > 12 || day < 1 || day > 31) return undefined;
     let hour = m[4] ? Number(m[4]) : 0;
-    if (m[7]) hour = (hour % 12) + (m[7].toUpperCase() === 'PM' ? 12 : 0);
-    const ms = Date.UTC(year, month - 1, day, hour, m[5] ? Number(m[5]) : 0, m[6] ? Number(m[6]) : 0);
-    return new Date(ms).getUTCDate() === day ? ms : undefined;
+    if (m[7]) {
+      if (hour < 1 || hour > 12) return undefined;
+      hour = (hour % 12) + (m[7].toUpperCase() === 'PM' ? 12 : 0);
+    }
+    const [minute, second] = [m[5] ? Number(m[5]) : 0, m[6] ? Number(m[6]) : 0];
+    if (!realDateTime(year, month, day, hour, minute, second)) return undefined;
+    // Date.UTC reads years 0–99 as 1900–1999: the year is set on its own.
+    const d = new Date(Date.UTC(2000, month - 1, day, hour, minute, second));
+    return inTimeRange(d.setUTCFullYear(year));
   }
   return parseIsoTime(value);
 }
@@ -165,6 +193,9 @@ export function countryLabel(code: string): string {
     return code.toUpperCase();
   }
 }
+
+/** A member's value as a reject shows it: strings as they are, anything else as JSON. */
+export const valueText = (v: unknown): string => (typeof v === 'string' ? v : (JSON.stringify(v) ?? String(v)));
 
 export const isNonEmptyString = (v: unknown): v is string => typeof v === 'string' && v.trim().length > 0;
 

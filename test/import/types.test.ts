@@ -4,7 +4,7 @@
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseIsoTime } from '../../src/import/types.js';
+import { MAX_TIME_MS, MIN_TIME_MS, parseIsoTime } from '../../src/import/types.js';
 
 const JAN_2_2024_0304_05 = 1704164645000; // 2024-01-02T03:04:05Z (date -u -d @1704164645)
 
@@ -30,5 +30,16 @@ describe('parseIsoTime', () => {
     assert.equal(parseIsoTime('yesterday'), undefined);
     assert.equal(parseIsoTime(1704164645000), undefined);
     assert.equal(parseIsoTime(''), undefined);
+  });
+
+  it('impossible dates and times are undefined, not rolled over (Date.parse reads 2024-02-30 as March 1)', () => {
+    for (const v of ['2024-02-30T00:00:00Z', '2023-02-29T00:00:00Z', '2023-04-31T12:00:00Z', '2024-01-01T24:00:00Z', '2024-01-01T23:60:00Z', '2016-12-31T23:59:60Z', '2024-02-30', '2024-02-30 10:00:00+02:00', '0000-01-01T00:00:00Z']) {
+      assert.equal(parseIsoTime(v), undefined, v);
+    }
+    assert.equal(parseIsoTime('2024-02-29T00:00:00Z'), 1709164800000); // date -u -d 2024-02-29 +%s
+    assert.equal(parseIsoTime('2000-02-29'), 951782400000); // 2000 is a leap year (divisible by 400)
+    assert.equal(parseIsoTime('1900-02-29'), undefined); // 1900 is not
+    assert.equal(parseIsoTime('9999-12-31T23:59:59.999Z'), MAX_TIME_MS);
+    assert.equal(parseIsoTime('0001-01-01T00:00:00Z'), MIN_TIME_MS);
   });
 });

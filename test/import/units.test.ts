@@ -115,6 +115,21 @@ describe('CSV and dates', () => {
     assert.equal(parseCsvDate('2/30/2022'), undefined);
     assert.equal(parseCsvDate('2021-05-27'), Date.parse('2021-05-27T00:00:00Z'));
   });
+  it('CSV times: minutes and seconds past 59, an hour past 23 or a 13 PM are refused, not rolled over; years below 100 stay', () => {
+    assert.equal(parseCsvDate('12/7/2022 10:75'), undefined);
+    assert.equal(parseCsvDate('12/7/2022 10:00:99'), undefined);
+    assert.equal(parseCsvDate('12/7/2022 24:00'), undefined);
+    assert.equal(parseCsvDate('12/7/2022 13:00 PM'), undefined);
+    assert.equal(parseCsvDate('12/7/2022 0:30 AM'), undefined);
+    assert.equal(parseCsvDate('12/7/2022 12:30 AM'), Date.parse('2022-12-07T00:30:00Z'));
+    assert.equal(parseCsvDate('12/7/2022 1:02:03 PM'), Date.parse('2022-12-07T13:02:03Z'));
+    assert.equal(parseCsvDate('2/29/2024'), Date.parse('2024-02-29T00:00:00Z'));
+    assert.equal(parseCsvDate('2/29/2023'), undefined);
+    // Date.UTC would read year 99 as 1999.
+    assert.equal(parseCsvDate('1/1/0099'), Date.parse('0099-01-01T00:00:00Z'));
+    assert.equal(parseCsvDate('1/1/0000'), undefined);
+    assert.equal(parseCsvDate('2024-02-30'), undefined);
+  });
   it('names profiles from IOC list file names', () => {
     assert.equal(titleFromFileName('/x/apt_kimsuky.txt'), 'kimsuky');
     assert.equal(titleFromFileName('apt_gamaredon-1.txt'), 'gamaredon');

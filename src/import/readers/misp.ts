@@ -30,10 +30,18 @@ function epochMs(v: unknown): number | undefined {
   if (typeof v !== 'string' && typeof v !== 'number') return undefined;
   if (typeof v === 'string' && !/^[0-9]+$/.test(v.trim())) return undefined;
   const ms = Number(v) * 1000;
-  return Number.isFinite(ms) && ms > 0 ? ms : undefined;
+  return ms > 0 ? inTimeRange(ms) : undefined;
+}
+
+/** The first of an attribute's time members that it gives but that is not a time (null and '' give none). */
+function invalidTime(a: Obj): string | undefined {
+  if (a['timestamp'] !== undefined && a['timestamp'] !== null && epochMs(a['timestamp']) === undefined) return 'timestamp';
+  for (const k of ['first_seen', 'last_seen']) if (a[k] !== undefined && a[k] !== null && a[k] !== '' && parseIsoTime(a[k]) === undefined) return k;
+  return undefined;
 }
 import { JsonStreamError, parseJsonValue, streamJsonValues, type Decision } from '../stream-json-array.js';
-import { countryLabel, distinctNames, isNonEmptyString, parseIsoTime, type Content, type ImportItem, type ProfileDraft, type ReaderContext } from '../types.js';
+import { structureReject } from './json-structure-reject.js';
+import { countryLabel, distinctNames, inTimeRange, isNonEmptyString, parseIsoTime, valueText, type Content, type ImportItem, type ProfileDraft, type ReaderContext } from '../types.js';
 
 type Obj = Record<string, unknown>;
 /** Galaxy types (and plain tag predicates) whose clusters are profiles, and the kind they make. */
@@ -148,7 +156,7 @@ export async function* readMisp(ctx: ReaderContext): AsyncGenerator<ImportItem> 
   } catch (e) {
     if (!(e instanceof JsonStreamError)) throw e;
     yield* pending;
-    yield { kind: 'reject', position: `byte ${e.offset}`, reason: e.truncated ? 'truncated file' : 'malformed JSON structure (rest of the file not read)' };
+    yield structureReject(e);
     return;
   }
   yield* pending;
@@ -234,6 +242,11 @@ export async function* readMisp(ctx: ReaderContext): AsyncGenerator<ImportItem> 
         }
         parts = [{ hint, value: type.endsWith('|port') ? value.split('|')[0]! : value }];
       }
+      const badTime = invalidTime(a);
+      if (badTime) {
+        yield { kind: 'reject', position, reason: `invalid timestamp ${badTime}`, value: valueText(a[badTime]) };
+        continue;
+      }
       const ts = epochMs(a['timestamp']);
       const firstSeen = parseIsoTime(a['first_seen']) ?? eventDate ?? ts ?? ctx.now;
       const latestTs = ts !== undefined && eventTs !== undefined ? Math.max(ts, eventTs) : ts ?? eventTs;
@@ -249,6 +262,7 @@ export async function* readMisp(ctx: ReaderContext): AsyncGenerator<ImportItem> 
     }
   } catch (e) {
     if (!(e instanceof JsonStreamError)) throw e;
+    yield structureReject(e);
   }
 }
 
@@ -275,6 +289,7 @@ async function* readGalaxyValues(ctx: ReaderContext, header: Map<string, unknown
     }
   } catch (e) {
     if (!(e instanceof JsonStreamError)) throw e;
+    yield structureReject(e);
   }
   if (!any) yield { kind: 'reject', position: 'file', reason: 'not a MISP event or galaxy cluster file' };
 }

@@ -36,9 +36,10 @@ import { canonicalize } from '../canonicalize.js';
 import { parseStixPattern } from '../stix-pattern.js';
 import { StixRefs } from '../stix-refs.js';
 import { JsonStreamError, parseJsonValue, streamJsonBatches, type Decision } from '../stream-json-array.js';
+import { earlierError, structureReject } from './json-structure-reject.js';
 import type { ArtifactJson } from '../canonicalize.js';
 import { cveIdOf, exactArticleIndicator, exactVulnerabilityId, patternArtifacts, reportItems, vulnerabilityItem, type ExactArticleIndicator } from '../stix-report.js';
-import { countryLabel, distinctNames, isNonEmptyString, parseIsoTime, SOURCES, type Content, type ImportItem, type IndicatorSourceName, type ProfileDraft, type ReaderContext } from '../types.js';
+import { countryLabel, distinctNames, isNonEmptyString, parseIsoTime, SOURCES, valueText, type Content, type ImportItem, type IndicatorSourceName, type ProfileDraft, type ReaderContext } from '../types.js';
 
 const PROFILE_KINDS: Readonly<Record<string, 'actor' | 'tool'>> = { 'intrusion-set': 'actor', 'threat-actor': 'actor', campaign: 'actor', malware: 'tool', tool: 'tool' };
 /** Objects consumed in pass 1 without becoming a profile (not counted as skipped). */
@@ -264,13 +265,14 @@ export async function* readStix(ctx: ReaderContext): AsyncGenerator<ImportItem |
     }
   } catch (e) {
     if (!(e instanceof JsonStreamError)) throw e;
+    structureError = earlierError(structureError, e);
   }
   const sourceOf = (ref: unknown): IndicatorSourceName => {
     const creator = typeof ref === 'string' ? identities.get(ref) : undefined;
     return ctx.source ?? (typeof ref === 'string' ? identitySources.get(ref) : undefined) ?? (creator && /microsoft/i.test(creator) ? 'microsoft' : 'osint');
   };
   for (const r of reports) yield* reportItems(r.o, r.position, { ids, indicatorArtifacts, articleIndicators, vulnerabilities, sourceOf });
-  if (structureError) yield { kind: 'reject', position: `byte ${structureError.offset}`, reason: structureError.truncated ? 'truncated file' : 'malformed JSON structure (rest of the file not read)' };
+  if (structureError) yield structureReject(structureError);
 }
 
 function* indicatorItems(
@@ -294,7 +296,9 @@ function* indicatorItems(
   if (o['revoked'] === true) return yield { kind: 'skip', position, reason: 'revoked indicator' };
   const sighting = refs.sightings.get(id);
   const validFrom = parseIsoTime(o['valid_from']);
-  if (o['valid_from'] !== undefined && validFrom === undefined) return yield { kind: 'reject', position, reason: 'invalid timestamp valid_from' };
+  for (const k of ['valid_from', 'x_first_seen', 'x_last_seen']) {
+    if (o[k] !== undefined && o[k] !== null && parseIsoTime(o[k]) === undefined) return yield { kind: 'reject', position, reason: `invalid timestamp ${k}`, value: valueText(o[k]) };
+  }
   const firstSeen = parseIsoTime(o['x_first_seen']) ?? sighting?.first ?? validFrom;
   if (firstSeen === undefined) return yield { kind: 'reject', position, reason: 'missing required field valid_from' };
   const lastSeen = parseIsoTime(o['x_last_seen']) ?? sighting?.last ?? null;
