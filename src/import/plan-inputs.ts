@@ -32,11 +32,39 @@ export async function readHead(path: string, bytes = DETECTION_HEAD_BYTES): Prom
 
 const IGNORED = /^(\.|license|licence|readme|manifest\.tsv$)|\.(md|tsv|sha256|asc|sig)$/i;
 
-/** Files under `path` to import, in a stable order. */
-export async function expandInput(path: string): Promise<{ files: string[]; mispFeed: boolean }> {
-  const s = await stat(path);
+/** An input that cannot be planned (a dangling link, an unreadable directory): the import stops before writing. */
+export class InputError extends Error {}
+
+const why = (e: unknown): string => {
+  const code = (e as NodeJS.ErrnoException).code;
+  return code === 'ENOENT' ? 'no such file or directory (a dangling symbolic link?)' : code === 'EACCES' ? 'permission denied' : code === 'ELOOP' ? 'too many levels of symbolic links' : 'cannot be read';
+};
+
+async function statOf(path: string): Promise<Awaited<ReturnType<typeof stat>>> {
+  try {
+    return await stat(path);
+  } catch (e) {
+    throw new InputError(`${path}: ${why(e)}`);
+  }
+}
+
+/**
+ * Files under `path` to import, in a stable order. Each real directory is walked once (`seen`, by device and
+ * inode), so a symbolic link back to a directory above it is not followed round; entries that are neither files
+ * nor directories (sockets, FIFOs, devices) are left out; an entry that cannot be read is an InputError.
+ */
+export async function expandInput(path: string, seen = new Set<string>()): Promise<{ files: string[]; mispFeed: boolean }> {
+  const s = await statOf(path);
   if (!s.isDirectory()) return { files: [path], mispFeed: false };
-  const names = (await readdir(path)).sort();
+  const key = `${s.dev}:${s.ino}`;
+  if (seen.has(key)) return { files: [], mispFeed: false };
+  seen.add(key);
+  let names: string[];
+  try {
+    names = (await readdir(path)).sort();
+  } catch (e) {
+    throw new InputError(`${path}: ${why(e)}`);
+  }
   if (names.includes('manifest.json')) {
     return { files: names.filter((n) => n.endsWith('.json') && n !== 'manifest.json').map((n) => join(path, n)), mispFeed: true };
   }
@@ -44,8 +72,8 @@ export async function expandInput(path: string): Promise<{ files: string[]; misp
   for (const name of names) {
     if (IGNORED.test(name)) continue;
     const p = join(path, name);
-    const st = await stat(p);
-    if (st.isDirectory()) files.push(...(await expandInput(p)).files);
+    const st = await statOf(p);
+    if (st.isDirectory()) files.push(...(await expandInput(p, seen)).files);
     else if (st.isFile()) files.push(p);
   }
   return { files, mispFeed: false };

@@ -1,7 +1,7 @@
-/** `tigraph import` as a child process: stdin, exit codes, and an import killed mid-way (kill -9). */
+/** `tigraph import` as a child process: stdin, exit codes, inputs that are not files, and an import killed mid-way (kill -9). */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -75,6 +75,32 @@ describe('tigraph import (CLI)', () => {
     assert.equal(r.code, 2);
     assert.equal(r.stderr, 'tigraph import: /no/such/file: no such file or directory\n');
     assert.equal(r.stdout, '');
+  });
+
+  it('a FIFO or a device is one line and exit code 2, not a stack trace or a read that never ends', async () => {
+    const fifo = join(tmp, 'a-fifo');
+    execFileSync('mkfifo', [fifo]);
+    for (const input of [fifo, '/dev/zero']) {
+      const r = await start(['import', input, '--data-dir', join(tmp, 'devices')]).done;
+      assert.deepEqual({ code: r.code, stderr: r.stderr, stdout: r.stdout }, { code: 2, stderr: `tigraph import: ${input}: not a regular file or directory (use '-' to read a stream from stdin)\n`, stdout: '' });
+    }
+  });
+
+  it('a directory: a symbolic link back up is walked once; a dangling link is one line and exit code 2, nothing written', async () => {
+    const dir = join(tmp, 'looping');
+    await mkdir(dir);
+    await writeFile(join(dir, 'apt_loopgroup.txt'), 'loop.example.com\n');
+    await symlink(dir, join(dir, 'again'));
+    const dataDir = join(tmp, 'looping-store');
+    const r = await start(['import', dir, '--data-dir', dataDir]).done;
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /^1 file \(ioc-list\)/);
+    assert.equal(indicatorCount(dataDir), 1);
+
+    await symlink(join(tmp, 'nothing-here'), join(dir, 'gone.txt'));
+    const d = await start(['import', dir, '--data-dir', join(tmp, 'dangling-store')]).done;
+    assert.deepEqual({ code: d.code, stderr: d.stderr, stdout: d.stdout }, { code: 2, stderr: `tigraph import: ${join(dir, 'gone.txt')}: no such file or directory (a dangling symbolic link?)\n`, stdout: '' });
+    assert.equal(indicatorCount(join(tmp, 'dangling-store')), 0);
   });
 
   it('an import killed mid-way keeps only whole batches; running it again completes it', async () => {

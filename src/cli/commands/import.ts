@@ -7,11 +7,11 @@
  * (heap-growth.ts), for flat memory in large imports.
  */
 import { Command, Option } from 'commander';
-import { access, constants, rm } from 'node:fs/promises';
+import { access, constants, rm, stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { MODEL } from '../../model/model.js';
 import { FORMATS } from '../../import/detect-format.js';
-import { spoolStdin } from '../../import/plan-inputs.js';
+import { InputError, spoolStdin } from '../../import/plan-inputs.js';
 import { DEFAULT_BATCH_SIZE, runImport, type ImportOptions, type ImportProgress } from '../../import/run-import.js';
 import { formatSummary, placementLine } from '../format-import-summary.js';
 import { limitHeapGrowth } from '../heap-growth.js';
@@ -95,11 +95,17 @@ export function registerImportCommand(program: Command): void {
       }
       for (const [i, input] of inputs.entries()) {
         if (input === '-') continue;
+        let why: string | undefined;
         try {
           await access(paths[i]!, constants.R_OK);
+          const s = await stat(paths[i]!);
+          // A FIFO or a device would be read twice (two-pass readers) or never end (/dev/zero): '-' reads a stream.
+          if (!s.isFile() && !s.isDirectory()) why = "not a regular file or directory (use '-' to read a stream from stdin)";
         } catch (e) {
           const code = (e as NodeJS.ErrnoException).code;
-          const why = code === 'ENOENT' ? 'no such file or directory' : code === 'EACCES' ? 'permission denied' : 'cannot be read';
+          why = code === 'ENOENT' ? 'no such file or directory' : code === 'EACCES' ? 'permission denied' : 'cannot be read';
+        }
+        if (why) {
           process.stderr.write(`tigraph import: ${input}: ${why}\n`);
           for (const f of spooled) await rm(dirname(f), { recursive: true, force: true });
           process.exitCode = 2;
@@ -138,6 +144,11 @@ export function registerImportCommand(program: Command): void {
         progress.stop();
         process.stdout.write(`${formatSummary(summary)}\n`);
         if (summary.aborted) process.exitCode = 2;
+      } catch (e) {
+        if (!(e instanceof InputError)) throw e;
+        progress.stop();
+        process.stderr.write(`tigraph import: ${e.message}\n`);
+        process.exitCode = 2;
       } finally {
         await store.close();
         for (const f of spooled) await rm(dirname(f), { recursive: true, force: true });
