@@ -194,3 +194,33 @@ describe('a file cut short between the two passes of a reader', () => {
     assert.deepEqual(rejects(items), [{ position: `byte ${Buffer.byteLength(cut)}`, reason: 'truncated file' }]);
   });
 });
+
+describe('STIX objects whose type is spelled unusually', () => {
+  const T = '2020-01-01T00:00:00Z';
+  const tail = `"spec_version":"2.1","created":"${T}","modified":"${T}"`;
+  const indicatorBody = (n: number): string => `"id":"indicator--${n}",${tail},"pattern":"[domain-name:value = 'odd${n}.example.com']","pattern_type":"stix","valid_from":"${T}"`;
+  const bundleOf = (objects: string[]): string => `{"type":"bundle","id":"bundle--1","objects":[${objects.join(',')}]}`;
+
+  it('an indicator whose type is written with an escape (\\u0061) is read, not dropped', async () => {
+    const store = memoryStore();
+    try {
+      const s = await importInto(store, [await input('escaped-type.json', bundleOf([`{"type":"indic\\u0061tor",${indicatorBody(1)}}`]))]);
+      assert.deepEqual({ created: s.indicators.created, rejected: byReason(s.rejected), skipped: byReason(s.skipped) }, { created: 1, rejected: {}, skipped: {} });
+      assert.deepEqual(await storedValues(store), ['odd1.example.com']);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('an object with two type members, "indicator" first, is rejected as "duplicate member type" with the type JSON.parse keeps', async () => {
+    const store = memoryStore();
+    try {
+      const s = await importInto(store, [await input('duplicate-type.json', bundleOf([`{"type":"indicator","type":"malware",${indicatorBody(2)},"name":"Twice"}`, `{"type":"indicator",${indicatorBody(3)}}`]))]);
+      assert.deepEqual(byReason(s.rejected), { 'duplicate member type': 1 });
+      assert.deepEqual(positions(s.rejected, 'duplicate member type'), ['object 0 "malware"']);
+      assert.deepEqual(await storedValues(store), ['odd3.example.com']);
+    } finally {
+      await store.close();
+    }
+  });
+});

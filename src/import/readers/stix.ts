@@ -48,6 +48,7 @@ const CONSUMED = new Set(['identity', 'location', 'sighting']);
 /** Cheap pre-filters on an object's bytes: `"type":"indicator"` as the first member; the string "indicator". */
 const INDICATOR_FIRST = /^\s*\{\s*"type"\s*:\s*"indicator"\s*,/;
 const INDICATOR_TYPE = Buffer.from('"indicator"');
+const BACKSLASH = 0x5c;
 
 const selectObjects = (path: readonly string[]): Decision => {
   if (path.length === 0) return 'descend';
@@ -233,7 +234,8 @@ export async function* readStix(ctx: ReaderContext): AsyncGenerator<ImportItem |
       // The items of one chunk's indicators go out together (one await per chunk, not per item).
       const out: ImportItem[] = [];
       for (const v of values) {
-      if (v.bytes.indexOf(INDICATOR_TYPE) < 0) {
+      // Without the literal text `"indicator"` an object cannot be one, unless it spells its type with an escape.
+      if (v.bytes.indexOf(INDICATOR_TYPE) < 0 && v.bytes.indexOf(BACKSLASH) < 0) {
         // cannot be an indicator; with reports, whether they refer to it
         if (allReportRefs.size > 0) noteReferenced(v.bytes, v.problem);
         continue;
@@ -245,6 +247,11 @@ export async function* readStix(ctx: ReaderContext): AsyncGenerator<ImportItem |
         continue;
       }
       const o = parsed.value as Obj;
+      if (typeof o === 'object' && o !== null && o['type'] !== 'indicator' && INDICATOR_FIRST.test(v.bytes.subarray(0, 64).toString('latin1'))) {
+        // Pass 1 left it here as an indicator by its first member; JSON.parse kept a later `type`.
+        out.push({ kind: 'reject', position: `object ${v.index}`, reason: 'duplicate member type', value: valueText(o['type']) });
+        continue;
+      }
       if (typeof o !== 'object' || o === null || o['type'] !== 'indicator') {
         if (typeof o === 'object' && o !== null && typeof o['id'] === 'string' && allReportRefs.has(o['id'])) ids.add(o['id']);
         continue;
