@@ -224,3 +224,19 @@ describe('STIX objects whose type is spelled unusually', () => {
     }
   });
 });
+
+describe('Microsoft CSV rows with a quote inside an unquoted field', () => {
+  it('each row is its own record: none is joined to the next and lost', async () => {
+    const header = 'TimeGenerated,IoC,IoC_Type,ExpirationDateTime,Description,Action,ConfidenceScore,ThreatType,Active,Type,TrafficLightProtocolLevel,ActivityGroupNames';
+    const row = (host: string, description: string): string => `12/7/2022,${host},domain,12/7/2025,${description},Alert,100,x,TRUE,Rapid Release TI,Clear,Storm-0001`;
+    const csv = [header, row('row2.example.com', 'the 5" screen lure'), row('row3.example.com', 'another 7" lure'), row('row4.example.com', 'plain')].join('\n') + '\n';
+    const store = memoryStore();
+    try {
+      const s = await importInto(store, [await input('stray-quotes.csv', csv)]);
+      assert.deepEqual({ created: s.indicators.created, rejected: byReason(s.rejected) }, { created: 3, rejected: {} });
+      assert.deepEqual(await storedValues(store), ['row2.example.com', 'row3.example.com', 'row4.example.com']);
+    } finally {
+      await store.close();
+    }
+  });
+});

@@ -87,7 +87,7 @@ describe('CSV and dates', () => {
   it('parses RFC 4180 records', () => {
     assert.deepEqual(parseCsvRecord('a,"b,c","d ""e""",'), ['a', 'b,c', 'd "e"', '']);
   });
-  it('readCsv: a record ends where its quotes balance; blank lines skipped; an unterminated quote is one bounded error', async () => {
+  it('readCsv: a record ends where its quoted fields close; blank lines skipped; an unterminated quote is one bounded error and the lines after it still read', async () => {
     const lines = async function* (texts: string[]) {
       for (let i = 0; i < texts.length; i++) yield { lineNo: i + 1, text: texts[i]! };
     };
@@ -100,14 +100,25 @@ describe('CSV and dates', () => {
       { lineNo: 1, fields: ['a', 'b\nc', 'd'] },
       { lineNo: 4, fields: ['e', 'f'] },
     ]);
-    assert.deepEqual(await all(['x,"open', 'more']), [{ lineNo: 1, fields: undefined, error: 'truncated: the input ends inside a quoted field' }]);
-    // A stray quote on line 2 of a 5,000-line file: one error at line 2 after MAX_RECORD_LINES lines, then the rest reads.
+    // A quote inside an unquoted field is a character: two such lines are two records, not one joined record.
+    assert.deepEqual(await all(['d,the 5" screen lure,x', 'e,another 7" lure,y', 'f,"a ""quoted"" word",z']), [
+      { lineNo: 1, fields: ['d', 'the 5" screen lure', 'x'] },
+      { lineNo: 2, fields: ['e', 'another 7" lure', 'y'] },
+      { lineNo: 3, fields: ['f', 'a "quoted" word', 'z'] },
+    ]);
+    assert.deepEqual(await all(['x,"open', 'more']), [
+      { lineNo: 1, fields: undefined, error: 'truncated: the input ends inside a quoted field' },
+      { lineNo: 2, fields: ['more'] },
+    ]);
+    // A stray opening quote on line 2 of a 5,000-line file: one error at line 2 after MAX_RECORD_LINES lines, then
+    // every line after it reads, from line 3.
     const texts = ['h1,h2', 'a,"oops', ...Array.from({ length: 4998 }, (_, i) => `v${i},w${i}`)];
     const got = await all(texts);
     assert.deepEqual(got[0], { lineNo: 1, fields: ['h1', 'h2'] });
     assert.deepEqual(got[1], { lineNo: 2, fields: undefined, error: `unterminated quoted field (still open after ${MAX_RECORD_LINES} lines)` });
-    assert.deepEqual(got[2], { lineNo: 2 + MAX_RECORD_LINES, fields: [`v${MAX_RECORD_LINES - 1}`, `w${MAX_RECORD_LINES - 1}`] });
-    assert.equal(got.length, 2 + 5000 - 1 - MAX_RECORD_LINES);
+    assert.deepEqual(got[2], { lineNo: 3, fields: ['v0', 'w0'] });
+    assert.deepEqual(got[5000 - 1], { lineNo: 5000, fields: ['v4997', 'w4997'] });
+    assert.equal(got.length, 5000);
   });
   it('M/D/YYYY → UTC midnight; invalid dates are refused', () => {
     assert.equal(parseCsvDate('12/7/2022'), Date.parse('2022-12-07T00:00:00Z'));
