@@ -77,6 +77,26 @@ describe('tigraph import (CLI)', () => {
     assert.equal(r.stdout, '');
   });
 
+  it('options that cannot work exit 2: a blank --profile, a bad --host (before reading); a --profile too long for an id (nothing imported)', async () => {
+    const list = join(tmp, 'options.txt');
+    await writeFile(list, 'opt.example.com\n');
+    const cases: [string[], string][] = [
+      [['--profile', '   '], 'error: --profile needs a name\n'],
+      [['--host', ''], 'error: invalid --host : expected host, host:port, an IP address or [IPv6]:port\n'],
+      [['--host', '1.2.3.4:443:5'], 'error: invalid --host 1.2.3.4:443:5: expected host, host:port, an IP address or [IPv6]:port\n'],
+      [['--host', 'evil.example.com:99999'], 'error: invalid --host port 99999\n'],
+    ];
+    for (const [args, stderr] of cases) {
+      const r = await start(['import', list, '--data-dir', join(tmp, 'options-store'), ...args]).done;
+      assert.deepEqual({ code: r.code, stderr: r.stderr, stdout: r.stdout }, { code: 2, stderr, stdout: '' }, args.join(' '));
+    }
+    const dataDir = join(tmp, 'long-profile-store');
+    const long = await start(['import', list, '--data-dir', dataDir, '--profile', 'x'.repeat(2000)]).done;
+    assert.equal(long.code, 2, long.stderr);
+    assert.match(long.stdout, /1 × invalid --profile: .*the string is 2000 bytes long/);
+    assert.equal(indicatorCount(dataDir), 0);
+  });
+
   it('a FIFO or a device is one line and exit code 2, not a stack trace or a read that never ends', async () => {
     const fifo = join(tmp, 'a-fifo');
     execFileSync('mkfifo', [fifo]);

@@ -12,6 +12,8 @@ import { dirname, resolve } from 'node:path';
 import { MODEL } from '../../model/model.js';
 import { FORMATS } from '../../import/detect-format.js';
 import { InputError, spoolStdin } from '../../import/plan-inputs.js';
+import { parseHostOption } from '../../import/readers/x509.js';
+import { usageError } from '../usage-error.js';
 import { DEFAULT_BATCH_SIZE, runImport, type ImportOptions, type ImportProgress } from '../../import/run-import.js';
 import { formatSummary, placementLine } from '../format-import-summary.js';
 import { limitHeapGrowth } from '../heap-growth.js';
@@ -82,6 +84,12 @@ export function registerImportCommand(program: Command): void {
         .default('auto'),
     )
     .action(async (inputs: string[], opts) => {
+      // Options that cannot work stop the import before anything is read (exit 2, the message alone).
+      if (opts.profile !== undefined && String(opts.profile).trim() === '') usageError('--profile needs a name');
+      if (opts.host !== undefined) {
+        const host = parseHostOption(String(opts.host));
+        if (!host.ok) usageError(host.reason);
+      }
       const displayNames = new Map<string, string>();
       const paths: string[] = [];
       const spooled: string[] = [];
@@ -143,7 +151,8 @@ export function registerImportCommand(program: Command): void {
         });
         progress.stop();
         process.stdout.write(`${formatSummary(summary)}\n`);
-        if (summary.aborted) process.exitCode = 2;
+        // --strict aborted, or --profile named a profile that cannot be (nothing was imported under it).
+        if (summary.aborted || [...summary.rejected.keys()].some((r) => r.startsWith('invalid --profile'))) process.exitCode = 2;
       } catch (e) {
         if (!(e instanceof InputError)) throw e;
         progress.stop();

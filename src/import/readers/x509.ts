@@ -21,6 +21,7 @@
  * Positions: `certificate <n>` (1-based, in file order).
  */
 import { X509Certificate } from 'node:crypto';
+import { isIP } from 'node:net';
 import { HOST_PORT, HOST_SSL_CERTIFICATE, HOST_SSL_CERTIFICATE_PORT, PHYSICAL_ADDRESS, SETS, SSL_CERTIFICATE, SSL_CERTIFICATE_ENTITY } from '../../model/names.js';
 import { canonicalize } from '../canonicalize.js';
 import { iso, readWholeFile } from '../read-whole-file.js';
@@ -69,7 +70,8 @@ function certificatesOf(bytes: Buffer): { der?: Buffer; pem?: string }[] {
 
 /** `h[:port]` (IPv6 as `[addr]:port`) → canonical host artifact and port, or why not. */
 export function parseHostOption(value: string): { ok: true; host: Obj; port: number | undefined } | { ok: false; reason: string } {
-  const m = /^\[([^\]]+)\](?::(\d+))?$/.exec(value) ?? /^([^:]+)(?::(\d+))?$/.exec(value) ?? ([value, value, undefined] as const);
+  const m = /^\[([^\]]+)\](?::(\d+))?$/.exec(value) ?? /^([^:]+)(?::(\d+))?$/.exec(value) ?? (isIP(value) === 6 ? ([value, value, undefined] as const) : undefined);
+  if (!m) return { ok: false, reason: `invalid --host ${value}: expected host, host:port, an IP address or [IPv6]:port` };
   const port = m[2] === undefined ? undefined : Number(m[2]);
   if (port !== undefined && (port < 1 || port > 65535)) return { ok: false, reason: `invalid --host port ${m[2]}` };
   const c = canonicalize(m[1]!, 'auto');
