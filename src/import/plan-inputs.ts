@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { DETECTION_HEAD_BYTES, detectFormat, type ImportFormat } from './detect-format.js';
+import { InputError } from './import-errors.js';
 
 export interface PlannedFile {
   readonly path: string;
@@ -31,9 +32,6 @@ export async function readHead(path: string, bytes = DETECTION_HEAD_BYTES): Prom
 }
 
 const IGNORED = /^(\.|license|licence|readme|manifest\.tsv$)|\.(md|tsv|sha256|asc|sig)$/i;
-
-/** An input that cannot be planned (a dangling link, an unreadable directory): the import stops before writing. */
-export class InputError extends Error {}
 
 const why = (e: unknown): string => {
   const code = (e as NodeJS.ErrnoException).code;

@@ -50,6 +50,7 @@ import { BatchWriter } from './write-batch.js';
 import { shouldDeferIndexes, shouldPreloadKeys, shouldStage, storedArtifactDigests, storedKeyDigests } from './bulk-load.js';
 import { EntityWriter } from './write-entities.js';
 import { tallyReason } from './reason-tally.js';
+import { asImportFailure, ImportStoreError } from './import-errors.js';
 
 /**
  * A rejected profile draft's reason, short enough for the summary: the model's "Invalid value for property 'p' of
@@ -300,17 +301,14 @@ class Engine {
     const file: FileContext = { override, at, report, keys, placements, place };
     try {
       for await (const got of items) {
-        if (!isItemList(got)) {
-          const wait = this.handle(got, file);
-          if (wait) await wait;
-          continue;
-        }
-        for (const item of got) {
+        // What handle() waits for is the store's work: its failure stops the import (ImportStoreError).
+        for (const item of isItemList(got) ? got : [got]) {
           const wait = this.handle(item, file);
-          if (wait) await wait;
+          if (wait) await wait.catch((e: unknown) => Promise.reject(asImportFailure(e)));
         }
       }
     } catch (e) {
+      if (e instanceof ImportStoreError) throw e;
       // A reader failure (I/O error…) ends this file; what was read so far is kept.
       this.reject(`read error: ${(e as Error).message}`, at('file'));
       this.summary.failures.add('readError');
@@ -378,14 +376,13 @@ class Engine {
   }
 }
 
-
 /** Runs an import; see the module comment for the semantics. */
 export async function runImport(options: ImportOptions): Promise<ImportSummary> {
   const now = options.now ?? Date.now();
   const started = Date.now();
   if (options.strict) {
     const check = new Engine(options, true, now);
-    await check.run();
+    await check.run().catch((e: unknown) => Promise.reject(asImportFailure(e)));
     if (check.summary.rejected.size > 0) {
       check.summary.aborted = true;
       check.summary.failures.add('strictAborted');
@@ -394,7 +391,7 @@ export async function runImport(options: ImportOptions): Promise<ImportSummary> 
     }
   }
   const engine = new Engine(options, false, now);
-  await engine.run();
+  await engine.run().catch((e: unknown) => Promise.reject(asImportFailure(e)));
   engine.summary.elapsedMs = Date.now() - started;
   return engine.summary;
 }

@@ -248,7 +248,7 @@ describe('sqlite writer thread', () => {
   it('the thread runs with its young generation capped at 8 MiB, and writes with it', async () => {
     const file = join(dir, 'writer-limits.db');
     await new SqliteStore(MODEL, { filename: file }).close();
-    const writer = new SqliteWriter({ filename: file, mmapBytes: 0, cacheKiB: 1024, mergeAtRows: 1000 });
+    const writer = new SqliteWriter({ filename: file, mmapBytes: 0, cacheKiB: 1024, mergeAtRows: 1000, busyTimeoutMs: 5000 });
     try {
       await writer.write({ removals: [{ sql: 'INSERT INTO "tigraph_secrets" ("name", "value") VALUES (?, ?)', parameters: ['limits', 'written'] }], tables: [] });
       assert.equal(WRITER_YOUNG_GENERATION_MB, 8);
@@ -267,7 +267,7 @@ describe('sqlite writer thread', () => {
   it('the thread counts the bytes of the writes posted and not answered (bulkWriteBytes); committed or failed, they no longer count', async () => {
     const file = join(dir, 'writer-bytes.db');
     await new SqliteStore(MODEL, { filename: file }).close();
-    const writer = new SqliteWriter({ filename: file, mmapBytes: 0, cacheKiB: 1024, mergeAtRows: 1000 });
+    const writer = new SqliteWriter({ filename: file, mmapBytes: 0, cacheKiB: 1024, mergeAtRows: 1000, busyTimeoutMs: 5000 });
     try {
       // A row of the secrets table (the stamp, bound last, only has to be there): 71 characters of SQL, twice.
       const sql = 'INSERT INTO "tigraph_secrets" ("name", "value") SELECT ?, ? WHERE ? > 0';

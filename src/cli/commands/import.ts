@@ -11,7 +11,8 @@ import { access, constants, rm, stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { MODEL } from '../../model/model.js';
 import { FORMATS } from '../../import/detect-format.js';
-import { InputError, spoolStdin } from '../../import/plan-inputs.js';
+import { ImportStoreError, InputError } from '../../import/import-errors.js';
+import { spoolStdin } from '../../import/plan-inputs.js';
 import { parseHostOption } from '../../import/readers/x509.js';
 import { usageError } from '../usage-error.js';
 import { DEFAULT_BATCH_SIZE, runImport, type ImportOptions, type ImportProgress } from '../../import/run-import.js';
@@ -154,10 +155,10 @@ export function registerImportCommand(program: Command): void {
         // --strict aborted, or --profile named a profile that cannot be (nothing was imported under it).
         if (summary.aborted || [...summary.rejected.keys()].some((r) => r.startsWith('invalid --profile'))) process.exitCode = 2;
       } catch (e) {
-        if (!(e instanceof InputError)) throw e;
+        if (!(e instanceof InputError || e instanceof ImportStoreError)) throw e;
         progress.stop();
         process.stderr.write(`tigraph import: ${e.message}\n`);
-        process.exitCode = 2;
+        process.exitCode = e instanceof InputError ? 2 : 1;
       } finally {
         await store.close();
         for (const f of spooled) await rm(dirname(f), { recursive: true, force: true });

@@ -53,7 +53,12 @@ export interface SqliteStoreOptions {
   readonly writerQueueBytes?: { readonly direct: number; readonly staged: number };
   /** Staged rows at which a staged write merges them (bulk-staging.ts MERGE_AT_ROWS, the default). */
   readonly stagingMergeRows?: number;
+  /** How long a write waits for another connection's lock before SQLITE_BUSY (the store's and the writer thread's). */
+  readonly busyTimeoutMs?: number;
 }
+
+/** The default busyTimeoutMs. */
+const BUSY_TIMEOUT_MS = 5000;
 
 /** The page cache of the store's connection (without a writer thread), KiB. */
 const CACHE_KIB = 65536;
@@ -100,7 +105,7 @@ export class SqliteStore extends SqlStore {
     try {
       // The busy timeout first: a CLI import building indexes holds the file in rollback mode for a while
       // (buildIndexes), and switching to WAL waits for it rather than failing at once.
-      this.db.pragma('busy_timeout = 5000');
+      this.db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? BUSY_TIMEOUT_MS}`);
       this.db.pragma('journal_mode = WAL');
       this.db.pragma('synchronous = NORMAL');
       this.db.pragma(`mmap_size = ${options.mmapBytes ?? DEFAULT_MMAP_BYTES}`);
@@ -119,7 +124,7 @@ export class SqliteStore extends SqlStore {
     this.share = threads > 0 ? new FairShare(options.clientShare ?? Math.max(1, threads - 1)) : undefined;
     const mergeAtRows = options.stagingMergeRows ?? MERGE_AT_ROWS;
     this.staging = new BulkStaging((text) => this.prepare(text), mergeAtRows);
-    this.writerSetup = options.writerThread && options.filename !== ':memory:' ? { filename: options.filename, mmapBytes: options.mmapBytes ?? DEFAULT_MMAP_BYTES, cacheKiB: WRITER_CACHE_KIB, mergeAtRows } : undefined;
+    this.writerSetup = options.writerThread && options.filename !== ':memory:' ? { filename: options.filename, mmapBytes: options.mmapBytes ?? DEFAULT_MMAP_BYTES, cacheKiB: WRITER_CACHE_KIB, mergeAtRows, busyTimeoutMs: options.busyTimeoutMs ?? BUSY_TIMEOUT_MS } : undefined;
     this.writer = this.writerSetup && new SqliteWriter(this.writerSetup);
   }
 

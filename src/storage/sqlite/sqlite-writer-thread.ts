@@ -25,13 +25,14 @@ export interface WriterSetup {
   readonly cacheKiB: number;
   /** Staged rows at which a staged write merges them (bulk-staging.ts). */
   readonly mergeAtRows: number;
+  readonly busyTimeoutMs: number;
 }
 
 const setup = workerData as WriterSetup;
 const db = new Database(setup.filename, { fileMustExist: true });
 db.pragma('journal_mode = WAL');
 db.pragma('synchronous = NORMAL');
-db.pragma('busy_timeout = 5000');
+db.pragma(`busy_timeout = ${setup.busyTimeoutMs}`);
 db.pragma(`mmap_size = ${setup.mmapBytes}`);
 db.pragma(`cache_size = -${setup.cacheKiB}`);
 // Checkpoint every 256 MiB of WAL rather than every 4: a checkpoint copies (and syncs) the pages the batches
