@@ -142,7 +142,8 @@ export class ProfileBook {
   }
 
   private match(draft: ProfileDraft): Resolution | undefined {
-    const other = (s: ProfileState | undefined): ProfileState | undefined => (s && s.file !== this.file ? s : undefined);
+    // Not a profile this same file made (rule 3). Stored profiles have file 0, as --profile is resolved in: they match.
+    const other = (s: ProfileState | undefined): ProfileState | undefined => (s && (s.file === 0 || s.file !== this.file) ? s : undefined);
     const stated = draft.id !== undefined ? this.byId.get(draft.id) : undefined;
     if (stated) return { state: stated, rule: 'id' };
     const slug = draft.id !== undefined ? other(this.byId.get(slugOf(draft.title))) : this.byId.get(slugOf(draft.title));

@@ -214,3 +214,17 @@ describe('maltrail files that name each other (../shared/datasets/maltrail/apt)'
     assert.deepEqual(s.files.map((f) => f.profiles.map((p) => [p.profileId, p.rule])), [[['duke', 'new']], [['cosmicduke', 'new']], [['miniduke', 'new']]]);
   });
 });
+
+describe('--profile naming a stored profile by a curated alias', () => {
+  it('the indicators go to that profile (ACTINIUM → Aqua Blizzard); no second profile is made', async () => {
+    const T = '2020-01-01T00:00:00Z';
+    const bundle = JSON.stringify({ type: 'bundle', id: 'bundle--1', objects: [{ type: 'intrusion-set', spec_version: '2.1', id: 'intrusion-set--1', created: T, modified: T, name: 'Aqua Blizzard', aliases: ['ACTINIUM'] }] });
+    const store = memoryStore();
+    opened.push(store);
+    await importInto(store, [await file('aqua.json', bundle)]);
+    const s = await importInto(store, [await file('one.txt', 'evil-actinium.example\n')], { profile: 'ACTINIUM' });
+    assert.deepEqual(s.files.map((f) => f.profiles), [[{ profileId: 'aqua-blizzard', title: 'Aqua Blizzard', rule: '--profile', indicators: 1 }]]);
+    assert.deepEqual(s.profiles, { created: 0, updated: 0, unchanged: 1 });
+    assert.deepEqual(await counts(store), { profiles: 1, indicators: 1 });
+  });
+});
