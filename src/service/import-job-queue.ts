@@ -7,8 +7,8 @@
  * - Bounded: at most `capacity` jobs queued or running in this process; one more is a 503 with Retry-After.
  * - Ids are time-ordered (UUID version 7), so the set's descending key order lists the newest job first.
  * - A queued or running job refreshes `lastUpdatedDateTime` while it runs; one whose refresh is older than
- *   `staleAfterMs` belongs to a server that stopped, and is marked `interrupted` when a queue starts (the whole
- *   batches it wrote stay written). A graceful stop marks this process's unfinished jobs the same way.
+ *   `staleAfterMs` belongs to a server that stopped, and is marked `interrupted` when a queue starts and at every
+ *   heartbeat after (the whole batches it wrote stay written). A graceful stop marks this process's unfinished jobs the same way.
  * - Job errors are sentences for the caller; what an import threw that is not a Graph error goes to the log
  *   with the job id, never into the job (no database text leaks).
  * - Spooled bodies are deleted when their job ends and when the queue closes.
@@ -132,6 +132,8 @@ export class ImportJobQueue {
   private tail: Promise<void> = Promise.resolve();
   private closed = false;
   private heartbeat: NodeJS.Timeout | undefined;
+  /** The sweep for other processes' stale jobs in progress (beat), if any. */
+  private sweeping: Promise<void> | undefined;
   private readonly statusType: EnumType;
 
   private constructor(
@@ -183,11 +185,18 @@ export class ImportJobQueue {
     return write;
   }
 
-  /** Refreshes lastUpdatedDateTime of this process's queued and running jobs, so no other process takes them for stale. */
+  /**
+   * Refreshes lastUpdatedDateTime of this process's queued and running jobs, so no other process takes them for
+   * stale, and marks the stale jobs of others interrupted: a server killed and restarted within `staleAfterMs`
+   * found its old jobs still fresh when its queue opened, and they stayed 'running' for ever.
+   */
   private beat(): void {
     for (const job of [...this.pending, ...(this.running ? [this.running] : [])]) {
       if (job.status === IMPORT_JOB_STATUS.m.notStarted || job.status === 'running') void this.save(job, job.status).catch((err: unknown) => this.options.logger?.warn({ jobId: job.id, err }, 'import job heartbeat not saved'));
     }
+    this.sweeping ??= this.interruptStale(Date.now() - this.options.staleAfterMs)
+      .catch((err: unknown) => this.options.logger?.warn({ err }, 'stale import jobs not marked interrupted'))
+      .finally(() => (this.sweeping = undefined));
   }
 
   /** Creates the job (stored as notStarted) and queues it; 503 when the queue is full. Returns the job's id. */
@@ -286,6 +295,7 @@ export class ImportJobQueue {
   async close(): Promise<void> {
     this.closed = true;
     clearInterval(this.heartbeat);
+    await this.sweeping;
     const unfinished = [...this.pending, ...(this.running ? [this.running] : [])];
     for (const job of unfinished) {
       await this.save(job, 'interrupted', { error: 'interrupted: the server stopped while the job was queued or running; whole batches written before were kept', completed: true }).catch(() => undefined);

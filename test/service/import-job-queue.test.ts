@@ -108,6 +108,26 @@ describe('import job queue', () => {
       }
     }));
 
+  it('a job left running by a server killed and restarted at once (fresh when the queue opened) is interrupted once it goes stale', () =>
+    withFileStore(async (db) => {
+      const store = new SqliteStore(MODEL, { filename: db });
+      const type = MODEL.entityType(IMPORT_JOB.qualifiedName);
+      const id = timeOrderedId(Date.now());
+      const values = { id, status: STATUS.memberByAnyName('running')!.value, createdDateTime: Date.now(), completedDateTime: null, lastUpdatedDateTime: Date.now(), format: 'stix', summary: null, error: null };
+      await store.write([{ record: { kind: 'record', type, values, navigations: {} } }]);
+      const queue = await ImportJobQueue.open(MODEL, store, { staleAfterMs: 300, heartbeatMs: 50 });
+      try {
+        assert.deepEqual(await list(store), [{ id, status: 'running', error: null }], 'fresh when the queue opened');
+        // No process refreshes it: within a few heartbeats after 300 ms it is found stale.
+        const deadline = Date.now() + 5000;
+        while ((await list(store))[0]!.status === 'running' && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+        assert.deepEqual(await list(store), [{ id, status: 'interrupted', error: 'interrupted: the server stopped while the job was queued or running; whole batches written before were kept' }]);
+      } finally {
+        await queue.close();
+        await store.close();
+      }
+    }));
+
   it("runs a job's import unstaged (--stage never): other clients write the same tables meanwhile", async () => {
     const store = new SqliteStore(MODEL, { filename: ':memory:' });
     const seen: unknown[] = [];
