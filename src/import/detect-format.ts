@@ -25,9 +25,11 @@ export interface DetectionInput {
 export function detectFormat({ name, head }: DetectionInput): ImportFormat | undefined {
   const ext = extname(name).toLowerCase();
   const text = head.replace(/^\uFEFF/, '');
-  const first = text.trimStart()[0];
   if (/-----BEGIN (X509 |TRUSTED )?CERTIFICATE-----/.test(text) || ['.pem', '.crt', '.cer', '.der'].includes(ext) || /^0\uFFFD/.test(text)) return 'x509';
-  if (first === '{' || first === '[' || ext === '.json' || ext === '.jsonl') {
+  // JSON starts an object with a member name, or an array with a value then `,` or `]`: `[2001:db8::1]:443` and
+  // `{.}evil.example` are IOC-list lines.
+  const json = /^(\{\s*["}]|\[\s*([{["\]]|(-?\d+(\.\d+)?|true|false|null)\s*[,\]]|$))/.test(text.trimStart());
+  if (json || ext === '.json' || ext === '.jsonl') {
     if (/"cveMetadata"\s*:/.test(text)) return 'cve';
     if (/"rdapConformance"\s*:/.test(text) || /^\s*\{[^]*?"objectClassName"\s*:/.test(text.slice(0, 4096))) return 'rdap';
     const line = text.trimStart().split(/\r?\n/, 1)[0] ?? '';
