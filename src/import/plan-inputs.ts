@@ -1,7 +1,7 @@
 /**
  * Input planning: expands files, directories and stdin into the (file, format) list an import reads, in a stable
- * order. The format is --format, else detectFormat() of the file's name and first bytes. A directory with
- * `manifest.json` is a MISP feed (its event files); any other directory is walked (sorted, hidden files and
+ * order. The format is --format, else detectFormat() of the file's name and first bytes. A directory with a MISP
+ * feed's `manifest.json` is a MISP feed (its event files); any other directory is walked (sorted, hidden files and
  * LICENSE/README/*.md/*.tsv left out).
  */
 import { createReadStream, createWriteStream } from 'node:fs';
@@ -47,6 +47,15 @@ async function statOf(path: string): Promise<Awaited<ReturnType<typeof stat>>> {
 }
 
 /**
+ * Whether `manifest.json` is a MISP feed's: an object of events by uuid, each with its `info` (any other file of
+ * that name, `{"name": …}` say, is imported as itself and does not turn its directory into a feed).
+ */
+async function isFeedManifest(path: string): Promise<boolean> {
+  const head = await readHead(path).catch(() => '');
+  return /^\s*\{\s*"[^"]+"\s*:\s*\{/.test(head.replace(/^\uFEFF/, '')) && /"info"\s*:/.test(head);
+}
+
+/**
  * Files under `path` to import, in a stable order. Each real directory is walked once (`seen`, by device and
  * inode), so a symbolic link back to a directory above it is not followed round; entries that are neither files
  * nor directories (sockets, FIFOs, devices) are left out; an entry that cannot be read is an InputError.
@@ -63,7 +72,7 @@ export async function expandInput(path: string, seen = new Set<string>()): Promi
   } catch (e) {
     throw new InputError(`${path}: ${why(e)}`);
   }
-  if (names.includes('manifest.json')) {
+  if (names.includes('manifest.json') && (await isFeedManifest(join(path, 'manifest.json')))) {
     return { files: names.filter((n) => n.endsWith('.json') && n !== 'manifest.json').map((n) => join(path, n)), mispFeed: true };
   }
   const files: string[] = [];

@@ -8,7 +8,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { READ_CHUNK_BYTES, readFileChunks } from '../../src/import/plan-inputs.js';
+import { planInputs, READ_CHUNK_BYTES, readFileChunks } from '../../src/import/plan-inputs.js';
 
 describe('readFileChunks', () => {
   let dir: string | undefined;
@@ -33,5 +33,35 @@ describe('readFileChunks', () => {
     assert.deepEqual(sizes, [65_536, 65_536, 65_536, 3_392]);
     assert.equal(counted, 200_000);
     assert.ok(Buffer.concat(chunks).equals(bytes));
+  });
+});
+
+describe('planInputs: which directories are MISP feeds', () => {
+  const made: string[] = [];
+  after(async () => {
+    for (const d of made) await rm(d, { recursive: true, force: true });
+  });
+  const directory = async (manifest: string): Promise<string> => {
+    const d = await mkdtemp(join(tmpdir(), 'tigraph-feed-'));
+    made.push(d);
+    await writeFile(join(d, 'manifest.json'), manifest);
+    await writeFile(join(d, 'bundle.json'), '{"type": "bundle", "id": "bundle--1", "objects": []}');
+    await writeFile(join(d, 'list.txt'), 'evil.example.com\n');
+    return d;
+  };
+  const planned = async (d: string) => (await planInputs([d], undefined)).map((f) => [f.path.slice(d.length + 1), f.format]);
+
+  it("a MISP feed's manifest (events by uuid, each with info): its .json files are MISP events", async () => {
+    const d = await directory(JSON.stringify({ '5a2f0c6c-0000-4000-8000-000000000001': { info: 'one', timestamp: '1' } }));
+    assert.deepEqual(await planned(d), [['bundle.json', 'misp']]);
+  });
+
+  it('any other manifest.json does not make a feed: every file is planned by its own format', async () => {
+    const d = await directory('{"name": "x"}');
+    assert.deepEqual(await planned(d), [
+      ['bundle.json', 'stix'],
+      ['list.txt', 'ioc-list'],
+      ['manifest.json', undefined],
+    ]);
   });
 });
