@@ -35,7 +35,7 @@ export function detectFormat({ name, head }: DetectionInput): ImportFormat | und
     const line = text.trimStart().split(/\r?\n/, 1)[0] ?? '';
     if (/"rrname"\s*:/.test(line) && /"rrtype"\s*:/.test(line)) return 'pdns-cof';
     if (/"type"\s*:\s*"bundle"/.test(text) || /"spec_version"\s*:/.test(text) || /"objects"\s*:\s*\[/.test(text)) return 'stix';
-    if (/"Event"\s*:|"Attribute"\s*:/.test(text)) return 'misp';
+    if (/"Event"\s*:|"Attribute"\s*:/.test(text) || /^\s*\{\s*"response"\s*:\s*\[/.test(text)) return 'misp';
     if (/"values"\s*:\s*\[/.test(text)) return 'misp';
     return undefined;
   }

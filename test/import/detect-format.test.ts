@@ -9,6 +9,8 @@ describe('detectFormat({name, head}): one pure rule for the CLI and the import a
     ['objects.txt', '{"objects": [ {"type": "indicator"} ]}', 'stix'],
     ['event.json', '{"Event": {"info": "x"}}', 'misp'],
     ['attrs.json', '{"Attribute": []}', 'misp'],
+    ['api.json', '{"response": [{"Event": {"info": "x"}}]}', 'misp'],
+    ['api-empty.json', '{"response": []}', 'misp'],
     ['galaxy.json', '{"name": "Threat Actor", "values": [ ]}', 'misp'],
     ['other.json', '{"hello": "world"}', undefined],
     ['list.txt', '[1, 2, 3]', undefined],

@@ -84,14 +84,29 @@ const TYPE_HINTS: Readonly<Record<string, ValueHint>> = {
   url: 'url',
 };
 
-/** Path relative to the event: drops a leading 'Event'. */
-const rel = (path: readonly string[]): readonly string[] => (path[0] === 'Event' ? path.slice(1) : path);
+/** Path relative to the event: drops a leading 'Event', or 'response', '*', 'Event' (MISP's REST API form). */
+const rel = (path: readonly string[]): readonly string[] =>
+  path[0] === 'Event' ? path.slice(1) : path[0] === 'response' && path[1] === '*' && path[2] === 'Event' ? path.slice(3) : path;
+
+/**
+ * Which event of a `{"response": [{"Event": …}, …]}` document a pass reads (element `index`), or undefined for a
+ * feed's `{"Event": …}`. The splitter asks about each element of `response` once, in order: the count says which.
+ */
+interface ResponseScope {
+  readonly index: number;
+  seen: number;
+}
 const eq = (a: readonly string[], b: readonly string[]): boolean => a.length === b.length && a.every((x, i) => x === b[i]);
 const isPrefix = (a: readonly string[], of: readonly string[]): boolean => a.length <= of.length && a.every((x, i) => x === of[i]);
 
-function selector(wanted: readonly (readonly string[])[]): (path: readonly string[]) => Decision {
+function selector(wanted: readonly (readonly string[])[], event?: number): (path: readonly string[]) => Decision {
+  const scope: ResponseScope | undefined = event === undefined ? undefined : { index: event, seen: 0 };
   return (path) => {
-    if (path.length === 1 && path[0] === 'Event') return 'descend';
+    if (path.length === 1 && path[0] === (scope ? 'response' : 'Event')) return 'descend';
+    if (scope && path[0] === 'response' && path.length <= 3) {
+      if (path.length === 2) return scope.seen++ === scope.index ? 'descend' : 'skip';
+      return path[2] === 'Event' ? 'descend' : 'skip';
+    }
     const r = rel(path);
     if (wanted.some((w) => eq(w, r))) return 'emit';
     if (wanted.some((w) => isPrefix(r, w))) return 'descend';
@@ -124,14 +139,45 @@ function clusterDraft(c: Obj, key: string, kind: 'actor' | 'tool'): ProfileDraft
   };
 }
 
+/** The number of elements of a top-level `response` array (MISP's REST API form), or undefined. */
+async function responseEvents(ctx: ReaderContext): Promise<number | undefined> {
+  let elements: number | undefined;
+  const select = (path: readonly string[]): Decision => {
+    if (path.length === 0) return 'descend';
+    if (path.length === 1) return path[0] === 'response' ? ((elements = 0), 'descend') : 'skip';
+    if (elements !== undefined) elements++;
+    return 'skip';
+  };
+  try {
+    for await (const _ of streamJsonValues(ctx.open(), select)) void _;
+  } catch (e) {
+    if (!(e instanceof JsonStreamError)) throw e;
+  }
+  return elements;
+}
+
+/**
+ * A MISP event file, a galaxy file, or a REST API response of events (`{"response": [{"Event": …}, …]}`, as
+ * exported by MISP's API and published by ESET): each event read as a file of its own would be, its positions
+ * prefixed `event <n>` when the response holds more than one.
+ */
 export async function* readMisp(ctx: ReaderContext): AsyncGenerator<ImportItem> {
+  const events = await responseEvents(ctx);
+  if (events === undefined) return yield* readEvent(ctx, undefined);
+  if (events === 0) return yield { kind: 'reject', position: 'file', reason: 'a MISP API response without events' };
+  for (let i = 0; i < events; i++) {
+    for await (const item of readEvent(ctx, i)) yield events > 1 ? { ...item, position: `event ${i} ${item.position}` } : item;
+  }
+}
+
+async function* readEvent(ctx: ReaderContext, event: number | undefined): AsyncGenerator<ImportItem> {
   // Pass 1: what kind of document, galaxies, tags, event dates; galaxy-file header.
   const header = new Map<string, unknown>();
   const galaxies: Obj[] = [];
   const tags: string[] = [];
   let isEvent = false;
   const pending: ImportItem[] = [];
-  const wanted1 = selector([['Galaxy', '*'], ['Tag', '*'], ['date'], ['timestamp'], ['category'], ['type']]);
+  const wanted1 = selector([['Galaxy', '*'], ['Tag', '*'], ['date'], ['timestamp'], ['category'], ['type']], event);
   const select1 = (path: readonly string[]): Decision => {
     const r = rel(path);
     if (r.length === 1 && (r[0] === 'Attribute' || r[0] === 'Object')) isEvent = true; // not read in this pass
@@ -162,6 +208,7 @@ export async function* readMisp(ctx: ReaderContext): AsyncGenerator<ImportItem> 
   yield* pending;
 
   if (!isEvent) {
+    if (event !== undefined) return yield { kind: 'reject', position: `event ${event}`, reason: 'not a MISP event' };
     yield* readGalaxyValues(ctx, header);
     return;
   }
@@ -196,7 +243,7 @@ export async function* readMisp(ctx: ReaderContext): AsyncGenerator<ImportItem> 
   const source = ctx.source ?? 'osint';
   const profileKeys = keys.length ? keys : [undefined];
   try {
-    for await (const v of streamJsonValues(ctx.open(), selector([['Attribute', '*'], ['Object', '*', 'Attribute', '*']]))) {
+    for await (const v of streamJsonValues(ctx.open(), selector([['Attribute', '*'], ['Object', '*', 'Attribute', '*']], event))) {
       const r = rel(v.path);
       const position = r[0] === 'Object' ? `object attribute ${v.index} (byte ${v.offset})` : `attribute ${v.index}`;
       const parsed = parseJsonValue(v.bytes, v.problem);
