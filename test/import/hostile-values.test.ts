@@ -240,3 +240,27 @@ describe('Microsoft CSV rows with a quote inside an unquoted field', () => {
     }
   });
 });
+
+describe('reasons that say what is wrong', () => {
+  it('an RDAP document nested 100,000 deep is "nested deeper than 64 levels", not a stack overflow', async () => {
+    const store = memoryStore();
+    try {
+      const deep = `{"objectClassName":"domain","ldhName":"deep.example","x":${'['.repeat(100_000)}${']'.repeat(100_000)}}`;
+      const s = await importInto(store, [await input('deep.rdap.json', deep)], { format: 'rdap' });
+      assert.deepEqual(byReason(s.rejected), { 'nested deeper than 64 levels': 1 });
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('a MISP attribute whose value is a number: "value is not a string", with the value', async () => {
+    const store = memoryStore();
+    try {
+      const s = await importInto(store, [await input('number-value.json', mispEvent([], [{ type: 'domain', value: 12345, timestamp: '1577836800' }]))]);
+      assert.deepEqual(byReason(s.rejected), { 'value is not a string': 1 });
+      assert.deepEqual(positions(s.rejected, 'value is not a string'), ['attribute 0 "12345"']);
+    } finally {
+      await store.close();
+    }
+  });
+});

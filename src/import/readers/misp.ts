@@ -263,7 +263,8 @@ async function* readEvent(ctx: ReaderContext, event: number | undefined): AsyncG
         continue;
       }
       if (!isNonEmptyString(value)) {
-        yield { kind: 'reject', position, reason: 'missing required field value' };
+        const given = value !== undefined && value !== null && typeof value !== 'string';
+        yield given ? { kind: 'reject', position, reason: 'value is not a string', value: valueText(value) } : { kind: 'reject', position, reason: 'missing required field value' };
         continue;
       }
       if (a['deleted'] === true || a['deleted'] === '1') {

@@ -22,7 +22,7 @@
 import { HOST, HOSTNAME, IP_ADDRESS, PHYSICAL_ADDRESS, SETS, WHOIS_CONTACT, WHOIS_NAMESERVER, WHOIS_RECORD } from '../../model/names.js';
 import { canonicalHostname, canonicalIp } from '../canonicalize.js';
 import { iso, readJsonDocument } from '../read-whole-file.js';
-import { isNonEmptyString, parseIsoTime, type ImportItem, type ReaderContext } from '../types.js';
+import { isNonEmptyString, parseIsoTime, valueText, type ImportItem, type ReaderContext } from '../types.js';
 
 type Obj = Record<string, unknown>;
 const W = WHOIS_RECORD.p;
@@ -128,7 +128,7 @@ export function* rdapItems(o: Obj, position: string, now: number): Generator<Imp
 
   for (const action of ['registration', 'expiration', 'last changed', 'last update of rdap database']) {
     const raw = objs(o['events']).find((e) => typeof e['eventAction'] === 'string' && e['eventAction'].toLowerCase() === action)?.['eventDate'];
-    if (raw !== undefined && parseIsoTime(raw) === undefined) return yield { kind: 'reject', position, reason: `invalid eventDate of ${action}`, value: String(raw) };
+    if (raw !== undefined && parseIsoTime(raw) === undefined) return yield { kind: 'reject', position, reason: `invalid eventDate of ${action}`, value: valueText(raw) };
   }
   const observed = eventTime(o, 'last update of rdap database') ?? eventTime(o, 'last changed') ?? eventTime(o, 'registration') ?? now;
   const at = (t: number | undefined): string | null => (t === undefined ? null : iso(t));
