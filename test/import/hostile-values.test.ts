@@ -157,15 +157,15 @@ describe('ports and URL shapes', () => {
 });
 
 describe('a file cut short between the two passes of a reader', () => {
-  /** A reader context whose first open() gives `first` and every later one `later` (the file as truncated meanwhile). */
-  const changing = (first: string, later: string): ReaderContext => {
+  /** A reader context whose first `whole` open()s give `first` and every later one `later` (the file as truncated meanwhile). */
+  const changing = (first: string, later: string, whole = 1): ReaderContext => {
     let opened = 0;
     return {
       path: 'changing.json',
       source: undefined,
       now: Date.UTC(2026, 0, 1),
       async *open() {
-        yield Buffer.from(opened++ === 0 ? first : later);
+        yield Buffer.from(opened++ < whole ? first : later);
       },
     };
   };
@@ -189,7 +189,8 @@ describe('a file cut short between the two passes of a reader', () => {
   it('MISP: the attributes pass reports it too', async () => {
     const whole = mispEvent(['a.example.com/1', 'b.example.com/2', 'c.example.com/3']);
     const cut = whole.slice(0, whole.indexOf('c.example.com/3'));
-    const items = await collect(readMisp(changing(whole, cut)));
+    // Read whole to tell an event file from an API response, and by the event pass; cut by the attributes pass.
+    const items = await collect(readMisp(changing(whole, cut, 2)));
     assert.deepEqual(items.filter((i) => i.kind === 'indicator').length, 2);
     assert.deepEqual(rejects(items), [{ position: `byte ${Buffer.byteLength(cut)}`, reason: 'truncated file' }]);
   });
