@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
+import { ImportStoreError } from '../../src/import/import-errors.js';
 import { MODEL } from '../../src/model/model.js';
 import { SqliteStore } from '../../src/storage/sqlite/sqlite-store.js';
 import { importInto } from './helpers.js';
@@ -89,7 +90,8 @@ describe('staged bulk loads', () => {
           store.db.exec(`CREATE TRIGGER "test_boom" BEFORE INSERT ON "intelligence_profile_indicator" WHEN NEW."artifact_id" = 'f-13.staged.example' BEGIN SELECT RAISE(ABORT, 'boom'); END`);
           const error = await importInto(store, [group], { deferIndexes: 'always', batchSize: 4, stage }).then(
             () => 'none',
-            (e: Error) => e.message,
+            // The run stops with ImportStoreError; its cause is the store's own error.
+            (e: Error) => (e instanceof ImportStoreError ? (e.cause as Error).message : `not an ImportStoreError: ${e.message}`),
           );
           const kept = Number(store.db.prepare(`SELECT count(*) FROM "intelligence_profile_indicator" WHERE "artifact_id" LIKE 'f-%'`).pluck().get());
           return { stage, error, kept, indexesRebuilt: indexes() === before };
