@@ -80,18 +80,19 @@ describe('text the stores cannot hold, in URLs without a scheme', () => {
 });
 
 describe('dates that are not real, or out of range', () => {
-  it('MISP: an attribute timestamp past year 9999 and an unreadable first_seen are rejected, not stored', async () => {
+  it('MISP: an attribute timestamp past year 9999 and an unreadable first_seen are rejected, not stored; null, an empty string and a timestamp of 0 are no date', async () => {
     const store = memoryStore();
     try {
       const bad = [
         { type: 'domain', value: 'far-future.example.com', timestamp: '99999999999999' },
         { type: 'domain', value: 'not-a-date.example.com', timestamp: '1577836800', first_seen: 'yesterday' },
         { type: 'domain', value: 'fine.example.com', timestamp: '1577836800', first_seen: null },
+        { type: 'domain', value: 'unset.example.com', timestamp: '0', first_seen: '' },
       ];
       const s = await importInto(store, [await input('dates.json', mispEvent([], bad))]);
       assert.deepEqual(byReason(s.rejected), { 'invalid timestamp timestamp': 1, 'invalid timestamp first_seen': 1 });
       assert.deepEqual(positions(s.rejected, 'invalid timestamp timestamp'), ['attribute 0 "99999999999999"']);
-      assert.deepEqual(await storedValues(store), ['fine.example.com']);
+      assert.deepEqual(await storedValues(store), ['fine.example.com', 'unset.example.com']);
     } finally {
       await store.close();
     }

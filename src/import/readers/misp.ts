@@ -33,9 +33,10 @@ function epochMs(v: unknown): number | undefined {
   return ms > 0 ? inTimeRange(ms) : undefined;
 }
 
-/** The first of an attribute's time members that it gives but that is not a time (null and '' give none). */
+/** The first of an attribute's time members that it gives but that is not a time (null, '' and a timestamp of 0 give none). */
 function invalidTime(a: Obj): string | undefined {
-  if (a['timestamp'] !== undefined && a['timestamp'] !== null && epochMs(a['timestamp']) === undefined) return 'timestamp';
+  const ts = a['timestamp'];
+  if (ts !== undefined && ts !== null && ts !== '' && Number(ts) !== 0 && epochMs(ts) === undefined) return 'timestamp';
   for (const k of ['first_seen', 'last_seen']) if (a[k] !== undefined && a[k] !== null && a[k] !== '' && parseIsoTime(a[k]) === undefined) return k;
   return undefined;
 }
