@@ -85,14 +85,15 @@ export async function* readX509(ctx: ReaderContext): AsyncGenerator<ImportItem> 
   const seenAt = ctx.host === undefined ? undefined : parseHostOption(ctx.host);
   if (seenAt && !seenAt.ok) return yield { kind: 'reject', position: '--host', reason: seenAt.reason };
   const certs = certificatesOf(whole.bytes);
-  if (certs.length === 0) return yield { kind: 'reject', position: 'file', reason: 'no certificate (a PEM marker without a CERTIFICATE block)' };
+  if (certs.length === 0) return yield { kind: 'reject', position: 'file', reason: 'no certificate (a PEM marker without a well-formed CERTIFICATE block)' };
   for (const [i, c] of certs.entries()) {
     const position = `certificate ${i + 1}`;
     let x: X509Certificate;
     try {
       x = new X509Certificate(c.pem ?? c.der!);
-    } catch (e) {
-      yield { kind: 'reject', position, reason: `not an X.509 certificate: ${(e as Error).message}` };
+    } catch {
+      // OpenSSL's text (`error:0480006C:PEM routines::no start line`) says nothing to the reader of a summary.
+      yield { kind: 'reject', position, reason: `not an X.509 certificate (malformed or truncated ${c.pem ? 'PEM' : 'DER'})` };
       continue;
     }
     const sha1 = x.fingerprint.replace(/:/g, '').toLowerCase();
