@@ -148,10 +148,10 @@ export function canonicalizeUrl(raw: string): Canonical {
   return { ok: true, artifact: urlArtifact(host + (slash < 0 ? '' : v.slice(slash))) };
 }
 
-/** False when `hostPort` ends in a port (`:digits`) above 65535. */
+/** False when `hostPort` ends in ports (`:digits`, one or more) of which one is above 65535. */
 const validPort = (hostPort: string): boolean => {
-  const m = /:([0-9]+)$/.exec(hostPort);
-  return !m || (m[1]!.length <= 5 && Number(m[1]) <= 65535);
+  const m = /(?::[0-9]+)+$/.exec(hostPort);
+  return !m || m[0].slice(1).split(':').every((p) => p.length <= 5 && Number(p) <= 65535);
 };
 
 /** `host`, `host:port`, `ip`, `ip:port`, `[v6]:port` → canonical host (port kept), or undefined. */
@@ -213,7 +213,7 @@ export function canonicalizeAuto(raw: string): Canonical {
   const bracketed = /^\[([^\]]+)\](?::[0-9]{1,5})*$/.exec(v);
   if (bracketed) return validPort(v) ? canonicalizeIp(bracketed[1]!) : reject('invalid port');
   const portless = /^([^:]+)(?::[0-9]{1,5})+$/.exec(v);
-  if (portless) return v.split(':').slice(1).every((p) => Number(p) <= 65535) ? canonicalizeAuto(portless[1]!) : reject('invalid port');
+  if (portless) return validPort(v) ? canonicalizeAuto(portless[1]!) : reject('invalid port');
   const badPort = /^([^:]+):([0-9]+)$/.exec(v);
   if (badPort) return reject('invalid port');
   if (/^[0-9.]+$/.test(v)) return reject('invalid IPv4 address');

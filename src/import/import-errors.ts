@@ -15,4 +15,7 @@ export class ImportStoreError extends Error {
 }
 
 /** `e` as an ImportStoreError, unless it already is one or an InputError. */
-export const asImportFailure = (e: unknown): InputError | ImportStoreError => (e instanceof InputError || e instanceof ImportStoreError ? e : new ImportStoreError(e));
+const asImportFailure = (e: unknown): InputError | ImportStoreError => (e instanceof InputError || e instanceof ImportStoreError ? e : new ImportStoreError(e));
+
+/** A rejection handler: rejects with asImportFailure(e) (the store's work failed, or the run did). */
+export const storeFailed = (e: unknown): Promise<never> => Promise.reject(asImportFailure(e));

@@ -52,5 +52,5 @@ export interface ImportSummary {
 }
 
 /** What can make an import fail: --strict found rejects, an input of no known format, an input not read to its end. */
-export const IMPORT_FAILURES = ['strictAborted', 'formatUnrecognized', 'readError'] as const;
+export const IMPORT_FAILURES = ['strictAborted', 'profileInvalid', 'formatUnrecognized', 'readError'] as const;
 export type ImportFailure = (typeof IMPORT_FAILURES)[number];

@@ -50,7 +50,7 @@ import { BatchWriter } from './write-batch.js';
 import { shouldDeferIndexes, shouldPreloadKeys, shouldStage, storedArtifactDigests, storedKeyDigests } from './bulk-load.js';
 import { EntityWriter } from './write-entities.js';
 import { tallyReason } from './reason-tally.js';
-import { asImportFailure, ImportStoreError } from './import-errors.js';
+import { ImportStoreError, storeFailed } from './import-errors.js';
 
 /**
  * A rejected profile draft's reason, short enough for the summary: the model's "Invalid value for property 'p' of
@@ -252,6 +252,7 @@ class Engine {
         override = this.book.resolve({ key: '--profile', title: options.profile, kind: 'actor' }).state;
       } catch (e) {
         this.reject(`invalid --profile: ${(e as Error).message}`, '--profile');
+        this.summary.failures.add('profileInvalid');
         return;
       }
     }
@@ -304,7 +305,7 @@ class Engine {
         // What handle() waits for is the store's work: its failure stops the import (ImportStoreError).
         for (const item of isItemList(got) ? got : [got]) {
           const wait = this.handle(item, file);
-          if (wait) await wait.catch((e: unknown) => Promise.reject(asImportFailure(e)));
+          if (wait) await wait.catch(storeFailed);
         }
       }
     } catch (e) {
@@ -382,7 +383,7 @@ export async function runImport(options: ImportOptions): Promise<ImportSummary> 
   const started = Date.now();
   if (options.strict) {
     const check = new Engine(options, true, now);
-    await check.run().catch((e: unknown) => Promise.reject(asImportFailure(e)));
+    await check.run().catch(storeFailed);
     if (check.summary.rejected.size > 0) {
       check.summary.aborted = true;
       check.summary.failures.add('strictAborted');
@@ -391,7 +392,7 @@ export async function runImport(options: ImportOptions): Promise<ImportSummary> 
     }
   }
   const engine = new Engine(options, false, now);
-  await engine.run().catch((e: unknown) => Promise.reject(asImportFailure(e)));
+  await engine.run().catch(storeFailed);
   engine.summary.elapsedMs = Date.now() - started;
   return engine.summary;
 }

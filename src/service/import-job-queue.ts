@@ -107,6 +107,7 @@ function summaryValue(s: ImportSummary): Record<string, unknown> {
 /** Why a finished import failed, or undefined when it succeeded. */
 const FAILURE_MESSAGES: Readonly<Record<ImportFailure, string>> = {
   strictAborted: 'strict: rejected records found; nothing was written',
+  profileInvalid: 'profile: the name cannot be a profile (see the summary); nothing was imported',
   formatUnrecognized: 'format not recognized (use ?format=)',
   readError: 'the body could not be read to the end',
 };

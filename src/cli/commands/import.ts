@@ -153,7 +153,7 @@ export function registerImportCommand(program: Command): void {
         progress.stop();
         process.stdout.write(`${formatSummary(summary)}\n`);
         // --strict aborted, or --profile named a profile that cannot be (nothing was imported under it).
-        if (summary.aborted || [...summary.rejected.keys()].some((r) => r.startsWith('invalid --profile'))) process.exitCode = 2;
+        if (summary.aborted || summary.failures.has('profileInvalid')) process.exitCode = 2;
       } catch (e) {
         if (!(e instanceof InputError || e instanceof ImportStoreError)) throw e;
         progress.stop();
