@@ -8,6 +8,12 @@
  */
 export class InputError extends Error {}
 
+/** Why a file system call on an input failed, as a message says it. */
+export function ioReason(e: unknown): string {
+  const code = (e as NodeJS.ErrnoException).code;
+  return code === 'ENOENT' ? 'no such file or directory' : code === 'EACCES' ? 'permission denied' : code === 'ELOOP' ? 'too many levels of symbolic links' : 'cannot be read';
+}
+
 export class ImportStoreError extends Error {
   constructor(cause: unknown) {
     super(`the store failed: ${(cause as Error)?.message ?? String(cause)}; the batches that committed are kept whole, and running the import again completes it`, { cause });

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { DETECTION_HEAD_BYTES, detectFormat, type ImportFormat } from './detect-format.js';
-import { InputError } from './import-errors.js';
+import { InputError, ioReason } from './import-errors.js';
 
 export interface PlannedFile {
   readonly path: string;
@@ -33,10 +33,8 @@ export async function readHead(path: string, bytes = DETECTION_HEAD_BYTES): Prom
 
 const IGNORED = /^(\.|license|licence|readme|manifest\.tsv$)|\.(md|tsv|sha256|asc|sig)$/i;
 
-const why = (e: unknown): string => {
-  const code = (e as NodeJS.ErrnoException).code;
-  return code === 'ENOENT' ? 'no such file or directory (a dangling symbolic link?)' : code === 'EACCES' ? 'permission denied' : code === 'ELOOP' ? 'too many levels of symbolic links' : 'cannot be read';
-};
+/** ioReason, with a hint: inside a directory, a missing entry is a link to nothing. */
+const why = (e: unknown): string => `${ioReason(e)}${(e as NodeJS.ErrnoException).code === 'ENOENT' ? ' (a dangling symbolic link?)' : ''}`;
 
 async function statOf(path: string): Promise<Awaited<ReturnType<typeof stat>>> {
   try {

@@ -11,7 +11,7 @@ import { access, constants, rm, stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { MODEL } from '../../model/model.js';
 import { FORMATS } from '../../import/detect-format.js';
-import { ImportStoreError, InputError } from '../../import/import-errors.js';
+import { ImportStoreError, InputError, ioReason } from '../../import/import-errors.js';
 import { spoolStdin } from '../../import/plan-inputs.js';
 import { parseHostOption } from '../../import/readers/x509.js';
 import { usageError } from '../usage-error.js';
@@ -111,8 +111,7 @@ export function registerImportCommand(program: Command): void {
           // A FIFO or a device would be read twice (two-pass readers) or never end (/dev/zero): '-' reads a stream.
           if (!s.isFile() && !s.isDirectory()) why = "not a regular file or directory (use '-' to read a stream from stdin)";
         } catch (e) {
-          const code = (e as NodeJS.ErrnoException).code;
-          why = code === 'ENOENT' ? 'no such file or directory' : code === 'EACCES' ? 'permission denied' : 'cannot be read';
+          why = ioReason(e);
         }
         if (why) {
           process.stderr.write(`tigraph import: ${input}: ${why}\n`);
